@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tollgate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "policy", targets: ["PolicyCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    ],
+    targets: [
+        // libgit2 from the system (Debian: libgit2-dev). Only GitKit may import it.
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
+        ),
+        .target(name: "GitKit", dependencies: ["CLibGit2"]),
+        .target(
+            name: "Documents",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "Policy", dependencies: ["Documents"]),
+        .target(name: "Workspace", dependencies: ["GitKit", "Documents", "Policy"]),
+        .target(name: "Reporters", dependencies: ["Documents", "Policy"]),
+        .executableTarget(
+            name: "PolicyCLI",
+            dependencies: [
+                "Workspace", "Reporters", "Documents", "Policy", "GitKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Documents"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "GitKit", "Documents", "Policy"]),
+        .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
