@@ -1,0 +1,77 @@
+/// One validated Tollgate document: the envelope read, the spec normalized by its schema.
+public struct Document: Hashable, Sendable {
+    public var kind: DocumentKind
+    public var name: String
+    public var labels: [String: String]
+    /// Repository-relative path of the file.
+    public var file: String
+    /// The whole document, normalized (text fields are strings of their source text).
+    public var root: YAMLValue
+    /// Where `metadata.name` is written; the location of the document as a subject.
+    public var nameLocation: SourceLocation
+
+    public init(kind: DocumentKind, name: String, labels: [String: String], file: String,
+                root: YAMLValue, nameLocation: SourceLocation) {
+        self.kind = kind
+        self.name = name
+        self.labels = labels
+        self.file = file
+        self.root = root
+        self.nameLocation = nameLocation
+    }
+
+    /// The `spec` mapping (an empty mapping if absent).
+    public var spec: YAMLValue {
+        root["spec"] ?? YAMLValue(.map(YAMLMap()), at: nameLocation)
+    }
+
+    /// `Kind/name`, how a subject is named in output.
+    public var reference: DocumentReference { DocumentReference(kind: kind, name: name) }
+
+    /// A text field of the spec by dotted path, e.g. `text("teacher.run")`.
+    public func text(_ path: String) -> String? {
+        spec.value(at: path)?.string
+    }
+}
+
+/// A kind and a name: how documents refer to each other and how subjects are named.
+public struct DocumentReference: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    public var kind: DocumentKind
+    public var name: String
+
+    public init(kind: DocumentKind, name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    public var description: String { "\(kind.rawValue)/\(name)" }
+
+    public static func < (lhs: DocumentReference, rhs: DocumentReference) -> Bool {
+        (lhs.kind.rawValue, lhs.name) < (rhs.kind.rawValue, rhs.name)
+    }
+}
+
+extension YAMLValue {
+    /// The value at a dotted path of mapping keys (`serving.p95Ms`); list items by
+    /// index (`artifacts.0.path` or `artifacts[0].path`).
+    public func value(at path: String) -> YAMLValue? {
+        var current: YAMLValue? = self
+        for component in YAMLValue.pathComponents(path) {
+            guard let node = current else { return nil }
+            if let list = node.list, let index = Int(component) {
+                current = list.indices.contains(index) ? list[index] : nil
+            } else {
+                current = node.map?[component]
+            }
+        }
+        return current
+    }
+
+    /// Splits `a.b[0].c` into `["a", "b", "0", "c"]`.
+    public static func pathComponents(_ path: String) -> [String] {
+        path.replacingOccurrences(of: "[", with: ".")
+            .replacingOccurrences(of: "]", with: "")
+            .split(separator: ".", omittingEmptySubsequences: true)
+            .map(String.init)
+    }
+}

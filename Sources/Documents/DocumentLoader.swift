@@ -1,0 +1,145 @@
+/// Reads one file: YAML, then the envelope, then the kind's schema.
+///
+/// Files that are not Tollgate documents (no `apiVersion: tollgate/v1`) are ignored.
+/// A file that claims `tollgate/v1` but is malformed yields error diagnostics, never a
+/// crash and never silence. A YAML file that cannot be parsed at all is an error when its
+/// bytes mention `tollgate/v1` and a warning otherwise (it may be a Tollgate document
+/// we could not read, so it is not passed over in silence).
+public enum DocumentLoader {
+    public enum Reading: Sendable {
+        /// Not a Tollgate document; ignored.
+        case notTollgate
+        /// A document, with the problems found in it (it may still be evaluated).
+        case document(Document, [Diagnostic])
+        /// A file that claims to be a Tollgate document but cannot be read as one.
+        case unreadable([Diagnostic])
+    }
+
+    public static func read(_ bytes: [UInt8], path: String, limits: YAMLLimits = .default) -> Reading {
+        let values: [YAMLValue]
+        do {
+            values = try YAMLLoader.load(bytes, file: path, limits: limits)
+        } catch {
+            let claims = mentionsAPIVersion(bytes)
+            let message = claims
+                ? error.message
+                : "\(error.message) (this file could not be read; if it is a Tollgate document it was not checked)"
+            return .unreadable([Diagnostic(.yaml, message, at: error.location,
+                                           severity: claims ? .error : .warning)])
+        }
+        let ours = values.filter(claimsTollgate)
+        guard let first = ours.first else { return .notTollgate }
+        var diagnostics: [Diagnostic] = []
+        if values.count > 1 {
+            let second = values[1]
+            diagnostics.append(Diagnostic(.envelope,
+                "a Tollgate file holds exactly one document; this one holds \(values.count) (split them into separate files)",
+                at: second.location))
+        }
+        switch envelope(first, path: path) {
+        case .failure(let failure):
+            return .unreadable(diagnostics + failure.diagnostics)
+        case .success(let (document, problems)):
+            return .document(document, diagnostics + problems)
+        }
+    }
+
+    /// Whether a parsed YAML document claims to be a Tollgate document.
+    static func claimsTollgate(_ value: YAMLValue) -> Bool {
+        guard let apiVersion = value["apiVersion"]?.text else { return false }
+        return apiVersion.hasPrefix("tollgate/")
+    }
+
+    static func mentionsAPIVersion(_ bytes: [UInt8]) -> Bool {
+        let needle = Array("tollgate/v".utf8)
+        guard bytes.count >= needle.count else { return false }
+        for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+            if Array(bytes[start..<start + needle.count]) == needle { return true }
+        }
+        return false
+    }
+
+    static let envelopeKeys = ["apiVersion", "kind", "metadata", "spec"]
+    static let metadataSchema = ObjectSchema([
+        FieldSchema("name", .text(.name), "unique within its kind"),
+        .optional("labels", .dictionary(.text()), "string → string"),
+        .optional("annotations", .dictionary(.text()), "string → string, free-form"),
+    ])
+
+    private static func envelope(_ value: YAMLValue, path: String)
+        -> Result<(Document, [Diagnostic]), EnvelopeFailure> {
+        var problems: [Diagnostic] = []
+        let start = SourceLocation.start(of: path)
+        guard let root = value.map else {
+            return .failure(EnvelopeFailure([Diagnostic(.envelope, "a Tollgate document must be a mapping", at: value.location)]))
+        }
+        guard let apiVersion = root.entry("apiVersion") else {
+            return .failure(EnvelopeFailure([Diagnostic(.envelope, "missing required field 'apiVersion'", at: start)]))
+        }
+        if apiVersion.value.text != DocumentKind.apiVersion {
+            problems.append(Diagnostic(.envelope,
+                "unsupported apiVersion '\(apiVersion.value.text ?? "")': this Tollgate reads \(DocumentKind.apiVersion)",
+                at: apiVersion.value.location))
+            return .failure(EnvelopeFailure(problems))
+        }
+        for entry in root.entries where !envelopeKeys.contains(entry.key) {
+            problems.append(Diagnostic(.envelope,
+                "unknown key '\(entry.key)' in the document\(DidYouMean.hint(for: entry.key, among: envelopeKeys))",
+                at: entry.keyLocation))
+        }
+        guard let kindEntry = root.entry("kind") else {
+            problems.append(Diagnostic(.envelope, "missing required field 'kind' in the document (one of \(kindList))", at: start))
+            return .failure(EnvelopeFailure(problems))
+        }
+        guard let kindText = kindEntry.value.string, let kind = DocumentKind(rawValue: kindText) else {
+            let written = kindEntry.value.text ?? kindEntry.value.typeDescription
+            problems.append(Diagnostic(.envelope,
+                "unknown kind '\(written)'\(DidYouMean.hint(for: written, among: DocumentKind.allCases.map(\.rawValue))); kinds are \(kindList)",
+                at: kindEntry.value.location))
+            return .failure(EnvelopeFailure(problems))
+        }
+        guard let metadataEntry = root.entry("metadata") else {
+            problems.append(Diagnostic(.envelope, "missing required field 'metadata' in the document", at: kindEntry.keyLocation))
+            return .failure(EnvelopeFailure(problems))
+        }
+        var validator = SchemaValidator()
+        let metadata = validator.validate(metadataEntry.value, as: .object(metadataSchema), path: "metadata",
+                                          owner: metadataEntry.keyLocation)
+        let nameValue = metadata["name"]
+        guard let name = nameValue?.string, TextFormat.name.accepts(name) else {
+            problems.append(contentsOf: validator.diagnostics.map { var d = $0; d.code = .envelope; return d })
+            return .failure(EnvelopeFailure(problems))
+        }
+        var labels: [String: String] = [:]
+        for entry in metadata["labels"]?.map?.entries ?? [] {
+            labels[entry.key] = entry.value.string
+        }
+        var spec: YAMLMap.Entry?
+        if let specEntry = root.entry("spec") {
+            let normalized = validator.validate(specEntry.value, as: .object(kind.specSchema), path: "spec",
+                                                owner: specEntry.keyLocation)
+            spec = YAMLMap.Entry(key: "spec", keyLocation: specEntry.keyLocation, value: normalized)
+        } else {
+            problems.append(Diagnostic(.schema, "missing required field 'spec' in the document", at: start))
+        }
+        problems.append(contentsOf: validator.diagnostics)
+        var entries = [
+            YAMLMap.Entry(key: "apiVersion", keyLocation: apiVersion.keyLocation, value: apiVersion.value),
+            YAMLMap.Entry(key: "kind", keyLocation: kindEntry.keyLocation,
+                          value: YAMLValue(.string(kind.rawValue), at: kindEntry.value.location, text: kind.rawValue)),
+            YAMLMap.Entry(key: "metadata", keyLocation: metadataEntry.keyLocation, value: metadata),
+        ]
+        if let spec { entries.append(spec) }
+        let document = Document(kind: kind, name: name, labels: labels, file: path,
+                                root: YAMLValue(.map(YAMLMap(entries)), at: value.location),
+                                nameLocation: nameValue?.location ?? start)
+        return .success((document, problems))
+    }
+
+    static var kindList: String { DocumentKind.allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+struct EnvelopeFailure: Error {
+    var diagnostics: [Diagnostic]
+    init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+}

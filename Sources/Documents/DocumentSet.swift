@@ -1,0 +1,102 @@
+/// The documents of one revision, indexed by kind and name, with the problems found
+/// between documents: duplicate names and references to documents that do not exist.
+public struct DocumentSet: Sendable {
+    /// Every document read, in path order (duplicates included, so each is still reported).
+    public private(set) var documents: [Document]
+    /// Duplicate names and unresolved references.
+    public private(set) var diagnostics: [Diagnostic] = []
+    private var index: [DocumentReference: Document] = [:]
+
+    public init(_ documents: [Document]) {
+        self.documents = documents.sorted { ($0.file, $0.kind.rawValue) < ($1.file, $1.kind.rawValue) }
+        for document in self.documents {
+            if let first = index[document.reference] {
+                diagnostics.append(Diagnostic(.duplicateName,
+                    "\(document.kind.rawValue) '\(document.name)' is defined twice; names are unique within a kind",
+                    at: document.nameLocation,
+                    notes: [.init("first defined here", at: first.nameLocation)]))
+            } else {
+                index[document.reference] = document
+            }
+        }
+        diagnostics += checkReferences()
+    }
+
+    public func document(_ kind: DocumentKind, named name: String) -> Document? {
+        index[DocumentReference(kind: kind, name: name)]
+    }
+
+    public func documents(of kind: DocumentKind) -> [Document] {
+        documents.filter { $0.kind == kind && index[$0.reference] == $0 }
+    }
+
+    /// Whether `document` is the one its name resolves to (not a later duplicate).
+    public func isCanonical(_ document: Document) -> Bool {
+        index[document.reference] == document
+    }
+
+    /// A name-valued field of one document that refers to another document.
+    public struct Link: Sendable {
+        public var field: String
+        public var target: DocumentKind
+        public var name: String
+        public var location: SourceLocation
+    }
+
+    /// The references a document makes by name (SPEC §1): a request to its run, card and
+    /// baseline; a run to its teacher's run; an approval to its request or waiver.
+    public static func links(of document: Document) -> [Link] {
+        var links: [Link] = []
+        func add(_ field: String, _ target: DocumentKind) {
+            if let value = document.spec.value(at: field), let name = value.string {
+                links.append(Link(field: field, target: target, name: name, location: value.location))
+            }
+        }
+        switch document.kind {
+        case .promotionRequest:
+            add("run", .runManifest)
+            add("modelCard", .modelCard)
+            add("baseline", .runManifest)
+        case .runManifest:
+            add("teacher.run", .runManifest)
+        default:
+            break
+        }
+        return links
+    }
+
+    private func checkReferences() -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        for document in documents where isCanonical(document) {
+            for link in DocumentSet.links(of: document) where index[DocumentReference(kind: link.target, name: link.name)] == nil {
+                let names = documents.filter { $0.kind == link.target }.map(\.name)
+                problems.append(Diagnostic(.reference,
+                    "spec.\(link.field) refers to \(link.target.rawValue) '\(link.name)', which does not exist\(DidYouMean.hint(for: link.name, among: names))",
+                    at: link.location))
+            }
+            if document.kind == .promotionRequest {
+                problems += checkBundleConsistency(document)
+            }
+        }
+        return problems
+    }
+
+    /// A request, its run and its card must describe the same model and version.
+    private func checkBundleConsistency(_ request: Document) -> [Diagnostic] {
+        guard let model = request.text("model"), let version = request.text("version") else { return [] }
+        var problems: [Diagnostic] = []
+        for (field, kind) in [("run", DocumentKind.runManifest), ("modelCard", .modelCard)] {
+            guard let name = request.text(field), let target = document(kind, named: name),
+                  let location = request.spec.value(at: field)?.location else { continue }
+            let targetModel = target.text("model") ?? "?"
+            let targetVersion = target.text("version") ?? "?"
+            if targetModel != model || targetVersion != version {
+                problems.append(Diagnostic(.reference,
+                    "spec.\(field) names \(kind.rawValue) '\(name)' of \(targetModel) \(targetVersion), but the request promotes \(model) \(version)",
+                    at: location,
+                    notes: [.init("\(kind.rawValue) '\(name)' is defined here", at: target.nameLocation)]))
+            }
+        }
+        return problems
+    }
+}

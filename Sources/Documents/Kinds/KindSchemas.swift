@@ -1,0 +1,204 @@
+/// The `spec` schema of every document kind, as data (SPEC §1). `docs/documents.md`
+/// describes the same fields; the schema tests keep the two in step.
+extension DocumentKind {
+    public var specSchema: ObjectSchema {
+        switch self {
+        case .modelCard: return Schemas.modelCard
+        case .runManifest: return Schemas.runManifest
+        case .promotionRequest: return Schemas.promotionRequest
+        case .approval: return Schemas.approval
+        case .incident: return Schemas.incident
+        case .team: return Schemas.team
+        case .policy: return Schemas.policy
+        case .waiver: return Schemas.waiver
+        case .config: return Schemas.config
+        case .policyTest: return Schemas.policyTest
+        }
+    }
+}
+
+enum Schemas {
+    static let text = FieldType.text()
+    static let name = FieldType.text(.name)
+    static let texts = FieldType.list(.text())
+    static let modelVersion = ObjectSchema([
+        FieldSchema("model", name, "model id"),
+        FieldSchema("version", text, "model version, as written"),
+    ])
+    static let datasetRef = ObjectSchema([
+        FieldSchema("dataset", text, "dataset name"),
+        FieldSchema("version", text, "dataset version (pinned; not 'latest')"),
+    ])
+
+    static let modelCard = ObjectSchema([
+        FieldSchema("model", name, "model id, shared by all its versions"),
+        FieldSchema("version", text, "semantic version of this model"),
+        FieldSchema("owners", .list(.text(), minItems: 1), "who owns the model (e-mails)"),
+        FieldSchema("description", text, "what the model does"),
+        FieldSchema("intendedUse", .object(ObjectSchema([
+            FieldSchema("primaryUses", texts, "what the model is for"),
+            FieldSchema("primaryUsers", texts, "who uses it"),
+            FieldSchema("outOfScope", texts, "uses it must not be put to"),
+        ])), "intended use"),
+        FieldSchema("limitations", texts, "known limitations"),
+        .optional("ethicalConsiderations", .list(.object(ObjectSchema([
+            FieldSchema("name", text, "the risk"),
+            FieldSchema("mitigation", text, "what is done about it"),
+        ]))), "risks and their mitigations"),
+        FieldSchema("trainingData", .object(datasetRef), "training dataset"),
+        .optional("evaluationData", .object(datasetRef), "evaluation dataset"),
+        .optional("format", .oneOf(["onnx", "pytorch", "tflite", "safetensors", "other"]), "artifact format"),
+        .optional("sizeMB", .number, "model size in megabytes"),
+        .optional("teacher", .object(modelVersion), "distillation lineage: the teacher model"),
+        .optional("license", text, "licence of the model"),
+    ])
+
+    static let runManifest = ObjectSchema([
+        FieldSchema("model", name, "model id"),
+        FieldSchema("version", text, "model version this run produced"),
+        FieldSchema("code", .object(ObjectSchema([
+            FieldSchema("commit", .text(.commitSHA), "commit of the training code"),
+            .optional("repository", text, "repository URL of the training code"),
+        ])), "training code"),
+        FieldSchema("environment", .object(ObjectSchema([
+            FieldSchema("image", .text(.imageDigest), "container image pinned by digest"),
+            .optional("python", text, "Python version"),
+            .optional("cuda", text, "CUDA version"),
+        ])), "runtime environment"),
+        FieldSchema("dataset", .object(ObjectSchema([
+            FieldSchema("name", text, "dataset name"),
+            FieldSchema("version", text, "dataset version"),
+            .optional("sha256", .text(.sha256), "dataset checksum"),
+        ])), "training dataset"),
+        .optional("teacher", .object(ObjectSchema([
+            FieldSchema("model", name, "teacher model id"),
+            FieldSchema("version", text, "teacher version"),
+            .optional("run", name, "the teacher's RunManifest"),
+        ])), "distillation teacher"),
+        FieldSchema("config", .object(ObjectSchema([
+            FieldSchema("seed", .integer, "random seed"),
+            FieldSchema("hyperparameters", .dictionary(.scalar), "name → value"),
+        ])), "training configuration"),
+        FieldSchema("artifacts", .list(.object(ObjectSchema([
+            FieldSchema("path", .text(.relativePath), "repository-relative path of the artifact"),
+            FieldSchema("sha256", .text(.sha256), "checksum of the artifact"),
+            .optional("sizeBytes", .integer, "size in bytes"),
+        ]))), "produced artifacts"),
+        FieldSchema("metrics", .dictionary(.number), "overall evaluation metrics"),
+        .optional("slices", .list(.object(ObjectSchema([
+            FieldSchema("name", text, "slice name"),
+            FieldSchema("feature", text, "sensitive or business feature"),
+            FieldSchema("group", text, "the feature's value for this slice"),
+            FieldSchema("support", .integer, "number of evaluation examples"),
+            FieldSchema("metrics", .dictionary(.number), "metrics on the slice"),
+        ]))), "evaluation by slice"),
+        .optional("serving", .object(ObjectSchema([
+            FieldSchema("p50Ms", .number, "median latency, ms"),
+            FieldSchema("p95Ms", .number, "95th percentile latency, ms"),
+            .optional("p99Ms", .number, "99th percentile latency, ms"),
+            FieldSchema("errorRate", .number, "share of failed requests, 0–1"),
+            FieldSchema("availability", .number, "share of successful time, 0–1"),
+            .optional("window", text, "measurement window, e.g. 7d"),
+        ])), "serving measurements (shadow or canary)"),
+        .optional("drift", .object(ObjectSchema([
+            FieldSchema("features", .list(.object(ObjectSchema([
+                FieldSchema("name", text, "feature"),
+                FieldSchema("bins", .list(.number), "bin edges"),
+                FieldSchema("baseline", .list(.number), "baseline counts per bin"),
+                FieldSchema("current", .list(.number), "current counts per bin"),
+            ]))), "binned feature distributions"),
+        ])), "input drift"),
+    ])
+
+    static let promotionRequest = ObjectSchema([
+        FieldSchema("model", name, "model id"),
+        FieldSchema("version", text, "model version to promote"),
+        FieldSchema("from", name, "current stage"),
+        FieldSchema("to", name, "target stage"),
+        FieldSchema("run", name, "the RunManifest of the candidate"),
+        FieldSchema("modelCard", name, "the ModelCard of the candidate"),
+        .optional("baseline", name, "the champion's RunManifest"),
+        FieldSchema("requestedBy", text, "Team member id of the requester"),
+        FieldSchema("justification", text, "why"),
+        .optional("canary", .object(ObjectSchema([
+            FieldSchema("initialPercent", .number, "traffic share at start"),
+            FieldSchema("maxPercent", .number, "traffic share at the end"),
+            FieldSchema("stepPercent", .number, "increase per step"),
+            FieldSchema("observationMinutes", .number, "time between steps"),
+            FieldSchema("autoRollback", .boolean, "roll back automatically"),
+            FieldSchema("rollbackErrorRate", .number, "error rate that triggers a rollback"),
+        ])), "rollout plan"),
+    ])
+
+    static let approval = ObjectSchema([
+        FieldSchema("request", name, "the PromotionRequest (or Waiver) approved"),
+        FieldSchema("approver", text, "Team member id"),
+        FieldSchema("decision", .oneOf(["approve", "reject"]), "approve or reject"),
+        FieldSchema("role", text, "the role the approver acts in"),
+        FieldSchema("justification", text, "why"),
+        FieldSchema("digest", .text(.bundleDigest), "the bundle digest reviewed"),
+    ])
+
+    static let incident = ObjectSchema([
+        FieldSchema("model", name, "model id"),
+        FieldSchema("severity", .oneOf(["SEV1", "SEV2", "SEV3", "SEV4"]), "severity"),
+        FieldSchema("status", .oneOf(["open", "mitigated", "resolved"]), "status"),
+        FieldSchema("opened", .text(.rfc3339), "when it was opened"),
+        .optional("resolved", .text(.rfc3339), "when it was resolved"),
+        FieldSchema("summary", text, "what happened"),
+        .optional("runbook", .text(.relativePath), "runbook path"),
+    ])
+
+    static let team = ObjectSchema([
+        FieldSchema("members", .list(.object(ObjectSchema([
+            FieldSchema("id", name, "member id"),
+            FieldSchema("name", text, "display name"),
+            FieldSchema("emails", .list(.text(), minItems: 1), "e-mail addresses"),
+            .optional("signingKeys", texts, "OpenSSH public keys or GPG fingerprints"),
+            FieldSchema("roles", texts, "roles, e.g. approver, rai-reviewer, policy-owner"),
+        ])), minItems: 1), "the members"),
+    ])
+
+    static let policy = ObjectSchema([
+        .optional("description", text, "what the policy guards"),
+        FieldSchema("match", .object(ObjectSchema([
+            FieldSchema("kinds", .list(.oneOf(DocumentKind.allCases.map(\.rawValue)), minItems: 1), "subject kinds"),
+            .optional("from", .list(.text()), "source stages (PromotionRequest)"),
+            .optional("to", .list(.text()), "target stages (PromotionRequest)"),
+            .optional("models", .list(.text()), "model ids; '*' and globs allowed"),
+            .optional("labels", .dictionary(.text()), "labels the subject must carry"),
+        ])), "which subjects the policy applies to"),
+        .optional("enforcement", .oneOf(["block", "warn"]), "default enforcement of its rules"),
+        .optional("tags", texts, "compliance tags for every rule"),
+        FieldSchema("rules", .list(.any, minItems: 1), "the rules; each is validated by its check"),
+    ])
+
+    static let waiver = ObjectSchema([
+        FieldSchema("policy", name, "policy name"),
+        FieldSchema("rule", text, "rule id"),
+        FieldSchema("subject", name, "metadata.name of the subject"),
+        FieldSchema("reason", text, "why"),
+        FieldSchema("expires", .text(.rfc3339), "end of the exception"),
+    ])
+
+    static let config = ObjectSchema([
+        .optional("policies", .list(.text(.relativePath)), "where Policy, Team and PolicyTest documents live"),
+        .optional("include", texts, "globs of documents"),
+        .optional("exclude", texts, "globs to skip"),
+        .optional("stages", .list(.text(.name), minItems: 1), "lifecycle stages, in order"),
+        .optional("protect", .list(.object(ObjectSchema([
+            FieldSchema("paths", .list(.text(), minItems: 1), "globs"),
+            FieldSchema("role", text, "role whose signature a change needs"),
+        ]))), "protected paths"),
+        .optional("waivers", .object(ObjectSchema([
+            FieldSchema("approvals", .integer, "approvals a waiver needs"),
+            .optional("role", text, "role of those approvers"),
+        ])), "what a waiver needs"),
+    ])
+
+    /// PolicyTest documents are run by `policy test`; their cases are validated there.
+    static let policyTest = ObjectSchema([
+        .optional("description", text, "what is tested"),
+        FieldSchema("cases", .list(.any, minItems: 1), "test cases"),
+    ])
+}

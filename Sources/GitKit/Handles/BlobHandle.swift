@@ -1,0 +1,30 @@
+internal import CLibGit2
+
+/// Owns a `git_blob`.
+final class BlobHandle {
+    let pointer: OpaquePointer
+    private let repository: RepositoryHandle
+
+    private init(pointer: OpaquePointer, repository: RepositoryHandle) {
+        self.pointer = pointer
+        self.repository = repository
+    }
+
+    deinit {
+        git_blob_free(pointer)
+    }
+
+    static func lookup(_ id: ObjectID, in repository: RepositoryHandle) throws(GitError) -> BlobHandle {
+        var oid = id.gitOID
+        var out: OpaquePointer?
+        try check(git_blob_lookup(&out, repository.pointer, &oid), "cannot read blob \(id.hex)")
+        return BlobHandle(pointer: try unwrap(out, "cannot read blob \(id.hex)"), repository: repository)
+    }
+
+    /// The content, copied (the raw buffer belongs to the blob).
+    var bytes: [UInt8] {
+        let size = Int(git_blob_rawsize(pointer))
+        guard size > 0, let raw = git_blob_rawcontent(pointer) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+}

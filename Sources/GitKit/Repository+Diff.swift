@@ -1,0 +1,40 @@
+extension Repository {
+    /// Paths that differ between two commits' trees (`git diff --name-only from to`, without rename
+    /// detection): both the old and the new path of a rename, deleted paths included. Sorted, unique.
+    ///
+    /// - Parameter from: the old commit; `nil` means the empty tree, so every file of `to` is listed.
+    public func changedPaths(from: ObjectID?, to: ObjectID) throws(GitError) -> [String] {
+        let operation = "cannot compare \(from?.short ?? "the empty tree") with \(to.short)"
+        let oldTree = try from.map { (id) throws(GitError) in try tree(ofCommit: id) }
+        let newTree = try tree(ofCommit: to)
+        return try DiffHandle.between(oldTree, newTree, in: handle, operation).paths
+    }
+
+    /// Paths staged for the next commit: those that differ between `commit`'s tree and the index
+    /// (`git diff --cached --name-only commit`). Sorted, unique.
+    ///
+    /// - Parameter commit: usually HEAD; `nil` means the empty tree (every staged file is listed),
+    ///   which is what an unborn branch needs.
+    public func stagedChangedPaths(against commit: ObjectID?) throws(GitError) -> [String] {
+        let operation = "cannot compare the index with \(commit?.short ?? "the empty tree")"
+        let oldTree = try commit.map { (id) throws(GitError) in try tree(ofCommit: id) }
+        let index = try IndexHandle.current(of: handle)
+        return try DiffHandle.between(oldTree, index, in: handle, operation).paths
+    }
+
+    /// Paths changed in the working tree but not staged: modified or deleted tracked files and
+    /// untracked files that are not ignored (`git diff --name-only` plus
+    /// `git ls-files --others --exclude-standard`). Sorted, unique.
+    ///
+    /// - Throws: ``GitError`` for a bare repository.
+    public func unstagedChangedPaths() throws(GitError) -> [String] {
+        let operation = "cannot compare the working tree with the index"
+        _ = try requireWorkingDirectory(operation)
+        let index = try IndexHandle.current(of: handle)
+        return try DiffHandle.workingTree(against: index, in: handle, operation).paths
+    }
+
+    private func tree(ofCommit id: ObjectID) throws(GitError) -> TreeHandle {
+        try TreeHandle.lookup(CommitHandle.lookup(id, in: handle).treeID, in: handle)
+    }
+}

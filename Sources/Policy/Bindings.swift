@@ -1,0 +1,70 @@
+import Documents
+
+/// Builds the evaluation context of a subject: resolves the documents its rules may read.
+public enum Bindings {
+    public static func context(for subject: Document, in set: DocumentSet) -> EvaluationContext {
+        var bindings: [String: EvaluationContext.Binding] = ["subject": .document(subject)]
+        let model = subject.text("model")
+
+        func byName(_ kind: DocumentKind, field: String, of document: Document) -> EvaluationContext.Binding? {
+            guard let value = document.spec.value(at: field), let name = value.string else { return nil }
+            if let target = set.document(kind, named: name) { return .document(target) }
+            return .missing("\(document.kind.rawValue) '\(document.name)' names \(kind.rawValue) '\(name)' in spec.\(field), which does not exist",
+                            at: value.location)
+        }
+        func sameVersion(_ kind: DocumentKind, model: String?, version: String?) -> Document? {
+            set.documents(of: kind).first { $0.text("model") == model && $0.text("version") == version }
+        }
+        func teacher(of document: Document) -> EvaluationContext.Binding? {
+            if let explicit = byName(.runManifest, field: "teacher.run", of: document) { return explicit }
+            guard let teacherModel = document.text("teacher.model") else { return nil }
+            let teacherVersion = document.text("teacher.version")
+            if let run = sameVersion(.runManifest, model: teacherModel, version: teacherVersion) { return .document(run) }
+            if let card = sameVersion(.modelCard, model: teacherModel, version: teacherVersion) { return .document(card) }
+            return .missing("no RunManifest or ModelCard of teacher \(teacherModel) \(teacherVersion ?? "") exists",
+                            at: document.spec.value(at: "teacher")?.location ?? document.nameLocation)
+        }
+        func unbound(_ name: String, _ why: String) {
+            if bindings[name] == nil { bindings[name] = .missing(why, at: subject.nameLocation) }
+        }
+
+        switch subject.kind {
+        case .promotionRequest:
+            bindings["request"] = .document(subject)
+            bindings["run"] = byName(.runManifest, field: "run", of: subject)
+            bindings["card"] = byName(.modelCard, field: "modelCard", of: subject)
+            bindings["baseline"] = byName(.runManifest, field: "baseline", of: subject)
+            unbound("baseline", "the request names no baseline (spec.baseline)")
+            if let runValue = bindings["run"]?.value, let runName = runValue["metadata"]?["name"]?.string,
+               let run = set.document(.runManifest, named: runName) {
+                bindings["teacher"] = teacher(of: run)
+            }
+            unbound("teacher", "the request's run names no teacher")
+            let approvals = set.documents(of: .approval).filter { $0.text("request") == subject.name }
+            bindings["approvals"] = .documents(approvals, at: subject.nameLocation)
+        case .runManifest:
+            bindings["run"] = .document(subject)
+            if let card = sameVersion(.modelCard, model: model, version: subject.text("version")) {
+                bindings["card"] = .document(card)
+            }
+            unbound("card", "no ModelCard of \(model ?? "?") \(subject.text("version") ?? "?") exists")
+            bindings["teacher"] = teacher(of: subject)
+            unbound("teacher", "the run names no teacher (spec.teacher)")
+        case .modelCard:
+            bindings["card"] = .document(subject)
+            if let run = sameVersion(.runManifest, model: model, version: subject.text("version")) {
+                bindings["run"] = .document(run)
+            }
+            unbound("run", "no RunManifest of \(model ?? "?") \(subject.text("version") ?? "?") exists")
+            bindings["teacher"] = teacher(of: subject)
+            unbound("teacher", "the card names no teacher (spec.teacher)")
+        default:
+            break
+        }
+        if model != nil {
+            let incidents = set.documents(of: .incident).filter { $0.text("model") == model }
+            bindings["incidents"] = .documents(incidents, at: subject.nameLocation)
+        }
+        return EvaluationContext(subject: subject, documents: set, bindings: bindings)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Documents
+
+/// `require: {fields: [path...], minItems?, minLength?}` — each field present and not
+/// empty: documentation such as intended use and limitations.
+public struct RequireCheck: Check {
+    public static let keyword = "require"
+    public static let summary = """
+        Each listed field must be present and not empty: a text with at least `minLength` \
+        characters (default 1, blanks ignored), a list with at least `minItems` items \
+        (default 1), a non-empty mapping, or any number or boolean.
+        """
+    public static let schema = ObjectSchema([
+        FieldSchema("fields", .list(.text(), minItems: 1), "paths that must be present, e.g. card.spec.limitations"),
+        .optional("minItems", .integer, "fewest items a list may have (default 1)"),
+        .optional("minLength", .integer, "fewest characters a text may have (default 1)"),
+    ])
+
+    public var fields: [String]
+    public var minItems: Int
+    public var minLength: Int
+
+    public init?(_ spec: YAMLValue, diagnostics: inout [Diagnostic]) {
+        guard let list = spec["fields"]?.list else { return nil }
+        fields = list.compactMap(\.string)
+        if case .int(let n)? = spec["minItems"]?.kind { minItems = n } else { minItems = 1 }
+        if case .int(let n)? = spec["minLength"]?.kind { minLength = n } else { minLength = 1 }
+    }
+
+    public func evaluate(in context: EvaluationContext) -> CheckOutcome {
+        var outcome = CheckOutcome()
+        for path in fields {
+            switch context.lookup(path) {
+            case .missing(let reason, let location):
+                outcome.violations.append(Violation("\(reason); the rule fails closed", at: location))
+                outcome.evidence.append(Evidence(path: path, value: nil, location: nil))
+            case .found(let value):
+                outcome.evidence.append(Evidence(path: path, value: value, location: value.location))
+                if let problem = emptiness(of: value) {
+                    outcome.violations.append(Violation("\(path) \(problem)", at: value.location))
+                }
+            }
+        }
+        return outcome
+    }
+
+    private func emptiness(of value: YAMLValue) -> String? {
+        switch value.kind {
+        case .string(let s):
+            let length = s.trimmingCharacters(in: .whitespacesAndNewlines).count
+            if length == 0 { return "is empty" }
+            if length < minLength { return "has \(length) characters, needs at least \(minLength)" }
+        case .list(let items):
+            if items.count < minItems {
+                return items.isEmpty ? "is empty" : "has \(items.count) item\(items.count == 1 ? "" : "s"), needs at least \(minItems)"
+            }
+            for item in items {
+                if let s = item.string, s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    return "has an empty item"
+                }
+            }
+        case .map(let map):
+            if map.entries.isEmpty { return "is empty" }
+        case .null:
+            return "is empty"
+        default:
+            break
+        }
+        return nil
+    }
+
+    public static let examples: [CheckExample] = [
+        CheckExample("documented limitations pass", check: "{fields: [card.spec.limitations]}",
+                     card: "limitations: [Not calibrated for merchants outside the EU]", expect: .pass),
+        CheckExample("several fields present pass", check: "{fields: [card.spec.intendedUse.primaryUses, card.spec.limitations]}",
+                     card: "intendedUse: {primaryUses: [fraud triage]}\nlimitations: [EU only]", expect: .pass),
+        CheckExample("exactly minItems passes", check: "{fields: [card.spec.limitations], minItems: 2}",
+                     card: "limitations: [EU only, card-present only]", expect: .pass),
+        CheckExample("a missing field fails closed, naming the path", check: "{fields: [card.spec.limitations]}",
+                     card: "license: apache-2.0", expect: .block, message: "card.spec.limitations is missing"),
+        CheckExample("an empty list blocks", check: "{fields: [card.spec.limitations]}",
+                     card: "limitations: []", expect: .block, message: "card.spec.limitations is empty"),
+        CheckExample("fewer than minItems blocks", check: "{fields: [card.spec.limitations], minItems: 2}",
+                     card: "limitations: [EU only]", expect: .block, message: "has 1 item, needs at least 2"),
+        CheckExample("a blank text blocks", check: "{fields: [card.spec.description]}",
+                     card: "description: '   '", expect: .block, message: "card.spec.description is empty"),
+    ]
+}

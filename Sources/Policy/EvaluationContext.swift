@@ -1,0 +1,82 @@
+import Documents
+
+/// The names a rule can read (SPEC §2) for one subject, and how to read a path through them.
+///
+/// A PromotionRequest binds `request`, `run`, `card`, `baseline`, `teacher`, `incidents`
+/// and `approvals`; a ModelCard or RunManifest binds `card` / `run` and what they
+/// reference. Every subject also binds `subject` (itself).
+public struct EvaluationContext: Sendable {
+    /// A bound name: a document, a list of documents, or nothing with the reason why.
+    public struct Binding: Sendable {
+        public var value: YAMLValue?
+        /// Why the name is unbound ("the request's spec.run 'run-9' does not exist").
+        public var missingReason: String?
+        /// Where to point when the name is unbound.
+        public var missingLocation: SourceLocation?
+
+        public static func document(_ document: Document) -> Binding {
+            Binding(value: document.root, missingReason: nil, missingLocation: nil)
+        }
+
+        public static func documents(_ documents: [Document], at location: SourceLocation) -> Binding {
+            Binding(value: YAMLValue(.list(documents.map(\.root)), at: location), missingReason: nil, missingLocation: nil)
+        }
+
+        public static func missing(_ reason: String, at location: SourceLocation) -> Binding {
+            Binding(value: nil, missingReason: reason, missingLocation: location)
+        }
+    }
+
+    /// The names SPEC §2 binds, in the order the reference documents them.
+    public static let names = ["subject", "request", "run", "card", "baseline", "teacher", "incidents", "approvals"]
+
+    public var subject: Document
+    public var documents: DocumentSet
+    public var bindings: [String: Binding]
+
+    public init(subject: Document, documents: DocumentSet, bindings: [String: Binding]) {
+        self.subject = subject
+        self.documents = documents
+        self.bindings = bindings
+    }
+
+    /// The result of reading a path such as `run.spec.serving.p95Ms`.
+    public enum Lookup: Sendable {
+        case found(YAMLValue)
+        /// The path is absent: why, and where to point (the deepest part that exists).
+        case missing(reason: String, location: SourceLocation)
+    }
+
+    public func lookup(_ path: String) -> Lookup {
+        let components = YAMLValue.pathComponents(path)
+        guard let head = components.first else {
+            return .missing(reason: "empty path", location: subject.nameLocation)
+        }
+        guard let binding = bindings[head] else {
+            return .missing(reason: "'\(head)' is not bound for \(subject.kind.rawValue) subjects",
+                            location: subject.nameLocation)
+        }
+        guard var current = binding.value else {
+            return .missing(reason: binding.missingReason ?? "'\(head)' is not available",
+                            location: binding.missingLocation ?? subject.nameLocation)
+        }
+        var anchor = current.location
+        var walked = head
+        for component in components.dropFirst() {
+            if let list = current.list, let index = Int(component), list.indices.contains(index) {
+                current = list[index]
+                anchor = current.location
+            } else if let entry = current.map?.entry(component) {
+                current = entry.value
+                anchor = entry.keyLocation
+            } else {
+                return .missing(reason: "\(path) is missing (\(walked) has no '\(component)')", location: anchor)
+            }
+            walked += ".\(component)"
+        }
+        if current.isNull {
+            return .missing(reason: "\(path) is empty", location: anchor)
+        }
+        return .found(current)
+    }
+}

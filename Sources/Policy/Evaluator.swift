@@ -1,0 +1,87 @@
+import Documents
+
+/// Decides a verdict for every subject: runs the rules of every policy that matches it and
+/// turns document problems into findings of the built-in `document/*` rules.
+public struct Evaluator: Sendable {
+    public var policies: [Policy]
+
+    public init(policies: [Policy]) {
+        self.policies = policies
+    }
+
+    /// - Parameters:
+    ///   - documents: every document of the evaluated revision.
+    ///   - diagnostics: problems found while reading files (YAML, envelope, schema), and
+    ///     those of `documents` itself (duplicates, references) — attached to the subject
+    ///     whose file they point into.
+    ///   - isSelected: whether a file's subject is to be reported (range mode, path filters).
+    public func evaluate(_ documents: DocumentSet, diagnostics: [Diagnostic],
+                         isSelected: (Document) -> Bool = { _ in true },
+                         isSelectedFile: (String) -> Bool = { _ in true }) -> Report {
+        let byFile = Dictionary(grouping: diagnostics + documents.diagnostics, by: \.location.file)
+        var results: [SubjectResult] = []
+        var filesWithDocuments: Set<String> = []
+        for document in documents.documents {
+            filesWithDocuments.insert(document.file)
+            guard isSelected(document) else { continue }
+            let subject = Subject(document)
+            var rules = documentRules(byFile[document.file] ?? [], subject: subject)
+            let matching = policies.filter { $0.match.matches(document) }
+            if !matching.isEmpty {
+                let context = Bindings.context(for: document, in: documents)
+                for policy in matching {
+                    for rule in policy.rules {
+                        rules.append(evaluate(rule, of: policy, for: subject, in: context))
+                    }
+                }
+            }
+            if !rules.isEmpty {
+                results.append(SubjectResult(subject: subject, rules: rules))
+            }
+        }
+        for (file, problems) in byFile where !filesWithDocuments.contains(file) && isSelectedFile(file) {
+            let subject = Subject(kind: nil, name: nil, file: file)
+            results.append(SubjectResult(subject: subject, rules: documentRules(problems, subject: subject)))
+        }
+        return Report(subjects: results)
+    }
+
+    func evaluate(_ rule: Rule, of policy: Policy, for subject: Subject, in context: EvaluationContext) -> RuleEvaluation {
+        let outcome = rule.check.evaluate(in: context)
+        let ruleID = "\(policy.name)/\(rule.id)"
+        let severity = rule.enforcement.verdict
+        let findings = outcome.violations.map { violation in
+            Finding(ruleID: ruleID, subject: subject, severity: severity, message: violation.message,
+                    location: violation.location, notes: violation.notes, runbook: rule.runbook, tags: rule.tags)
+        }
+        return RuleEvaluation(ruleID: ruleID, description: rule.description,
+                              outcome: findings.isEmpty ? .pass : severity, findings: findings,
+                              evidence: outcome.evidence, runbook: rule.runbook, tags: rule.tags,
+                              ruleLocation: rule.location)
+    }
+
+    /// One `document/<code>` rule per kind of problem found in the subject's file.
+    func documentRules(_ diagnostics: [Diagnostic], subject: Subject) -> [RuleEvaluation] {
+        let grouped = Dictionary(grouping: diagnostics, by: \.code)
+        return Diagnostic.Code.allCases.compactMap { code in
+            guard let problems = grouped[code] else { return nil }
+            let findings = problems.sorted { $0.location < $1.location }.map { Finding($0, subject: subject) }
+            return RuleEvaluation(ruleID: "document/\(code.rawValue)", description: code.summary,
+                                  outcome: findings.map(\.severity).max() ?? .pass, findings: findings,
+                                  evidence: [], runbook: nil, tags: [], ruleLocation: nil)
+        }
+    }
+}
+
+extension Diagnostic.Code {
+    /// What the built-in rule `document/<code>` checks.
+    public var summary: String {
+        switch self {
+        case .yaml: return "the file is readable YAML within the safety limits"
+        case .envelope: return "the document has a valid apiVersion, kind and metadata"
+        case .schema: return "the document's fields match the schema of its kind"
+        case .reference: return "every name the document refers to exists and agrees"
+        case .duplicateName: return "names are unique within a kind"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Documents
+
+/// A parsed Policy document (SPEC §2): which subjects it matches and its rules.
+public struct Policy: Sendable {
+    public var name: String
+    public var description: String?
+    public var match: Match
+    public var enforcement: Enforcement
+    public var tags: [String]
+    public var rules: [Rule]
+    public var file: String
+
+    public init(name: String, description: String?, match: Match, enforcement: Enforcement,
+                tags: [String], rules: [Rule], file: String) {
+        self.name = name
+        self.description = description
+        self.match = match
+        self.enforcement = enforcement
+        self.tags = tags
+        self.rules = rules
+        self.file = file
+    }
+}
+
+/// Which subjects a policy applies to. `from`/`to` constrain PromotionRequests only;
+/// `models` are globs (`*`, `fraud-*`) on `spec.model`; `labels` must all be present.
+public struct Match: Sendable {
+    public var kinds: [DocumentKind]
+    public var from: [String]?
+    public var to: [String]?
+    public var models: [String]?
+    public var labels: [String: String]
+
+    public init(kinds: [DocumentKind], from: [String]? = nil, to: [String]? = nil,
+                models: [String]? = nil, labels: [String: String] = [:]) {
+        self.kinds = kinds
+        self.from = from
+        self.to = to
+        self.models = models
+        self.labels = labels
+    }
+
+    public func matches(_ document: Document) -> Bool {
+        guard kinds.contains(document.kind) else { return false }
+        if document.kind == .promotionRequest {
+            if let from, !from.contains(document.text("from") ?? "") { return false }
+            if let to, !to.contains(document.text("to") ?? "") { return false }
+        }
+        if let models {
+            guard let model = document.text("model"),
+                  models.contains(where: { Glob.matches($0, model) }) else { return false }
+        }
+        for (key, value) in labels where document.labels[key] != value {
+            return false
+        }
+        return true
+    }
+}
+
+/// One rule of a policy: an id, how it is enforced, and exactly one check.
+public struct Rule: Sendable {
+    public var id: String
+    public var description: String?
+    public var enforcement: Enforcement
+    public var runbook: String?
+    public var tags: [String]
+    public var check: any Check
+    /// Where `id:` is written.
+    public var location: SourceLocation
+
+    public init(id: String, description: String?, enforcement: Enforcement, runbook: String?,
+                tags: [String], check: any Check, location: SourceLocation) {
+        self.id = id
+        self.description = description
+        self.enforcement = enforcement
+        self.runbook = runbook
+        self.tags = tags
+        self.check = check
+        self.location = location
+    }
+}
+
+/// Shell-style globs on names: `*` any run of characters, `?` one character.
+public enum Glob {
+    public static func matches(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern), t = Array(text)
+        var pi = 0, ti = 0, star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
+                pi += 1; ti += 1
+            } else if pi < p.count, p[pi] == "*" {
+                star = pi; mark = ti; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+}

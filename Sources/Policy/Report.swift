@@ -1,0 +1,58 @@
+import Documents
+
+/// One rule evaluated for one subject: the outcome, the findings behind it and the
+/// evidence it read. Passing rules are kept too, so the JSON output shows every rule.
+public struct RuleEvaluation: Hashable, Sendable {
+    /// `<policy>/<rule>` or `document/<code>`.
+    public var ruleID: String
+    public var description: String?
+    public var outcome: Verdict
+    public var findings: [Finding]
+    public var evidence: [Evidence]
+    public var runbook: String?
+    public var tags: [String]
+    /// Where the rule is written (its `id`), if it comes from a policy file.
+    public var ruleLocation: SourceLocation?
+
+    public init(ruleID: String, description: String?, outcome: Verdict, findings: [Finding],
+                evidence: [Evidence], runbook: String?, tags: [String], ruleLocation: SourceLocation?) {
+        self.ruleID = ruleID
+        self.description = description
+        self.outcome = outcome
+        self.findings = findings
+        self.evidence = evidence
+        self.runbook = runbook
+        self.tags = tags
+        self.ruleLocation = ruleLocation
+    }
+}
+
+/// The verdict for one subject and every rule that led to it.
+public struct SubjectResult: Hashable, Sendable {
+    public var subject: Subject
+    public var rules: [RuleEvaluation]
+
+    public init(subject: Subject, rules: [RuleEvaluation]) {
+        self.subject = subject
+        self.rules = rules
+    }
+
+    /// Worst outcome of its rules; pass when none applies.
+    public var verdict: Verdict { rules.map(\.outcome).max() ?? .pass }
+
+    public var findings: [Finding] { rules.flatMap(\.findings) }
+}
+
+/// Everything one `policy check` decided.
+public struct Report: Hashable, Sendable {
+    public var subjects: [SubjectResult]
+
+    public init(subjects: [SubjectResult]) {
+        self.subjects = subjects.sorted { $0.subject < $1.subject }
+    }
+
+    /// Worst verdict of all subjects; pass when there is none.
+    public var verdict: Verdict { subjects.map(\.verdict).max() ?? .pass }
+
+    public var findings: [Finding] { subjects.flatMap(\.findings) }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import Policy
+import Reporters
+import Workspace
+
+/// `policy check`: evaluate the repository's policies and print a verdict per subject.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Evaluate the policies and print pass, warn or block for every subject.",
+        discussion: """
+            Modes: the working tree (default); --staged, the index (pre-commit hook); \
+            --rev REV, one commit; --base REV [--head REV], a range under review: the head \
+            is evaluated, Policy, Team and Config documents come from the merge base, and \
+            only subjects changed in the range are reported unless --all.
+
+            Examples:
+              policy check
+              policy check --staged
+              policy check --base origin/main --format text --format json=tollgate.json
+              policy check models/fraud-student --fail-on warn
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Only report subjects whose files are under these paths.", valueName: "path"))
+    var paths: [String] = []
+
+    @Flag(help: "Check the index (what the next commit will contain).")
+    var staged = false
+
+    @Option(help: ArgumentHelp("Check this commit's tree.", valueName: "rev"))
+    var rev: String?
+
+    @Option(help: ArgumentHelp("Check a range: policies from the merge base with <rev>.", valueName: "rev"))
+    var base: String?
+
+    @Option(help: ArgumentHelp("With --base: the head to evaluate (default HEAD).", valueName: "rev"))
+    var head: String?
+
+    @Flag(help: "With --base: report every subject, not only those changed in the range.")
+    var all = false
+
+    @Option(name: .customLong("format"),
+            help: ArgumentHelp("Output format, text or json, optionally to a file: json=out.json. Repeatable.",
+                               valueName: "fmt[=file]"))
+    var formats: [OutputFormat] = []
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 on this verdict or worse: block or warn.")
+    var failOn: FailOn = .block
+
+    @Option(help: "Color the text output: auto (on a terminal, unless NO_COLOR is set), always or never.")
+    var color: ColorChoice = .auto
+
+    @OptionGroup var repository: RepositoryOptions
+
+    enum FailOn: String, ExpressibleByArgument, CaseIterable {
+        case block, warn
+    }
+
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
+
+    func validate() throws {
+        let modes = [staged, rev != nil, base != nil].filter { $0 }.count
+        if modes > 1 { throw ValidationError("choose one of --staged, --rev and --base") }
+        if head != nil && base == nil { throw ValidationError("--head needs --base") }
+        if all && base == nil { throw ValidationError("--all only applies with --base (other modes report every subject)") }
+        let toStdout = formats.filter { $0.file == nil }
+        if toStdout.count > 1 {
+            throw ValidationError("only one format can go to standard output; write the others to files (--format json=out.json)")
+        }
+    }
+
+    var mode: CheckOptions.Mode {
+        if staged { return .staged }
+        if let rev { return .revision(rev) }
+        if let base { return .range(base: base, head: head) }
+        return .workingTree
+    }
+
+    func run() throws {
+        let run: CheckRun
+        do {
+            let workspace = try Workspace(directory: repository.resolvedDirectory)
+            run = try workspace.check(CheckOptions(mode: mode, paths: paths, all: all))
+        } catch let error as WorkspaceError {
+            throw ToolError(error.localizedDescription)
+        }
+        let metadata = ReportMetadata(toolVersion: PolicyCommand.version, evaluated: run.evaluated,
+                                      policySource: run.policySource, policies: run.policies,
+                                      documentCount: run.documentCount)
+        let outputs = formats.isEmpty ? [OutputFormat(argument: "text")!] : formats
+        for output in outputs {
+            let text: String
+            switch output.kind {
+            case .text:
+                text = TextReporter(color: output.file == nil && useColor).render(run.report, metadata: metadata)
+            case .json:
+                text = JSONReporter().render(run.report, metadata: metadata)
+            }
+            if let file = output.file {
+                do {
+                    try text.write(toFile: file, atomically: true, encoding: .utf8)
+                } catch {
+                    throw ToolError("cannot write \(output.kind.rawValue) output to \(file): \(error.localizedDescription)")
+                }
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
+        let threshold: Verdict = failOn == .warn ? .warn : .block
+        if run.report.verdict >= threshold {
+            throw ExitCode(1)
+        }
+    }
+
+    var useColor: Bool {
+        switch color {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            let environment = ProcessInfo.processInfo.environment
+            if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+            if environment["TERM"] == "dumb" { return false }
+            return isatty(STDOUT_FILENO) != 0
+        }
+    }
+}
+
+extension ToolError: LocalizedError {
+    var errorDescription: String? { description }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Documents
+import Policy
+
+/// The machine report (`--format json`): stable, versioned (`schemaVersion`), documented
+/// in docs/json-output.md. It lists every rule evaluated for every subject — passes too —
+/// with the values each rule read and where, so an auditor sees the evidence.
+public struct JSONReporter: Sendable {
+    public static let schemaVersion = "tollgate.dev/check/v1"
+
+    public init() {}
+
+    public func render(_ report: Report, metadata: ReportMetadata) -> String {
+        let document = Output(report: report, metadata: metadata)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(document), let text = String(data: data, encoding: .utf8) else {
+            return "{}\n"  // unreachable: every value above is encodable
+        }
+        return text + "\n"
+    }
+
+    struct Output: Encodable {
+        var schemaVersion = JSONReporter.schemaVersion
+        var tool: Tool
+        var verdict: Verdict
+        var evaluated: String
+        var policySource: String
+        var policies: [String]
+        var summary: Summary
+        var subjects: [SubjectOutput]
+
+        init(report: Report, metadata: ReportMetadata) {
+            tool = Tool(name: "tollgate", version: metadata.toolVersion)
+            verdict = report.verdict
+            evaluated = metadata.evaluated
+            policySource = metadata.policySource
+            policies = metadata.policies
+            let verdicts = report.subjects.map(\.verdict)
+            let findings = report.findings
+            summary = Summary(documents: metadata.documentCount, subjects: report.subjects.count,
+                              pass: verdicts.filter { $0 == .pass }.count,
+                              warn: verdicts.filter { $0 == .warn }.count,
+                              block: verdicts.filter { $0 == .block }.count,
+                              blockingFindings: findings.filter { $0.severity == .block }.count,
+                              warningFindings: findings.filter { $0.severity == .warn }.count)
+            subjects = report.subjects.map(SubjectOutput.init)
+        }
+    }
+
+    struct Tool: Encodable { var name: String; var version: String }
+
+    struct Summary: Encodable {
+        var documents: Int
+        var subjects: Int
+        var pass: Int
+        var warn: Int
+        var block: Int
+        var blockingFindings: Int
+        var warningFindings: Int
+    }
+
+    struct SubjectOutput: Encodable {
+        var kind: String?
+        var name: String?
+        var file: String
+        var verdict: Verdict
+        var rules: [RuleOutput]
+
+        init(_ result: SubjectResult) {
+            kind = result.subject.kind?.rawValue
+            name = result.subject.name
+            file = result.subject.file
+            verdict = result.verdict
+            rules = result.rules.map(RuleOutput.init)
+        }
+    }
+
+    struct RuleOutput: Encodable {
+        var id: String
+        var description: String?
+        var outcome: Verdict
+        var runbook: String?
+        var tags: [String]
+        var definedAt: Location?
+        var evidence: [EvidenceOutput]
+        var findings: [FindingOutput]
+
+        init(_ rule: RuleEvaluation) {
+            id = rule.ruleID
+            description = rule.description
+            outcome = rule.outcome
+            runbook = rule.runbook
+            tags = rule.tags
+            definedAt = rule.ruleLocation.map(Location.init)
+            evidence = rule.evidence.map(EvidenceOutput.init)
+            findings = rule.findings.map(FindingOutput.init)
+        }
+    }
+
+    struct EvidenceOutput: Encodable {
+        var path: String
+        var found: Bool
+        var value: JSONValue
+        var location: Location?
+
+        init(_ evidence: Evidence) {
+            path = evidence.path
+            found = evidence.value != nil
+            value = evidence.value.map(JSONValue.init) ?? .null
+            location = evidence.location.map(Location.init)
+        }
+    }
+
+    struct FindingOutput: Encodable {
+        var severity: Verdict
+        var message: String
+        var location: Location
+        var notes: [NoteOutput]
+
+        init(_ finding: Finding) {
+            severity = finding.severity
+            message = finding.message
+            location = Location(finding.location)
+            notes = finding.notes.map { NoteOutput(message: $0.message, location: Location($0.location)) }
+        }
+    }
+
+    struct NoteOutput: Encodable {
+        var message: String
+        var location: Location
+    }
+
+    struct Location: Encodable {
+        var file: String
+        var line: Int
+        var column: Int
+
+        init(_ location: SourceLocation) {
+            file = location.file
+            line = location.line
+            column = location.column
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Policy
+
+/// The human report: one block per subject, worst first, every reason with its location,
+/// notes and runbook; a summary line at the end. Colors only when asked to.
+public struct TextReporter: Sendable {
+    public var color: Bool
+
+    public init(color: Bool) {
+        self.color = color
+    }
+
+    public func render(_ report: Report, metadata: ReportMetadata) -> String {
+        var lines: [String] = []
+        let ordered = report.subjects.sorted { ($1.verdict, $0.subject) < ($0.verdict, $1.subject) }
+        for result in ordered {
+            let ruleCount = result.rules.count
+            lines.append("\(badge(result.verdict))  \(bold(result.subject.description))  \(dim("\(result.subject.file) · \(ruleCount) rule\(ruleCount == 1 ? "" : "s")"))")
+            for finding in result.findings.sorted(by: { ($1.severity, $0.location) < ($0.severity, $1.location) }) {
+                let mark = finding.severity == .block ? paint("✗", .red) : paint("!", .yellow)
+                lines.append("  \(mark) \(finding.ruleID): \(finding.message) (\(finding.location))")
+                for note in finding.notes {
+                    lines.append("      \(dim("note: \(note.message) (\(note.location))"))")
+                }
+                if let runbook = finding.runbook {
+                    lines.append("      \(dim("runbook: \(runbook)"))")
+                }
+            }
+        }
+        if !lines.isEmpty { lines.append("") }
+        lines.append(summary(report, metadata: metadata))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func summary(_ report: Report, metadata: ReportMetadata) -> String {
+        let counts = Dictionary(grouping: report.subjects, by: \.verdict).mapValues(\.count)
+        let findings = report.findings
+        let blocking = findings.filter { $0.severity == .block }.count
+        let warnings = findings.filter { $0.severity == .warn }.count
+        let subjects = report.subjects.count
+        var parts = ["\(subjects) subject\(subjects == 1 ? "" : "s")"]
+        parts.append("\(counts[.block] ?? 0) blocked, \(counts[.warn] ?? 0) warned, \(counts[.pass] ?? 0) passed")
+        parts.append("\(blocking) blocking reason\(blocking == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+        let source = metadata.policySource == metadata.evaluated ? "" : "; policies from the \(metadata.policySource)"
+        let context = "checked the \(metadata.evaluated)\(source) with \(metadata.policies.count) polic\(metadata.policies.count == 1 ? "y" : "ies") (\(metadata.policies.joined(separator: ", ")))"
+        return "\(badge(report.verdict)) \(parts.joined(separator: " · "))\n\(dim(context))"
+    }
+
+    enum Tone: String {
+        case red = "31", yellow = "33", green = "32"
+    }
+
+    func badge(_ verdict: Verdict) -> String {
+        switch verdict {
+        case .block: return paint("BLOCK", .red, bold: true)
+        case .warn: return paint("WARN ", .yellow, bold: true)
+        case .pass: return paint("PASS ", .green, bold: true)
+        }
+    }
+
+    func paint(_ text: String, _ tone: Tone, bold: Bool = false) -> String {
+        guard color else { return text }
+        return "\u{1B}[\(bold ? "1;" : "")\(tone.rawValue)m\(text)\u{1B}[0m"
+    }
+
+    func bold(_ text: String) -> String {
+        color ? "\u{1B}[1m\(text)\u{1B}[0m" : text
+    }
+
+    func dim(_ text: String) -> String {
+        color ? "\u{1B}[2m\(text)\u{1B}[0m" : text
+    }
+}

@@ -1,0 +1,27 @@
+/// What `policy check` evaluates.
+public struct CheckOptions: Sendable {
+    /// Which state of the repository is read.
+    public enum Mode: Sendable, Equatable {
+        /// The working tree (default): tracked files on disk plus untracked, non-ignored ones.
+        case workingTree
+        /// The index: what the next commit will contain (the pre-commit hook).
+        case staged
+        /// One commit's tree.
+        case revision(String)
+        /// A range under review: the head is evaluated, Policy/Team/Config come from the
+        /// merge base, and only subjects changed in the range are reported unless `all`.
+        case range(base: String, head: String?)
+    }
+
+    public var mode: Mode
+    /// Path filters as the user typed them, relative to `directory`.
+    public var paths: [String]
+    /// In range mode, report every subject, not only the changed ones.
+    public var all: Bool
+
+    public init(mode: Mode = .workingTree, paths: [String] = [], all: Bool = false) {
+        self.mode = mode
+        self.paths = paths
+        self.all = all
+    }
+}

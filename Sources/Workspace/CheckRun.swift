@@ -1,0 +1,26 @@
+import Policy
+
+/// The result of one `policy check`: the report and what it was computed from.
+public struct CheckRun: Sendable {
+    public var report: Report
+    /// What was evaluated: "working tree", "index", "commit 3f2a9c1".
+    public var evaluated: String
+    /// Where the policies came from: the same, or "merge base 9d0e4b2" in range mode.
+    public var policySource: String
+    /// The policies applied, by name.
+    public var policies: [String]
+    /// Tollgate documents read from the evaluated state.
+    public var documentCount: Int
+    /// In range mode, the paths changed between the merge base and the head.
+    public var changedPaths: [String]?
+
+    public init(report: Report, evaluated: String, policySource: String, policies: [String],
+                documentCount: Int, changedPaths: [String]?) {
+        self.report = report
+        self.evaluated = evaluated
+        self.policySource = policySource
+        self.policies = policies
+        self.documentCount = documentCount
+        self.changedPaths = changedPaths
+    }
+}

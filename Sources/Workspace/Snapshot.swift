@@ -1,0 +1,49 @@
+import GitKit
+
+/// The files of one state of the repository: the working tree, the index, or a commit.
+/// Everything Tollgate reads comes through a snapshot, so every mode reads the same way.
+public protocol Snapshot: Sendable {
+    /// A short name for messages: "working tree", "index", "commit 3f2a9c1".
+    var label: String { get }
+    /// Repository-relative paths, sorted.
+    var paths: [String] { get }
+    func read(_ path: String) throws -> [UInt8]
+}
+
+/// The working tree: tracked files still on disk plus untracked, non-ignored files.
+struct WorkingTreeSnapshot: Snapshot, @unchecked Sendable {
+    let repository: Repository
+    let paths: [String]
+    var label: String { "working tree" }
+
+    init(_ repository: Repository) throws {
+        self.repository = repository
+        paths = try repository.workingTreeFiles()
+    }
+
+    func read(_ path: String) throws -> [UInt8] {
+        try repository.readWorkingTreeFile(path)
+    }
+}
+
+/// Blobs by path: the index (staged content) or a commit's tree.
+struct BlobSnapshot: Snapshot, @unchecked Sendable {
+    let repository: Repository
+    let label: String
+    let blobs: [String: ObjectID]
+    let paths: [String]
+
+    init(_ repository: Repository, label: String, files: [FileEntry]) {
+        self.repository = repository
+        self.label = label
+        // Symlinks are not followed: their blob is the link target, not a document.
+        let regular = files.filter { $0.mode != 0o120000 }
+        blobs = Dictionary(regular.map { ($0.path, $0.oid) }, uniquingKeysWith: { a, _ in a })
+        paths = regular.map(\.path).sorted()
+    }
+
+    func read(_ path: String) throws -> [UInt8] {
+        guard let oid = blobs[path] else { throw WorkspaceError.missingFile(path, label) }
+        return try repository.blob(oid)
+    }
+}

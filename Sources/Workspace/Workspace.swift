@@ -1,0 +1,262 @@
+import Foundation
+import GitKit
+import Documents
+import Policy
+
+/// A repository opened for checking: finds the states to read, loads documents and
+/// policies from them, and runs the evaluator. All reading goes through libgit2.
+public final class Workspace: @unchecked Sendable {
+    public let repository: Repository
+    /// The directory the user ran in, relative to the working tree root ("" = root).
+    public let subdirectory: String
+
+    /// Opens the repository containing `directory` (like `git -C`). Shallow clones are
+    /// refused: the audit trail needs the full history.
+    public init(directory: String) throws {
+        let absolute = Workspace.canonical(directory)
+        do {
+            repository = try Repository.discover(startingAt: absolute)
+        } catch {
+            throw WorkspaceError.notARepository(error.localizedDescription)
+        }
+        if repository.isShallow { throw WorkspaceError.shallowClone }
+        if let root = repository.workingDirectory.map(Workspace.canonical), absolute.hasPrefix(root) {
+            subdirectory = String(absolute.dropFirst(root.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        } else {
+            subdirectory = ""
+        }
+    }
+
+    // MARK: - Check
+
+    public func check(_ options: CheckOptions) throws -> CheckRun {
+        let states = try resolveStates(options.mode)
+        let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
+        let trusted = try loadTrusted(from: states.trusted, config: config)
+        let evaluated = try load(from: states.evaluated, config: config, .subjects)
+
+        var diagnostics = evaluated.diagnostics
+        if states.changed != nil {
+            // The head's own policy changes are not applied, but a broken one still blocks the change.
+            let headTrusted = try load(from: states.evaluated, config: config, .trusted)
+            diagnostics += headTrusted.diagnostics
+            diagnostics += PolicyLoader.load(headTrusted.documents).diagnostics
+        }
+        let set = DocumentSet(evaluated.documents)
+        let filters = options.paths.map(resolveFilter)
+        let changed = options.all ? nil : states.changed.map(Set.init)
+        let selectedFile: (String) -> Bool = { file in
+            (filters.isEmpty || filters.contains { Workspace.path(file, isUnder: $0) })
+                && (changed?.contains(file) ?? true)
+        }
+        let selected: (Document) -> Bool = { document in
+            guard filters.isEmpty || filters.contains(where: { Workspace.path(document.file, isUnder: $0) }) else { return false }
+            guard let changed else { return true }
+            return Workspace.bundleFiles(of: document, in: set).contains { changed.contains($0) }
+        }
+        let report = Evaluator(policies: trusted.policies)
+            .evaluate(set, diagnostics: diagnostics, isSelected: selected, isSelectedFile: selectedFile)
+        return CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
+                        policies: trusted.policies.map(\.name), documentCount: evaluated.documents.count,
+                        changedPaths: states.changed)
+    }
+
+    /// The bundle digest of a request in the given state (SPEC §1, `policy digest`).
+    public func digest(request name: String, mode: CheckOptions.Mode = .workingTree) throws -> BundleDigest {
+        let states = try resolveStates(mode)
+        let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
+        let loaded = try load(from: states.evaluated, config: config, .subjects)
+        let set = DocumentSet(loaded.documents)
+        guard let request = set.document(.promotionRequest, named: name) else {
+            throw WorkspaceError.unknownDocument(.promotionRequest, name,
+                                                 candidates: set.documents(of: .promotionRequest).map(\.name))
+        }
+        var bundle = [request]
+        for (field, kind) in [("run", DocumentKind.runManifest), ("modelCard", .modelCard)] {
+            guard let target = request.text(field).flatMap({ set.document(kind, named: $0) }) else {
+                throw WorkspaceError.unknownDocument(kind, request.text(field) ?? "", candidates: set.documents(of: kind).map(\.name))
+            }
+            bundle.append(target)
+        }
+        let files = Set(bundle.map(\.file))
+        let errors = (loaded.diagnostics + set.diagnostics).filter { $0.severity == .error && files.contains($0.location.file) }
+        guard errors.isEmpty else { throw WorkspaceError.invalidDocument(request.reference, errors) }
+        return BundleDigest(request: bundle[0], run: bundle[1], card: bundle[2])
+    }
+
+    // MARK: - States
+
+    struct States {
+        var evaluated: Snapshot
+        var trusted: Snapshot
+        /// Range mode: paths changed between the merge base and the head.
+        var changed: [String]?
+    }
+
+    func resolveStates(_ mode: CheckOptions.Mode) throws -> States {
+        switch mode {
+        case .workingTree:
+            guard repository.workingDirectory != nil else { throw WorkspaceError.bareRepository(mode: "working-tree mode") }
+            let snapshot = try git { try WorkingTreeSnapshot(repository) }
+            return States(evaluated: snapshot, trusted: snapshot, changed: nil)
+        case .staged:
+            let index = try git { try repository.indexFiles() }
+            let snapshot = BlobSnapshot(repository, label: "index", files: index.files)
+            return States(evaluated: snapshot, trusted: snapshot, changed: nil)
+        case .revision(let revision):
+            let commit = try resolve(revision)
+            let snapshot = try commitSnapshot(commit)
+            return States(evaluated: snapshot, trusted: snapshot, changed: nil)
+        case .range(let baseRevision, let headRevision):
+            let base = try resolve(baseRevision)
+            let head = try resolve(headRevision ?? "HEAD")
+            guard let mergeBase = try git({ try repository.mergeBase(base, head) }) else {
+                throw WorkspaceError.noCommonHistory(base: baseRevision, head: headRevision ?? "HEAD")
+            }
+            let changed = try git { try repository.changedPaths(from: mergeBase, to: head) }
+            return States(evaluated: try commitSnapshot(head, label: "head \(head.short)"),
+                          trusted: try commitSnapshot(mergeBase, label: "merge base \(mergeBase.short)"),
+                          changed: changed)
+        }
+    }
+
+    func resolve(_ revision: String) throws -> ObjectID {
+        if revision == "HEAD", try git({ try repository.head() }) == nil { throw WorkspaceError.unbornHead }
+        do {
+            return try repository.resolveCommit(revision)
+        } catch {
+            throw WorkspaceError.unknownRevision(revision, error.localizedDescription)
+        }
+    }
+
+    func commitSnapshot(_ commit: ObjectID, label: String? = nil) throws -> Snapshot {
+        let files = try git { try repository.files(inCommit: commit) }
+        return BlobSnapshot(repository, label: label ?? "commit \(commit.short)", files: files)
+    }
+
+    func git<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as WorkspaceError {
+            throw error
+        } catch {
+            throw WorkspaceError.git(error.localizedDescription)
+        }
+    }
+
+    // MARK: - Loading
+
+    struct Loaded {
+        var documents: [Document] = []
+        var diagnostics: [Diagnostic] = []
+    }
+
+    /// Which documents of a state to read.
+    enum Part {
+        /// Subjects: documents under `include`, outside the policy directories.
+        case subjects
+        /// Trusted data: Policy, Team, Config and PolicyTest documents in the policy
+        /// directories (other documents there, such as policy-test fixtures, are not subjects).
+        case trusted
+    }
+
+    /// Reads one part of a state. Trusted kinds found outside the policy directories are
+    /// reported and ignored, so a policy cannot be slipped in beside the models.
+    func load(from snapshot: Snapshot, config: ProjectConfig, _ part: Part) throws -> Loaded {
+        var loaded = Loaded()
+        for path in snapshot.paths {
+            let inPolicies = config.isPolicyPath(path) || path == config.file
+            switch part {
+            case .subjects: if inPolicies || !config.includes(path) { continue }
+            case .trusted: if !inPolicies { continue }
+            }
+            let bytes = try git { try snapshot.read(path) }
+            switch DocumentLoader.read(bytes, path: path) {
+            case .notTollgate:
+                continue
+            case .unreadable(let problems):
+                loaded.diagnostics += problems
+            case .document(let document, let problems):
+                switch (part, document.kind.isTrusted) {
+                case (.subjects, true):
+                    loaded.diagnostics.append(Diagnostic(.envelope,
+                        "\(document.kind.rawValue) documents are read only from \(config.policyDirectories.joined(separator: ", ")) (spec.policies of \(ProjectConfig.fileName)); this one is ignored",
+                        at: document.nameLocation, severity: .warning))
+                case (.trusted, false):
+                    continue
+                default:
+                    loaded.documents.append(document)
+                    loaded.diagnostics += problems
+                }
+            }
+        }
+        return loaded
+    }
+
+    struct Trusted {
+        var documents: [Document]
+        var policies: [Policy]
+    }
+
+    /// Policies, Teams and the Config: any problem in them stops the check (exit 2).
+    func loadTrusted(from snapshot: Snapshot, config: ProjectConfig) throws -> Trusted {
+        let loaded = try load(from: snapshot, config: config, .trusted)
+        let errors = loaded.diagnostics.filter { $0.severity == .error }
+        var documents = loaded.documents
+        if let configDocument = config.document, !documents.contains(configDocument) { documents.append(configDocument) }
+        let duplicates = DocumentSet(documents).diagnostics.filter { $0.code == .duplicateName }
+        let (policies, problems) = PolicyLoader.load(documents)
+        let all = errors + duplicates + problems
+        guard all.isEmpty else { throw WorkspaceError.invalidPolicy(all.sorted { $0.location < $1.location }) }
+        guard !policies.isEmpty else {
+            throw WorkspaceError.invalidPolicy([Diagnostic(.envelope,
+                "no policies found in \(config.policyDirectories.joined(separator: ", ")) of the \(snapshot.label): nothing would be checked (add Policy documents, or set spec.policies in \(ProjectConfig.fileName))",
+                at: .start(of: config.file ?? ProjectConfig.fileName))])
+        }
+        return Trusted(documents: documents, policies: policies)
+    }
+
+    // MARK: - Selection
+
+    /// The files whose change puts a subject under review: its own, and for a request
+    /// those of its run, its card and its approvals.
+    static func bundleFiles(of document: Document, in set: DocumentSet) -> [String] {
+        var files = [document.file]
+        guard document.kind == .promotionRequest else { return files }
+        for link in DocumentSet.links(of: document) {
+            if let target = set.document(link.target, named: link.name) { files.append(target.file) }
+        }
+        files += set.documents(of: .approval).filter { $0.text("request") == document.name }.map(\.file)
+        return files
+    }
+
+    /// A user's path filter, relative to where they ran, as a repository-relative path.
+    func resolveFilter(_ path: String) -> String {
+        var parts = subdirectory.split(separator: "/").map(String.init)
+        if path.hasPrefix("/"), let root = repository.workingDirectory.map(Workspace.canonical) {
+            let absolute = Workspace.canonical(path)
+            if absolute.hasPrefix(root) {
+                return String(absolute.dropFirst(root.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            }
+        }
+        for component in path.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(String(component))
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    static func path(_ file: String, isUnder filter: String) -> Bool {
+        filter.isEmpty || file == filter || file.hasPrefix(filter + "/")
+    }
+
+    static func canonical(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+        var result = url.path
+        while result.count > 1 && result.hasSuffix("/") { result.removeLast() }
+        return result
+    }
+}

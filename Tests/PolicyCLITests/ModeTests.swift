@@ -1,0 +1,141 @@
+import Foundation
+import XCTest
+
+/// The modes of `policy check` on real repositories: working tree, index, one commit,
+/// a range with policies from the merge base; subdirectories and shallow clones.
+final class ModeTests: XCTestCase {
+    let run = "runs/fraud-student/run-8812.yaml"
+
+    /// The demo with p95 fixed (25 ms, on the inclusive bound), committed: everything passes.
+    func passingDemo() throws -> GitSandbox {
+        let demo = try GitSandbox.demo()
+        try demo.edit(run, replacing: "p95Ms: 28.7", with: "p95Ms: 25")
+        try demo.commitAll("Re-measure p95 after batching fix")
+        XCTAssertEqual(try demo.policy("check").status, 0)
+        return demo
+    }
+
+    func testStagedBlockingChangeRevertedOnDiskBlocksStagedAndPassesWorkingTree() throws {
+        let demo = try passingDemo()
+        try demo.edit(run, replacing: "p95Ms: 25", with: "p95Ms: 31.5")
+        try demo.git("add", run)
+        try demo.edit(run, replacing: "p95Ms: 31.5", with: "p95Ms: 25")
+
+        let staged = try demo.policy("check", "--staged")
+        XCTAssertEqual(staged.status, 1, staged.stdout + staged.stderr)
+        XCTAssertTrue(staged.stdout.contains("p95 latency 31.5 ms exceeds 25 ms"), staged.stdout)
+        XCTAssertTrue(staged.stdout.contains("checked the index"), staged.stdout)
+
+        let workingTree = try demo.policy("check")
+        XCTAssertEqual(workingTree.status, 0, workingTree.stdout)
+        XCTAssertTrue(workingTree.stdout.contains("checked the working tree"), workingTree.stdout)
+    }
+
+    func testRevReadsThatCommitsTree() throws {
+        let demo = try passingDemo()
+        // HEAD passes; HEAD~1 is the demo's original state with p95 28.7 ms.
+        let previous = try demo.policy("check", "--rev", "HEAD~1")
+        XCTAssertEqual(previous.status, 1, previous.stdout + previous.stderr)
+        XCTAssertTrue(previous.stdout.contains("p95 latency 28.7 ms exceeds 25 ms"), previous.stdout)
+        let head = try demo.policy("check", "--rev", "HEAD")
+        XCTAssertEqual(head.status, 0, head.stdout)
+        // The working tree does not matter in --rev mode.
+        try demo.edit(run, replacing: "p95Ms: 25", with: "p95Ms: 99")
+        XCTAssertEqual(try demo.policy("check", "--rev", "HEAD").status, 0)
+        let unknown = try demo.policy("check", "--rev", "no-such-branch")
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("unknown revision 'no-such-branch'"), unknown.stderr)
+    }
+
+    func testRangeTakesPoliciesFromTheMergeBaseSoLooseningTheGateDoesNotHelp() throws {
+        let demo = try passingDemo()
+        try demo.git("checkout", "-q", "-b", "faster-please")
+        try demo.edit("policies/release-gate.yaml", replacing: "max: 25,", with: "max: 30,")
+        try demo.edit(run, replacing: "p95Ms: 25", with: "p95Ms: 29.5")
+        try demo.commitAll("Relax the latency gate and ship the slower model", author: "Mallory", email: "mallory@distilops.example")
+
+        // The head's own policies would pass it ...
+        XCTAssertEqual(try demo.policy("check").status, 0)
+        // ... but in review the policies come from the merge base.
+        let review = try demo.policy("check", "--base", "main")
+        XCTAssertEqual(review.status, 1, review.stdout + review.stderr)
+        XCTAssertTrue(review.stdout.contains("p95 latency 29.5 ms exceeds 25 ms"), review.stdout)
+        XCTAssertTrue(review.stdout.contains("policies from the merge base"), review.stdout)
+    }
+
+    func testRangeReportsOnlyChangedSubjectsUnlessAll() throws {
+        let demo = try passingDemo()
+        try demo.git("checkout", "-q", "-b", "docs-only")
+        try demo.write("README.md", "# DistilOps\n\nNothing to check here.\n")
+        try demo.commitAll("Docs")
+        let review = try demo.policy("check", "--base", "main", "--format", "json")
+        XCTAssertEqual(review.status, 0, review.stdout + review.stderr)
+        XCTAssertEqual((try review.json()["subjects"] as? [Any])?.count, 0)
+        let all = try demo.policy("check", "--base", "main", "--all", "--format", "json")
+        XCTAssertGreaterThan((try all.json()["subjects"] as? [Any])?.count ?? 0, 0)
+
+        // Changing only the run puts its request under review.
+        try demo.edit(run, replacing: "p95Ms: 25", with: "p95Ms: 26")
+        try demo.commitAll("Slower")
+        let changed = try demo.policy("check", "--base", "main", "--format", "json")
+        XCTAssertEqual(changed.status, 1)
+        let names = (try changed.json()["subjects"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        XCTAssertTrue(names.contains("fraud-student-2.1.0-production"), "\(names)")
+    }
+
+    func testRunningFromASubdirectoryAndWithDashC() throws {
+        let demo = try GitSandbox.demo()
+        let nested = try demo.policy("check", in: "runs/fraud-student")
+        XCTAssertEqual(nested.status, 1, nested.stdout + nested.stderr)
+        XCTAssertTrue(nested.stdout.contains("p95 latency 28.7 ms exceeds 25 ms (runs/fraud-student/run-8812.yaml:"), nested.stdout)
+
+        let elsewhere = try GitSandbox.run(GitSandbox.policyBinary.path, ["check", "-C", demo.root.appendingPathComponent("models").path],
+                                           in: FileManager.default.temporaryDirectory)
+        XCTAssertEqual(elsewhere.status, 1, elsewhere.stderr)
+    }
+
+    func testPathFiltersLimitTheSubjects() throws {
+        let demo = try GitSandbox.demo()
+        let onlyModels = try demo.policy("check", "models", "--format", "json")
+        let subjects = try onlyModels.json()["subjects"] as? [[String: Any]] ?? []
+        XCTAssertTrue(subjects.allSatisfy { ($0["file"] as? String)?.hasPrefix("models/") == true }, "\(subjects)")
+        XCTAssertEqual(onlyModels.status, 0)
+        let requests = try demo.policy("check", "../requests", in: "models")
+        XCTAssertEqual(requests.status, 1, requests.stdout)
+    }
+
+    func testShallowCloneExitsTwoWithTheFetchDepthHint() throws {
+        let demo = try GitSandbox.demo()
+        let clone = demo.root.deletingLastPathComponent().appendingPathComponent("shallow")
+        let result = try GitSandbox.run("/usr/bin/git", ["clone", "-q", "--depth", "1", "file://\(demo.root.path)", clone.path],
+                                        in: demo.root.deletingLastPathComponent())
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let check = try GitSandbox.run(GitSandbox.policyBinary.path, ["check"], in: clone)
+        XCTAssertEqual(check.status, 2)
+        XCTAssertTrue(check.stderr.contains("shallow clone"), check.stderr)
+        XCTAssertTrue(check.stderr.contains("fetch-depth: 0"), check.stderr)
+        XCTAssertEqual(check.stdout, "", "a tool error never looks like a verdict")
+    }
+
+    func testOutsideARepositoryExitsTwo() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-repo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let result = try GitSandbox.run(GitSandbox.policyBinary.path, ["check"], in: empty)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("not a git repository"), result.stderr)
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        let demo = try GitSandbox.demo()
+        for arguments in [["check", "--staged", "--rev", "HEAD"], ["check", "--head", "HEAD"],
+                          ["check", "--format", "yaml"], ["check", "--fail-on", "sometimes"], ["frobnicate"]] {
+            let result = try demo.policy(arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+            XCTAssertFalse(result.stderr.isEmpty)
+        }
+        let help = try demo.policy("check", "--help")
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("--staged"))
+    }
+}
