@@ -34,6 +34,8 @@ public enum Bindings {
             bindings["run"] = byName(.runManifest, field: "run", of: subject)
             bindings["card"] = byName(.modelCard, field: "modelCard", of: subject)
             bindings["baseline"] = byName(.runManifest, field: "baseline", of: subject)
+            unbound("run", "the request names no run manifest (spec.run)")
+            unbound("card", "the request names no model card (spec.modelCard)")
             unbound("baseline", "the request names no baseline (spec.baseline)")
             if let runValue = bindings["run"]?.value, let runName = runValue["metadata"]?["name"]?.string,
                let run = set.document(.runManifest, named: runName) {

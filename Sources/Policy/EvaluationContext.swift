@@ -53,11 +53,11 @@ public struct EvaluationContext: Sendable {
             return .missing(reason: "empty path", location: subject.nameLocation)
         }
         guard let binding = bindings[head] else {
-            return .missing(reason: "'\(head)' is not bound for \(subject.kind.rawValue) subjects",
+            return .missing(reason: "\(path) cannot be read: '\(head)' is not bound for \(subject.kind.rawValue) subjects",
                             location: subject.nameLocation)
         }
         guard var current = binding.value else {
-            return .missing(reason: binding.missingReason ?? "'\(head)' is not available",
+            return .missing(reason: "\(path) cannot be read: \(binding.missingReason ?? "'\(head)' is not available")",
                             location: binding.missingLocation ?? subject.nameLocation)
         }
         var anchor = current.location

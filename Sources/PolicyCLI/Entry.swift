@@ -12,6 +12,9 @@ enum Entry {
             try command.run()
         } catch let code as ExitCode {
             exit(code.rawValue)
+        } catch let error as ToolError {
+            FileHandle.standardError.write(Data("policy: error: \(error.description)\n".utf8))
+            exit(2)
         } catch {
             let exitCode = PolicyCommand.exitCode(for: error)
             if exitCode == .success {

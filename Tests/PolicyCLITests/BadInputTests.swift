@@ -65,7 +65,8 @@ final class BadInputTests: XCTestCase {
         let line = try demo.line(of: "run: run-8821", in: request)
         XCTAssertTrue(result.stdout.contains("spec.run refers to RunManifest 'run-8821', which does not exist — did you mean 'run-8812'? (\(request):\(line):8)"), result.stdout)
         XCTAssertTrue(result.stdout.contains("RunManifest 'run-7301' is defined twice"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("note: first defined here (runs/fraud-teacher/run-7301.yaml:"), result.stdout)
+        // Path order decides which one is "first": runs/fraud-student/ sorts before runs/fraud-teacher/.
+        XCTAssertTrue(result.stdout.contains("note: first defined here (runs/fraud-student/copy.yaml:4:9)"), result.stdout)
     }
 
     func testAliasBombIsRejectedQuickly() throws {

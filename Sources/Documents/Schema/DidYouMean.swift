@@ -6,6 +6,10 @@ public enum DidYouMean {
         if let caseOnly = candidates.first(where: { $0.lowercased() == lowered }) {
             return caseOnly
         }
+        if lowered.count >= 3 {
+            let extensions = candidates.filter { $0.lowercased().hasPrefix(lowered) }
+            if extensions.count == 1 { return extensions[0] }
+        }
         let limit = word.count <= 3 ? 1 : 2
         var best: (name: String, distance: Int)?
         for candidate in candidates {

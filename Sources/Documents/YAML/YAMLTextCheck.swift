@@ -8,7 +8,7 @@ enum YAMLTextCheck {
         if bytes.count > limits.maxBytes {
             throw YAMLError(
                 .tooLarge,
-                "file is \(formatByteCount(bytes.count)), larger than the \(formatByteCount(limits.maxBytes)) limit for YAML documents; split it into smaller files",
+                "file is \(bytes.count) bytes, over the \(formatByteCount(limits.maxBytes)) limit for YAML documents; split it into smaller files",
                 at: .start(of: file))
         }
         let hasBOM = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
@@ -123,17 +123,36 @@ enum YAMLTextCheck {
         return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
-    /// "4 MiB", "1.5 MiB", "12 KiB", "300 bytes".
+    /// "4 MiB", "64 KiB", or "1000 bytes" for a count that is no whole number of either.
     static func formatByteCount(_ count: Int) -> String {
-        let mebibyte = 1 << 20
-        let kibibyte = 1 << 10
-        func scaled(_ unit: Int, _ name: String) -> String {
-            if count % unit == 0 { return "\(count / unit) \(name)" }
-            let tenths = (count * 10 + unit / 2) / unit
-            return "\(tenths / 10).\(tenths % 10) \(name)"
+        if count > 0 && count % (1 << 20) == 0 { return "\(count >> 20) MiB" }
+        if count > 0 && count % (1 << 10) == 0 { return "\(count >> 10) KiB" }
+        return "\(count)-byte"
+    }
+}
+
+extension YAMLTextCheck {
+    /// The byte offset of a 1-based line and column (counted as `location(ofByteOffset:)`
+    /// counts them), or the end of the text.
+    static func byteOffset(line: Int, column: Int, in text: [UInt8]) -> Int {
+        var currentLine = 1
+        var currentColumn = 1
+        var index = 0
+        while index < text.count {
+            if currentLine == line && currentColumn == column { return index }
+            if currentLine > line { return index }
+            let width = lineBreakWidth(text, at: index)
+            if width > 0 {
+                if currentLine == line { return index }
+                currentLine += 1
+                currentColumn = 1
+                index += width
+                continue
+            }
+            index += 1
+            while index < text.count && text[index] & 0xC0 == 0x80 { index += 1 }
+            currentColumn += 1
         }
-        if count >= mebibyte { return scaled(mebibyte, "MiB") }
-        if count >= kibibyte { return scaled(kibibyte, "KiB") }
-        return count == 1 ? "1 byte" : "\(count) bytes"
+        return text.count
     }
 }

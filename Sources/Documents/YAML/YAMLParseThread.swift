@@ -1,0 +1,31 @@
+import Foundation
+
+/// Runs the Yams half of a load on a thread of its own with a large stack.
+///
+/// Yams composes nodes recursively, one call per nesting level, up to libyaml's limit
+/// of 1000 levels; in a debug build that needs more than the 512 KiB a secondary or
+/// Swift-concurrency thread gets on macOS. The key scanner already refuses nesting
+/// beyond the depth limit, but a caller may raise that limit, and a crash is not an
+/// acceptable answer to any input.
+enum YAMLParseThread {
+    static let stackSize = 16 << 20
+
+    static func run<Value: Sendable>(_ body: @escaping @Sendable () -> Value) -> Value {
+        let outcome = Outcome<Value>()
+        let thread = Thread {
+            outcome.value = body()
+            outcome.done.signal()
+        }
+        thread.stackSize = stackSize
+        thread.name = "Tollgate YAML"
+        thread.start()
+        outcome.done.wait()
+        // The semaphore orders the write on the thread before this read.
+        return outcome.value ?? body()
+    }
+
+    private final class Outcome<Value>: @unchecked Sendable {
+        var value: Value?
+        let done = DispatchSemaphore(value: 0)
+    }
+}
