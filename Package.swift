@@ -28,19 +28,27 @@ let package = Package(
             ]
         ),
         .target(name: "Policy", dependencies: ["Documents"]),
-        .target(name: "Workspace", dependencies: ["GitKit", "Documents", "Policy"]),
-        .target(name: "Reporters", dependencies: ["Documents", "Policy"]),
+        .target(name: "Workspace", dependencies: ["GitKit", "Documents", "Policy", "Provenance"]),
+        .target(
+            name: "Provenance",
+            dependencies: [
+                "GitKit", "Documents", "Policy",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "Reporters", dependencies: ["Documents", "Policy", "Provenance"]),
         .executableTarget(
             name: "PolicyCLI",
             dependencies: [
-                "Workspace", "Reporters", "Documents", "Policy", "GitKit",
+                "Workspace", "Reporters", "Documents", "Policy", "Provenance", "GitKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Documents"]),
-        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "GitKit", "Documents", "Policy"]),
+        .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "GitKit", "Documents"]),
         .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI"]),
     ],
     swiftLanguageModes: [.v6]

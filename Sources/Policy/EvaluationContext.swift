@@ -33,11 +33,16 @@ public struct EvaluationContext: Sendable {
     public var subject: Document
     public var documents: DocumentSet
     public var bindings: [String: Binding]
+    /// What the history proves about the subject's Approval documents (empty when the
+    /// subject is not a request, or no history was consulted: then nothing counts).
+    public var approvals: [AttributedApproval]
 
-    public init(subject: Document, documents: DocumentSet, bindings: [String: Binding]) {
+    public init(subject: Document, documents: DocumentSet, bindings: [String: Binding],
+                approvals: [AttributedApproval] = []) {
         self.subject = subject
         self.documents = documents
         self.bindings = bindings
+        self.approvals = approvals
     }
 
     /// The result of reading a path such as `run.spec.serving.p95Ms`.

@@ -4,9 +4,12 @@ import Documents
 /// turns document problems into findings of the built-in `document/*` rules.
 public struct Evaluator: Sendable {
     public var policies: [Policy]
+    /// What the history proves about a request's approvals (see `AttributedApproval`).
+    public var approvals: @Sendable (Document) -> [AttributedApproval]
 
-    public init(policies: [Policy]) {
+    public init(policies: [Policy], approvals: @escaping @Sendable (Document) -> [AttributedApproval] = { _ in [] }) {
         self.policies = policies
+        self.approvals = approvals
     }
 
     /// - Parameters:
@@ -15,10 +18,13 @@ public struct Evaluator: Sendable {
     ///     those of `documents` itself (duplicates, references) — attached to the subject
     ///     whose file they point into.
     ///   - isSelected: whether a file's subject is to be reported (range mode, path filters).
-    public func evaluate(_ documents: DocumentSet, diagnostics: [Diagnostic],
+    ///   - findings: findings made elsewhere (e.g. protected paths in range mode), attached
+    ///     like diagnostics to the subject of their file.
+    public func evaluate(_ documents: DocumentSet, diagnostics: [Diagnostic], findings: [Finding] = [],
                          isSelected: (Document) -> Bool = { _ in true },
                          isSelectedFile: (String) -> Bool = { _ in true }) -> Report {
         let byFile = Dictionary(grouping: diagnostics + documents.diagnostics, by: \.location.file)
+        let findingsByFile = Dictionary(grouping: findings, by: \.subject.file)
         var results: [SubjectResult] = []
         var filesWithDocuments: Set<String> = []
         for document in documents.documents {
@@ -26,9 +32,13 @@ public struct Evaluator: Sendable {
             guard isSelected(document) else { continue }
             let subject = Subject(document)
             var rules = documentRules(byFile[document.file] ?? [], subject: subject)
+            rules += externalRules(findingsByFile[document.file] ?? [], subject: subject)
             let matching = policies.filter { $0.match.matches(document) }
             if !matching.isEmpty {
-                let context = Bindings.context(for: document, in: documents)
+                var context = Bindings.context(for: document, in: documents)
+                if document.kind == .promotionRequest {
+                    context.approvals = approvals(document)
+                }
                 for policy in matching {
                     for rule in policy.rules {
                         rules.append(evaluate(rule, of: policy, for: subject, in: context))
@@ -39,11 +49,28 @@ public struct Evaluator: Sendable {
                 results.append(SubjectResult(subject: subject, rules: rules))
             }
         }
-        for (file, problems) in byFile where !filesWithDocuments.contains(file) && isSelectedFile(file) {
+        let otherFiles = Set(byFile.keys).union(findingsByFile.keys).subtracting(filesWithDocuments)
+        for file in otherFiles.sorted() where isSelectedFile(file) {
             let subject = Subject(kind: nil, name: nil, file: file)
-            results.append(SubjectResult(subject: subject, rules: documentRules(problems, subject: subject)))
+            let rules = documentRules(byFile[file] ?? [], subject: subject)
+                + externalRules(findingsByFile[file] ?? [], subject: subject)
+            results.append(SubjectResult(subject: subject, rules: rules))
         }
         return Report(subjects: results)
+    }
+
+    /// One rule evaluation per rule id of findings made outside the policies.
+    func externalRules(_ findings: [Finding], subject: Subject) -> [RuleEvaluation] {
+        Dictionary(grouping: findings, by: \.ruleID).sorted { $0.key < $1.key }.map { ruleID, group in
+            let attached = group.map { finding in
+                var finding = finding
+                finding.subject = subject
+                return finding
+            }
+            return RuleEvaluation(ruleID: ruleID, description: nil,
+                                  outcome: attached.map(\.severity).max() ?? .pass, findings: attached,
+                                  evidence: [], runbook: attached.first?.runbook, tags: [], ruleLocation: nil)
+        }
     }
 
     func evaluate(_ rule: Rule, of policy: Policy, for subject: Subject, in context: EvaluationContext) -> RuleEvaluation {
@@ -57,7 +84,7 @@ public struct Evaluator: Sendable {
         return RuleEvaluation(ruleID: ruleID, description: rule.description,
                               outcome: findings.isEmpty ? .pass : severity, findings: findings,
                               evidence: outcome.evidence, runbook: rule.runbook, tags: rule.tags,
-                              ruleLocation: rule.location)
+                              ruleLocation: rule.location, check: type(of: rule.check).keyword)
     }
 
     /// One `document/<code>` rule per kind of problem found in the subject's file.

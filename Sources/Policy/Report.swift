@@ -13,9 +13,13 @@ public struct RuleEvaluation: Hashable, Sendable {
     public var tags: [String]
     /// Where the rule is written (its `id`), if it comes from a policy file.
     public var ruleLocation: SourceLocation?
+    /// The check's keyword (`threshold`, `approvals`), nil for built-in rules.
+    public var check: String?
 
     public init(ruleID: String, description: String?, outcome: Verdict, findings: [Finding],
-                evidence: [Evidence], runbook: String?, tags: [String], ruleLocation: SourceLocation?) {
+                evidence: [Evidence], runbook: String?, tags: [String], ruleLocation: SourceLocation?,
+                check: String? = nil) {
+        self.check = check
         self.ruleID = ruleID
         self.description = description
         self.outcome = outcome

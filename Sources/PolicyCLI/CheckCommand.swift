@@ -41,6 +41,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "With --base: report every subject, not only those changed in the range.")
     var all = false
 
+    @Flag(help: "Store the JSON verdict as a git note of the evaluated commit (refs/notes/tollgate). Needs --rev or --base.")
+    var record = false
+
     @Option(name: .customLong("format"),
             help: ArgumentHelp("Output format, text or json, optionally to a file: json=out.json. Repeatable.",
                                valueName: "fmt[=file]"))
@@ -67,6 +70,9 @@ struct CheckCommand: ParsableCommand {
         if modes > 1 { throw ValidationError("choose one of --staged, --rev and --base") }
         if head != nil && base == nil { throw ValidationError("--head needs --base") }
         if all && base == nil { throw ValidationError("--all only applies with --base (other modes report every subject)") }
+        if record && rev == nil && base == nil {
+            throw ValidationError("--record stores the verdict of a commit: use it with --rev or --base")
+        }
         let toStdout = formats.filter { $0.file == nil }
         if toStdout.count > 1 {
             throw ValidationError("only one format can go to standard output; write the others to files (--format json=out.json)")
@@ -82,15 +88,19 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let run: CheckRun
+        let metadata: ReportMetadata
         do {
             let workspace = try Workspace(directory: repository.resolvedDirectory)
             run = try workspace.check(CheckOptions(mode: mode, paths: paths, all: all))
+            metadata = ReportMetadata(toolVersion: PolicyCommand.version, evaluated: run.evaluated,
+                                      policySource: run.policySource, policies: run.policies,
+                                      documentCount: run.documentCount)
+            if record, let commit = try workspace.evaluatedCommit(mode) {
+                try workspace.record(JSONReporter().render(run.report, metadata: metadata), for: commit)
+            }
         } catch let error as WorkspaceError {
             throw ToolError(error.localizedDescription)
         }
-        let metadata = ReportMetadata(toolVersion: PolicyCommand.version, evaluated: run.evaluated,
-                                      policySource: run.policySource, policies: run.policies,
-                                      documentCount: run.documentCount)
         let outputs = formats.isEmpty ? [OutputFormat(argument: "text")!] : formats
         for output in outputs {
             let text: String

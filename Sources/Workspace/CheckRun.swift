@@ -13,9 +13,12 @@ public struct CheckRun: Sendable {
     public var documentCount: Int
     /// In range mode, the paths changed between the merge base and the head.
     public var changedPaths: [String]?
+    /// What the history proves about each evaluated request's approvals, by request name.
+    public var approvals: [String: [AttributedApproval]]
 
     public init(report: Report, evaluated: String, policySource: String, policies: [String],
-                documentCount: Int, changedPaths: [String]?) {
+                documentCount: Int, changedPaths: [String]?, approvals: [String: [AttributedApproval]] = [:]) {
+        self.approvals = approvals
         self.report = report
         self.evaluated = evaluated
         self.policySource = policySource

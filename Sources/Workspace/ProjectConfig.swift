@@ -1,4 +1,6 @@
 import Documents
+import Policy
+import Provenance
 
 /// The Config document (`.tollgate.yaml`), or the defaults when there is none.
 ///
@@ -17,12 +19,14 @@ public struct ProjectConfig: Sendable {
     public var include: [PathGlob]
     public var exclude: [PathGlob]
     public var stages: [String]
+    /// Paths whose changes need a signature by a member holding a role (range mode).
+    public var protect: [ProtectedPaths.Rule]
     public var document: Document?
 
     public static func defaults(root: String = "") -> ProjectConfig {
         ProjectConfig(file: nil, root: root, policyDirectories: [join(root, "policies/")],
                       include: [PathGlob("**/*.yaml"), PathGlob("**/*.yml")], exclude: [],
-                      stages: defaultStages, document: nil)
+                      stages: defaultStages, protect: [], document: nil)
     }
 
     /// Finds and reads the config in `snapshot`, walking up from `directory`.
@@ -67,6 +71,11 @@ public struct ProjectConfig: Sendable {
             if let include = spec["include"]?.list?.compactMap(\.string) { config.include = include.map(PathGlob.init) }
             if let exclude = spec["exclude"]?.list?.compactMap(\.string) { config.exclude = exclude.map(PathGlob.init) }
             if let stages = spec["stages"]?.list?.compactMap(\.string) { config.stages = stages }
+            config.protect = (spec["protect"]?.list ?? []).compactMap { item in
+                guard let role = item["role"]?.string else { return nil }
+                let globs = (item["paths"]?.list ?? []).compactMap(\.string).map { PathGlob(join(root, $0)) }
+                return ProtectedPaths.Rule(paths: globs, role: role, location: item.location)
+            }
             return config
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import GitKit
 import Documents
 import Policy
+import Provenance
 
 /// A repository opened for checking: finds the states to read, loads documents and
 /// policies from them, and runs the evaluator. All reading goes through libgit2.
@@ -54,11 +55,21 @@ public final class Workspace: @unchecked Sendable {
             guard let changed else { return true }
             return Workspace.bundleFiles(of: document, in: set).contains { changed.contains($0) }
         }
-        let report = Evaluator(policies: trusted.policies)
-            .evaluate(set, diagnostics: diagnostics, isSelected: selected, isSelectedFile: selectedFile)
+        let provenance = CommitProvenance(repository: repository, team: trusted.team)
+        let committed = CommittedContent(repository: repository, snapshot: states.evaluated,
+                                         head: states.historyHead, isCommit: states.isCommit)
+        let attributor = ApprovalAttributor(provenance: provenance, head: states.historyHead, documents: set,
+                                            isCommitted: { committed.isCommitted($0) })
+        var findings: [Finding] = []
+        if let commits = states.rangeCommits {
+            findings += try git { try ProtectedPaths.check(commits: commits, rules: config.protect, provenance: provenance) }
+        }
+        let ledger = ApprovalLedger(attributor)
+        let report = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) })
+            .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
         return CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
                         policies: trusted.policies.map(\.name), documentCount: evaluated.documents.count,
-                        changedPaths: states.changed)
+                        changedPaths: states.changed, approvals: ledger.byRequest)
     }
 
     /// The bundle digest of a request in the given state (SPEC §1, `policy digest`).
@@ -84,6 +95,23 @@ public final class Workspace: @unchecked Sendable {
         return BundleDigest(request: bundle[0], run: bundle[1], card: bundle[2])
     }
 
+    /// Remembers the attributions made during evaluation, for `policy explain`.
+    final class ApprovalLedger: @unchecked Sendable {
+        let attributor: ApprovalAttributor
+        private(set) var byRequest: [String: [AttributedApproval]] = [:]
+
+        init(_ attributor: ApprovalAttributor) {
+            self.attributor = attributor
+        }
+
+        func approvals(of request: Document) -> [AttributedApproval] {
+            if let known = byRequest[request.name] { return known }
+            let approvals = attributor.approvals(of: request)
+            byRequest[request.name] = approvals
+            return approvals
+        }
+    }
+
     // MARK: - States
 
     struct States {
@@ -91,6 +119,13 @@ public final class Workspace: @unchecked Sendable {
         var trusted: Snapshot
         /// Range mode: paths changed between the merge base and the head.
         var changed: [String]?
+        /// The commit whose history attributes approvals: the evaluated commit, or HEAD in
+        /// working-tree and staged modes (nil on an unborn branch).
+        var historyHead: ObjectID?
+        /// Whether the evaluated state is a commit (nothing in it can be uncommitted).
+        var isCommit: Bool
+        /// Range mode: the commits of `base..head`, newest first.
+        var rangeCommits: [ObjectID]?
     }
 
     func resolveStates(_ mode: CheckOptions.Mode) throws -> States {
@@ -98,15 +133,18 @@ public final class Workspace: @unchecked Sendable {
         case .workingTree:
             guard repository.workingDirectory != nil else { throw WorkspaceError.bareRepository(mode: "working-tree mode") }
             let snapshot = try git { try WorkingTreeSnapshot(repository) }
-            return States(evaluated: snapshot, trusted: snapshot, changed: nil)
+            return States(evaluated: snapshot, trusted: snapshot, changed: nil,
+                          historyHead: try git { try repository.head() }, isCommit: false, rangeCommits: nil)
         case .staged:
             let index = try git { try repository.indexFiles() }
             let snapshot = BlobSnapshot(repository, label: "index", files: index.files)
-            return States(evaluated: snapshot, trusted: snapshot, changed: nil)
+            return States(evaluated: snapshot, trusted: snapshot, changed: nil,
+                          historyHead: try git { try repository.head() }, isCommit: false, rangeCommits: nil)
         case .revision(let revision):
             let commit = try resolve(revision)
             let snapshot = try commitSnapshot(commit)
-            return States(evaluated: snapshot, trusted: snapshot, changed: nil)
+            return States(evaluated: snapshot, trusted: snapshot, changed: nil,
+                          historyHead: commit, isCommit: true, rangeCommits: nil)
         case .range(let baseRevision, let headRevision):
             let base = try resolve(baseRevision)
             let head = try resolve(headRevision ?? "HEAD")
@@ -116,7 +154,8 @@ public final class Workspace: @unchecked Sendable {
             let changed = try git { try repository.changedPaths(from: mergeBase, to: head) }
             return States(evaluated: try commitSnapshot(head, label: "head \(head.short)"),
                           trusted: try commitSnapshot(mergeBase, label: "merge base \(mergeBase.short)"),
-                          changed: changed)
+                          changed: changed, historyHead: head, isCommit: true,
+                          rangeCommits: try git { try repository.commits(from: mergeBase, to: head) })
         }
     }
 
@@ -196,6 +235,7 @@ public final class Workspace: @unchecked Sendable {
     struct Trusted {
         var documents: [Document]
         var policies: [Policy]
+        var team: Team
     }
 
     /// Policies, Teams and the Config: any problem in them stops the check (exit 2).
@@ -206,14 +246,15 @@ public final class Workspace: @unchecked Sendable {
         if let configDocument = config.document, !documents.contains(configDocument) { documents.append(configDocument) }
         let duplicates = DocumentSet(documents).diagnostics.filter { $0.code == .duplicateName }
         let (policies, problems) = PolicyLoader.load(documents)
-        let all = errors + duplicates + problems
+        let (team, teamProblems) = Team.load(documents)
+        let all = errors + duplicates + problems + teamProblems
         guard all.isEmpty else { throw WorkspaceError.invalidPolicy(all.sorted { $0.location < $1.location }) }
         guard !policies.isEmpty else {
             throw WorkspaceError.invalidPolicy([Diagnostic(.envelope,
                 "no policies found in \(config.policyDirectories.joined(separator: ", ")) of the \(snapshot.label): nothing would be checked (add Policy documents, or set spec.policies in \(ProjectConfig.fileName))",
                 at: .start(of: config.file ?? ProjectConfig.fileName))])
         }
-        return Trusted(documents: documents, policies: policies)
+        return Trusted(documents: documents, policies: policies, team: team)
     }
 
     // MARK: - Selection

@@ -15,6 +15,8 @@ public enum WorkspaceError: Error, LocalizedError {
     case unknownDocument(DocumentKind, String, candidates: [String])
     case invalidDocument(DocumentReference, [Diagnostic])
     case git(String)
+    /// `policy approve` will not approve, and says why.
+    case refused(String)
 
     public var errorDescription: String? {
         switch self {
@@ -45,6 +47,8 @@ public enum WorkspaceError: Error, LocalizedError {
         case .invalidDocument(let reference, let diagnostics):
             return "\(reference) is invalid:\n" + diagnostics.map { "  \($0)" }.joined(separator: "\n")
         case .git(let message):
+            return message
+        case .refused(let message):
             return message
         }
     }

@@ -5,8 +5,12 @@ import XCTest
 /// Walks the examples every check carries (as SwiftLint walks its rules' examples): each
 /// must reach its verdict, and each blocking example's message must say what it promises.
 final class CheckExampleTests: XCTestCase {
+    /// Checks whose verdict depends on git history; their scenarios run against real
+    /// repositories with real signatures (ApprovalScenarioTests), not as YAML examples.
+    static let historyChecks = ["approvals"]
+
     func testEveryCheckHasPassingAndBlockingExamples() {
-        for check in CheckRegistry.all {
+        for check in CheckRegistry.all where !Self.historyChecks.contains(check.keyword) {
             let verdicts = check.examples.map(\.expect)
             XCTAssertGreaterThanOrEqual(verdicts.filter { $0 == .pass }.count, 3, "\(check.keyword)")
             XCTAssertGreaterThanOrEqual(verdicts.filter { $0 == .block }.count, 3, "\(check.keyword)")

@@ -49,11 +49,19 @@ final class YAMLKeyScanner {
         case collection(Mark)
     }
 
+    private struct BlockCollection {
+        var isMapping: Bool
+        var hasIndentlessSequence = false
+    }
+
     private struct SimpleKey {
         var possible = false
         var required = false
         var mark = Mark()
         var content = KeyContent.pending
+        /// Properties written before the key, on an earlier line (`key: &anchor` then the
+        /// nested mapping's first key): they belong to the mapping the key starts.
+        var propertiesBefore: Mark?
     }
 
     /// libyaml's parser refuses nesting beyond 1000 levels. Its scanner may run ahead of
@@ -70,6 +78,9 @@ final class YAMLKeyScanner {
     /// Scalars, aliases and collections seen: a lower bound of the nodes the stream makes.
     private var nodeCount = 0
     private var recordedKeys: Set<ScalarKey> = []
+    /// Where each recorded key's node starts (its anchor or tag, if any), as 1-based
+    /// line and column: what the converter reports as the key's location.
+    private var recordedKeyStarts: Set<SourceLocation> = []
 
     private var mark = Mark()
     private var flowLevel = 0
@@ -79,7 +90,15 @@ final class YAMLKeyScanner {
     private var atFlowMappingEntry = false
     private var indent = -1
     private var indents: [Int] = []
+    /// The open block collections, innermost last, one for each entry of `indents`.
+    private var blockCollections: [BlockCollection] = []
+    /// Block sequences written at their parent key's column (`key:` then `- item`), which
+    /// libyaml's parser nests without an entry on the indentation stack.
+    private var openIndentlessSequences = 0
     private var simpleKeyAllowed = true
+    /// The first anchor or tag since the last node content: where the node they belong
+    /// to starts, as libyaml marks it.
+    private var pendingProperties: Mark?
     private var simpleKeys = [SimpleKey()]
     /// No possible simple key is older than this line or character index; a cheap test
     /// that saves walking the key stack for every token.
@@ -109,10 +128,19 @@ final class YAMLKeyScanner {
 
     /// Every scalar mapping key of the text, in order, up to where libyaml would stop.
     static func scalarKeys(in text: [UInt8], file: String) -> [ScalarKey] {
+        recordingScan(text, file: file).recordedKeys.sorted { $0.offset < $1.offset }
+    }
+
+    /// Where every mapping key starts, up to where libyaml would stop or a key is refused.
+    static func keyLocations(in text: [UInt8], file: String) -> Set<SourceLocation> {
+        recordingScan(text, file: file).recordedKeyStarts
+    }
+
+    private static func recordingScan(_ text: [UInt8], file: String) -> YAMLKeyScanner {
         let unlimited = YAMLLimits(maxBytes: .max, maxNodes: .max, maxDepth: .max)
         let scanner = YAMLKeyScanner(text: text, file: file, limits: unlimited, recordsKeys: true)
         try? scanner.scan()
-        return scanner.recordedKeys.sorted { $0.offset < $1.offset }
+        return scanner
     }
 
     // MARK: - The token loop (yaml_parser_fetch_next_token)
@@ -124,6 +152,7 @@ final class YAMLKeyScanner {
             unrollIndent(to: mark.column)
             if isEnd(0) { return }
             let char = byte(0)
+            closeIndentlessSequence(before: char)
             if mark.column == 0 && char == UInt8(ascii: "%") {
                 try fetchDirective()
             } else if isDocumentIndicator() {
@@ -208,7 +237,8 @@ final class YAMLKeyScanner {
         }
         let required = flowLevel == 0 && indent == mark.column
         try removeSimpleKey()
-        simpleKeys[simpleKeys.count - 1] = SimpleKey(possible: true, required: required, mark: mark, content: content)
+        simpleKeys[simpleKeys.count - 1] = SimpleKey(
+            possible: true, required: required, mark: mark, content: content, propertiesBefore: pendingProperties)
         earliestKeyLine = min(earliestKeyLine, mark.line)
         earliestKeyIndex = min(earliestKeyIndex, mark.index)
     }
@@ -222,17 +252,26 @@ final class YAMLKeyScanner {
     /// A node's content token at the start of a flow mapping entry is a key.
     private func noteFlowMappingEntry(_ content: KeyContent) throws(Interruption) {
         guard atFlowMappingEntry else { return }
-        try checkKey(content)
+        try checkKey(content, startingAt: pendingProperties ?? mark)
         atFlowMappingEntry = false
     }
 
+    /// A flow mapping entry that ends after an anchor or a tag is a key: an empty scalar.
+    private func noteEmptyFlowMappingEntry() {
+        guard atFlowMappingEntry, let properties = pendingProperties else { return }
+        if recordsKeys { recordedKeyStarts.insert(location(properties)) }
+    }
+
     /// Refuses a key that is not a scalar; records a scalar one.
-    private func checkKey(_ content: KeyContent) throws(Interruption) {
+    private func checkKey(_ content: KeyContent, startingAt start: Mark) throws(Interruption) {
         switch content {
         case .pending:
-            break
+            if recordsKeys { recordedKeyStarts.insert(location(start)) }
         case .scalar(let key):
-            if recordsKeys { recordedKeys.insert(key) }
+            if recordsKeys {
+                recordedKeys.insert(key)
+                recordedKeyStarts.insert(location(start))
+            }
         case .alias(let aliasMark):
             throw .rejected(YAMLError(
                 .unsupported,
@@ -252,23 +291,49 @@ final class YAMLKeyScanner {
         guard flowLevel == 0 else { return }
         while indent > column {
             indent = indents.removeLast()
+            if blockCollections.removeLast().hasIndentlessSequence { openIndentlessSequences -= 1 }
         }
     }
 
     /// A block collection starts at `column`; `start` is where it will be reported.
-    private func rollIndent(to column: Int, at start: Mark) throws(Interruption) {
+    private func rollIndent(to column: Int, isMapping: Bool, at start: Mark) throws(Interruption) {
         guard flowLevel == 0, indent < column else { return }
-        try checkDepth(level: indents.count + 1, at: start)
+        try checkDepth(level: openCollections + 1, at: start)
         try countNode(at: start)
         if indents.count >= Self.certainLibyamlNestingFailure { throw .libyamlFails }
         indents.append(indent)
+        blockCollections.append(BlockCollection(isMapping: isMapping))
         indent = column
     }
 
-    /// `level` counts the collections open around the new one plus itself. Indentless
-    /// sequences (`key:` then `- item` at the key's column) are not on libyaml's
-    /// indentation stack, so this can undercount, never overcount: whatever it refuses
-    /// is too deep, and the converter catches the rest.
+    /// A `-` at the column of the block mapping around it starts an indentless sequence
+    /// as the value of the mapping's last key; any other token at that column ends it.
+    private func openIndentlessSequence(at start: Mark) throws(Interruption) {
+        guard flowLevel == 0, indent == mark.column, let innermost = blockCollections.last,
+              innermost.isMapping, !innermost.hasIndentlessSequence
+        else { return }
+        try checkDepth(level: openCollections + 1, at: start)
+        try countNode(at: start)
+        blockCollections[blockCollections.count - 1].hasIndentlessSequence = true
+        openIndentlessSequences += 1
+    }
+
+    private func closeIndentlessSequence(before char: UInt8) {
+        guard flowLevel == 0, mark.column == indent, let innermost = blockCollections.last,
+              innermost.hasIndentlessSequence,
+              !(char == UInt8(ascii: "-") && isBlankOrBreakOrEnd(1))
+        else { return }
+        blockCollections[blockCollections.count - 1].hasIndentlessSequence = false
+        openIndentlessSequences -= 1
+    }
+
+    /// The collections (block and flow) around the current position.
+    private var openCollections: Int {
+        blockCollections.count + openIndentlessSequences + flowLevel
+    }
+
+    /// `level` counts the collections open around a new one, plus itself, as the
+    /// converter counts them, so both report the same node.
     private func checkDepth(level: Int, at start: Mark) throws(Interruption) {
         if level > maxDepth {
             throw .rejected(YAMLError(
@@ -293,6 +358,7 @@ final class YAMLKeyScanner {
         unrollIndent(to: -1)
         try removeSimpleKey()
         simpleKeyAllowed = false
+        pendingProperties = nil
         while !isBreakOrEnd(0) { skip() }
     }
 
@@ -301,6 +367,7 @@ final class YAMLKeyScanner {
         try removeSimpleKey()
         simpleKeyAllowed = false
         atFlowMappingEntry = false
+        pendingProperties = nil
         skip(); skip(); skip()
     }
 
@@ -308,8 +375,10 @@ final class YAMLKeyScanner {
         let start = mark
         try noteFlowMappingEntry(.collection(start))
         try saveSimpleKey(.collection(start))
-        try checkDepth(level: indents.count + flowLevel + 1, at: start)
-        try countNode(at: start)
+        let nodeStart = pendingProperties ?? start
+        pendingProperties = nil
+        try checkDepth(level: openCollections + 1, at: nodeStart)
+        try countNode(at: nodeStart)
         if flowLevel >= Self.certainLibyamlNestingFailure { throw .libyamlFails }
         flowLevel += 1
         simpleKeys.append(SimpleKey())
@@ -320,6 +389,7 @@ final class YAMLKeyScanner {
     }
 
     private func fetchFlowCollectionEnd() throws(Interruption) {
+        noteEmptyFlowMappingEntry()
         try removeSimpleKey()
         if flowLevel > 0 {
             flowLevel -= 1
@@ -328,11 +398,14 @@ final class YAMLKeyScanner {
         }
         simpleKeyAllowed = false
         atFlowMappingEntry = false
+        pendingProperties = nil
         skip()
     }
 
     private func fetchFlowEntry() throws(Interruption) {
+        noteEmptyFlowMappingEntry()
         try removeSimpleKey()
+        pendingProperties = nil
         simpleKeyAllowed = true
         atFlowMappingEntry = flowIsMapping.last ?? false
         skip()
@@ -341,8 +414,11 @@ final class YAMLKeyScanner {
     private func fetchBlockEntry() throws(Interruption) {
         if flowLevel == 0 {
             guard simpleKeyAllowed else { throw .libyamlFails }
-            try rollIndent(to: mark.column, at: mark)
+            let nodeStart = pendingProperties ?? mark
+            try openIndentlessSequence(at: nodeStart)
+            try rollIndent(to: mark.column, isMapping: false, at: nodeStart)
         }
+        pendingProperties = nil
         try removeSimpleKey()
         simpleKeyAllowed = true
         atFlowMappingEntry = false
@@ -353,17 +429,18 @@ final class YAMLKeyScanner {
         let top = simpleKeys.count - 1
         let key = simpleKeys[top]
         if key.possible {
-            try checkKey(key.content)
-            try rollIndent(to: key.mark.column, at: key.mark)
+            try checkKey(key.content, startingAt: key.mark)
+            try rollIndent(to: key.mark.column, isMapping: true, at: key.propertiesBefore ?? key.mark)
             simpleKeys[top].possible = false
             simpleKeyAllowed = false
         } else {
             if flowLevel == 0 {
                 guard simpleKeyAllowed else { throw .libyamlFails }
-                try rollIndent(to: mark.column, at: mark)
+                try rollIndent(to: mark.column, isMapping: true, at: pendingProperties ?? mark)
             }
             simpleKeyAllowed = flowLevel == 0
         }
+        pendingProperties = nil
         atFlowMappingEntry = false
         skip()
     }
@@ -372,6 +449,7 @@ final class YAMLKeyScanner {
         let start = mark
         try noteFlowMappingEntry(.alias(start))
         try saveSimpleKey(.alias(start))
+        pendingProperties = nil
         try countNode(at: start)
         simpleKeyAllowed = false
         try scanAnchorName()
@@ -379,6 +457,7 @@ final class YAMLKeyScanner {
 
     private func fetchAnchor() throws(Interruption) {
         try saveSimpleKey(.pending)
+        pendingProperties = pendingProperties ?? mark
         simpleKeyAllowed = false
         try scanAnchorName()
     }
@@ -398,6 +477,7 @@ final class YAMLKeyScanner {
 
     private func fetchTag() throws(Interruption) {
         try saveSimpleKey(.pending)
+        pendingProperties = pendingProperties ?? mark
         simpleKeyAllowed = false
         skip()
         if byte(0) == UInt8(ascii: "<") {
@@ -418,7 +498,8 @@ final class YAMLKeyScanner {
     /// deeper than the enclosing block collection.
     private func fetchBlockScalar() throws(Interruption) {
         try removeSimpleKey()
-        try countNode(at: mark)
+        try countNode(at: pendingProperties ?? mark)
+        pendingProperties = nil
         simpleKeyAllowed = true
         atFlowMappingEntry = false
         skip()
@@ -477,7 +558,8 @@ final class YAMLKeyScanner {
         let content = KeyContent.scalar(ScalarKey(offset: mark.offset, line: mark.line, column: mark.column, quote: quote))
         try noteFlowMappingEntry(content)
         try saveSimpleKey(content)
-        try countNode(at: mark)
+        try countNode(at: pendingProperties ?? mark)
+        pendingProperties = nil
         simpleKeyAllowed = false
         let single = quote == UInt8(ascii: "'")
         skip()
@@ -533,7 +615,8 @@ final class YAMLKeyScanner {
         let content = KeyContent.scalar(ScalarKey(offset: mark.offset, line: mark.line, column: mark.column, quote: nil))
         try noteFlowMappingEntry(content)
         try saveSimpleKey(content)
-        try countNode(at: mark)
+        try countNode(at: pendingProperties ?? mark)
+        pendingProperties = nil
         simpleKeyAllowed = false
         var leadingBlanks = false
         let plainIndent = indent + 1

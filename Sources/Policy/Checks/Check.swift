@@ -72,12 +72,12 @@ public struct CheckExample: Sendable {
 
 /// Every check Tollgate knows, by keyword.
 public enum CheckRegistry {
-    public static let all: [any Check.Type] = [ThresholdCheck.self, RequireCheck.self]
+    public static let all: [any Check.Type] = [ThresholdCheck.self, RequireCheck.self, ApprovalsCheck.self]
 
     /// Check keywords of SPEC §2 that this version does not implement yet: a rule using
     /// one is an invalid policy (exit 2), never silently skipped.
     public static let planned = ["slices", "regression", "distillation", "burnRate", "drift",
-                                 "lineage", "transition", "canary", "incidents", "approvals", "expr"]
+                                 "lineage", "transition", "canary", "incidents", "expr"]
 
     public static func check(named keyword: String) -> (any Check.Type)? {
         all.first { $0.keyword == keyword }

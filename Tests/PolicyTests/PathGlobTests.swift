@@ -1,4 +1,4 @@
-import Workspace
+import Policy
 import XCTest
 
 final class PathGlobTests: XCTestCase {

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Documents
+import Foundation
+import Reporters
+import Workspace
+
+/// `policy audit`: the audit trail from the git history.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Print the timeline of requests, approvals, merges, incidents and recorded verdicts from history.",
+        discussion: """
+            Walks the history of HEAD, oldest first. Approvals show who verifiably signed them \
+            (✓member) and whether their digest is still the bundle's digest at HEAD.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Only events of this model.", valueName: "model"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Only events of this promotion request.", valueName: "request"))
+    var request: String?
+
+    @Option(help: ArgumentHelp("Only events from this date (RFC 3339 date or time) on.", valueName: "date"))
+    var since: String?
+
+    @Option(help: "text, json or markdown.")
+    var format: Format = .text
+
+    @OptionGroup var repository: RepositoryOptions
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
+    func validate() throws {
+        if let since, RFC3339.parse(since) == nil {
+            throw ValidationError("--since '\(since)' is not an RFC 3339 date or time (e.g. 2026-11-01)")
+        }
+    }
+
+    func run() throws {
+        let events: [Provenance.AuditEvent]
+        do {
+            let workspace = try Workspace(directory: repository.resolvedDirectory)
+            events = try workspace.audit(AuditFilter(model: model, request: request, since: since.flatMap(RFC3339.parse)))
+        } catch let error as WorkspaceError {
+            throw ToolError(error.localizedDescription)
+        }
+        let output: String
+        switch format {
+        case .text: output = AuditReporter.text(events)
+        case .json: output = AuditReporter.json(events)
+        case .markdown: output = AuditReporter.markdown(events)
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+    }
+}
+
+import Provenance

@@ -1,0 +1,136 @@
+import Documents
+import GitKit
+import Policy
+
+/// Attributes Approval documents to commits (SPEC §3): the commit that last changed the
+/// approval's file in the evaluated history, its signature, the freshness of the digest
+/// against the current bundle, the approver's roles and independence.
+public struct ApprovalAttributor: @unchecked Sendable {
+    let provenance: CommitProvenance
+    /// The commit whose history is walked: the evaluated commit, or HEAD in working-tree and
+    /// staged modes (nil on an unborn branch: everything is pending).
+    let head: ObjectID?
+    let documents: DocumentSet
+    /// Whether a file's content in the evaluated state is what `head` holds (false for
+    /// uncommitted changes in working-tree and staged modes).
+    let isCommitted: @Sendable (String) -> Bool
+
+    public init(provenance: CommitProvenance, head: ObjectID?, documents: DocumentSet,
+                isCommitted: @escaping @Sendable (String) -> Bool) {
+        self.provenance = provenance
+        self.head = head
+        self.documents = documents
+        self.isCommitted = isCommitted
+    }
+
+    var repository: Repository { provenance.repository }
+    var team: Team { provenance.team }
+
+    /// The approvals (and rejections) that name `request`, with what the history proves.
+    public func approvals(of request: Document) -> [AttributedApproval] {
+        let bundle = self.bundle(of: request)
+        return documents.documents(of: .approval)
+            .filter { $0.text("request") == request.name }
+            .map { attribute($0, request: request, bundle: bundle) }
+    }
+
+    struct Bundle {
+        var files: [String]
+        var digest: BundleDigest?
+        var run: Document?
+    }
+
+    func bundle(of request: Document) -> Bundle {
+        let run = request.text("run").flatMap { documents.document(.runManifest, named: $0) }
+        let card = request.text("modelCard").flatMap { documents.document(.modelCard, named: $0) }
+        var files = [request.file]
+        if let run { files.append(run.file) }
+        if let card { files.append(card.file) }
+        let digest = run.flatMap { run in card.map { BundleDigest(request: request, run: run, card: $0) } }
+        return Bundle(files: files, digest: digest, run: run)
+    }
+
+    func attribute(_ approval: Document, request: Document, bundle: Bundle) -> AttributedApproval {
+        let approver = approval.text("approver") ?? ""
+        let member = team.member(approver)
+        var result = AttributedApproval(
+            document: approval, approver: approver, role: approval.text("role") ?? "",
+            decision: approval.text("decision") == "reject" ? .reject : .approve,
+            commit: nil, signature: .unsigned, authorEmailMatches: false,
+            memberRoles: member?.roles, staleness: nil, conflictOfInterest: nil)
+        result.currentDigest = bundle.digest?.value
+
+        guard let head, isCommitted(approval.file),
+              let commitID = try? repository.lastChange(of: approval.file, from: head),
+              let facts = try? provenance.facts(commitID) else {
+            return result  // pending
+        }
+        result.commit = facts.summary
+        result.authorEmailMatches = member?.emails.contains(facts.info.author.email.lowercased()) ?? false
+        result.signature = signatureState(facts, approver: member)
+        result.staleness = staleness(of: approval, approvedIn: commitID, facts: facts, bundle: bundle)
+        result.conflictOfInterest = conflict(approver: approver, request: request, bundle: bundle)
+        return result
+    }
+
+    func signatureState(_ facts: CommitFacts, approver: Team.Member?) -> AttributedApproval.SignatureState {
+        switch facts.signature {
+        case .unsigned:
+            return .unsigned
+        case .valid(let key):
+            if let approver, approver.keys.contains(where: { $0.wireFormat == key.wireFormat }) {
+                return .verified(fingerprint: key.fingerprint)
+            }
+            let owner = team.member(holding: key).map { "\($0.id)'s" } ?? "another"
+            return .notTheApprover("is signed with \(owner) key \(key.fingerprint), not \(approver?.id ?? "the approver")'s")
+        case .invalid(let reason):
+            if let key = facts.signingKey, team.member(holding: key) == nil {
+                return .notTheApprover("is signed with \(key.fingerprint), which is no key of the Team")
+            }
+            return .notTheApprover("has an invalid signature: \(reason)")
+        case .unsupported(let format, let reason):
+            return .notTheApprover("has a \(format) signature, which Tollgate does not verify: \(reason)")
+        }
+    }
+
+    func staleness(of approval: Document, approvedIn commit: ObjectID, facts: CommitFacts, bundle: Bundle) -> String? {
+        let named = approval.text("digest") ?? ""
+        guard let digest = bundle.digest else {
+            return "the request's run manifest or model card cannot be found, so its bundle has no digest"
+        }
+        if named == digest.value { return nil }
+        let approver = approval.text("approver") ?? "the approver"
+        var changes: [String] = []
+        for file in bundle.files {
+            if !isCommitted(file) {
+                changes.append("\(file) has uncommitted changes")
+                continue
+            }
+            guard let head, let changed = try? repository.lastChange(of: file, from: head),
+                  (try? repository.isAncestor(changed, of: commit)) == false,
+                  let changeFacts = try? provenance.facts(changed) else { continue }
+            changes.append("\(file) changed in \(changeFacts.summary.description)")
+        }
+        if changes.isEmpty {
+            return "\(approver) approved digest \(named.prefix(19))… in \(facts.summary.description), but the bundle's digest is \(digest.value.prefix(19))…"
+        }
+        return changes.joined(separator: "; ") + " after \(approver) approved in \(facts.info.id.short)"
+    }
+
+    func conflict(approver: String, request: Document, bundle: Bundle) -> String? {
+        if request.text("requestedBy") == approver {
+            return "\(approver) requested the promotion"
+        }
+        guard let head else { return nil }
+        var files = [request.file]
+        if let run = bundle.run { files.append(run.file) }
+        for file in files where isCommitted(file) {
+            guard let changed = try? repository.lastChange(of: file, from: head),
+                  let facts = try? provenance.facts(changed) else { continue }
+            if facts.attributedMember?.id == approver {
+                return "\(approver) made the latest change of \(file) in \(facts.summary.description)"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,81 @@
+import Documents
+import Policy
+
+/// The people who may approve, and how their identity is proved: the members of the
+/// trusted Team documents, with their signing keys parsed. Identity is the key; e-mails
+/// are checked for consistency only.
+public struct Team: Sendable {
+    public struct Member: Sendable, Hashable {
+        public var id: String
+        public var name: String
+        public var emails: [String]
+        public var keys: [SSHPublicKey]
+        /// GPG fingerprints listed in signingKeys: recorded, but GPG signatures are not verified.
+        public var gpgFingerprints: [String]
+        public var roles: [String]
+
+        public func holds(_ role: String) -> Bool { roles.contains(role) }
+    }
+
+    public var members: [Member]
+
+    public init(members: [Member]) {
+        self.members = members
+    }
+
+    /// Reads every Team document; an unparsable key or a member defined twice is a problem of
+    /// trusted data (the caller stops with exit 2).
+    public static func load(_ documents: [Document]) -> (Team, [Diagnostic]) {
+        var members: [Member] = []
+        var problems: [Diagnostic] = []
+        var seen: [String: SourceLocation] = [:]
+        for document in documents where document.kind == .team {
+            for item in document.spec["members"]?.list ?? [] {
+                guard let id = item["id"]?.string else { continue }
+                let location = item["id"]?.location ?? item.location
+                if let first = seen[id] {
+                    problems.append(Diagnostic(.duplicateName, "Team member '\(id)' is defined twice", at: location,
+                                               notes: [.init("first defined here", at: first)]))
+                    continue
+                }
+                seen[id] = location
+                var keys: [SSHPublicKey] = []
+                var fingerprints: [String] = []
+                for keyValue in item["signingKeys"]?.list ?? [] {
+                    guard let text = keyValue.string else { continue }
+                    let compact = text.replacingOccurrences(of: " ", with: "")
+                    if compact.count == 40, compact.allSatisfy(\.isHexDigit) {
+                        fingerprints.append(compact.uppercased())
+                    } else if let key = SSHPublicKey(openSSH: text) {
+                        keys.append(key)
+                    } else {
+                        problems.append(Diagnostic(.schema,
+                            "signing key of '\(id)' is neither an OpenSSH public key ('ssh-ed25519 AAAA… comment') nor a 40-hex GPG fingerprint",
+                            at: keyValue.location))
+                    }
+                }
+                members.append(Member(
+                    id: id, name: item["name"]?.string ?? id,
+                    emails: (item["emails"]?.list ?? []).compactMap(\.string).map { $0.lowercased() },
+                    keys: keys, gpgFingerprints: fingerprints,
+                    roles: (item["roles"]?.list ?? []).compactMap(\.string)))
+            }
+        }
+        return (Team(members: members), problems)
+    }
+
+    public func member(_ id: String) -> Member? {
+        members.first { $0.id == id }
+    }
+
+    public func member(email: String) -> Member? {
+        let lowered = email.lowercased()
+        return members.first { $0.emails.contains(lowered) }
+    }
+
+    public func member(holding key: SSHPublicKey) -> Member? {
+        members.first { $0.keys.contains { $0.wireFormat == key.wireFormat } }
+    }
+
+    public var allKeys: [SSHPublicKey] { members.flatMap(\.keys) }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import XCTest
+
+/// A temporary directory with a git repository and SSH keys, driven through the real `git` and
+/// `ssh-keygen`. No user or system configuration leaks in: `HOME` is the sandbox,
+/// `GIT_CONFIG_NOSYSTEM=1`, and no ssh-agent is reachable. Removed in `deinit`.
+final class SigningSandbox {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The result of running a command.
+    struct Output {
+        var status: Int32
+        var stdout: [UInt8]
+        var stderr: String
+
+        var text: String {
+            var text = String(decoding: stdout, as: UTF8.self)
+            while text.hasSuffix("\n") { text.removeLast() }
+            return text
+        }
+    }
+
+    /// A key pair made by `ssh-keygen`, without passphrase.
+    struct Key {
+        var name: String
+        var privatePath: String
+        var publicPath: String
+        /// The `.pub` file's content: `algorithm base64 comment`.
+        var publicLine: String
+    }
+
+    let root: String
+    let repository: String
+    /// Seconds since the epoch for the next commit; every commit gets its own date.
+    private(set) var clock = 1_732_000_000
+
+    init() throws {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tollgate-signatures-\(UUID().uuidString)")
+        root = url.resolvingSymlinksInPath().path
+        repository = root + "/repo"
+        try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/keys", withIntermediateDirectories: true)
+        try git(["init", "-q"])
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// `ssh-keygen -t <type> [-b bits]`; `nil` when this ssh-keygen refuses the key size.
+    func makeKey(_ name: String, type: String, bits: Int? = nil) throws -> Key? {
+        let path = root + "/keys/" + name
+        var arguments = ["-q", "-t", type, "-N", "", "-C", name + "@tollgate.test", "-f", path]
+        if let bits { arguments += ["-b", String(bits)] }
+        let output = try run("/usr/bin/ssh-keygen", arguments)
+        guard output.status == 0 else { return nil }
+        let line = try String(contentsOfFile: path + ".pub", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return Key(name: name, privatePath: path, publicPath: path + ".pub", publicLine: line)
+    }
+
+    /// Runs git in the repository; throws unless it exits with 0.
+    @discardableResult
+    func git(_ arguments: [String], stdin: [UInt8]? = nil) throws -> String {
+        let output = try gitOutput(arguments, stdin: stdin)
+        guard output.status == 0 else {
+            throw Failure(description: "git \(arguments.joined(separator: " ")) failed: \(output.stderr)")
+        }
+        return output.text
+    }
+
+    /// Runs git in the repository and returns whatever happened.
+    func gitOutput(_ arguments: [String], stdin: [UInt8]? = nil) throws -> Output {
+        try run("/usr/bin/git", ["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"] + arguments, stdin: stdin)
+    }
+
+    /// `git commit-tree`, signed by `key` through git itself when given; returns the new id.
+    func commitTree(_ tree: String, parents: [String], message: String, signedBy key: Key?) throws -> String {
+        clock += 60
+        var arguments: [String] = []
+        if let key {
+            arguments += ["-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.publicPath)", "commit-tree", "-S"]
+        } else {
+            arguments += ["commit-tree"]
+        }
+        for parent in parents { arguments += ["-p", parent] }
+        arguments += ["-m", message, tree]
+        return try git(arguments)
+    }
+
+    /// Writes raw bytes as a commit object (`git hash-object -t commit -w --stdin`).
+    func writeCommit(_ bytes: [UInt8]) throws -> String {
+        try git(["hash-object", "-t", "commit", "-w", "--stdin"], stdin: bytes)
+    }
+
+    /// `git cat-file commit <id>`: the raw object bytes.
+    func rawCommit(_ id: String) throws -> [UInt8] {
+        let output = try gitOutput(["cat-file", "commit", id])
+        guard output.status == 0 else { throw Failure(description: "cat-file \(id): \(output.stderr)") }
+        return output.stdout
+    }
+
+    /// `ssh-keygen -Y sign -n <namespace>` over `message`: the armored signature, without the
+    /// final newline.
+    func sign(_ message: [UInt8], with key: Key, namespace: String, hashAlgorithm: String? = nil) throws -> String {
+        var arguments = ["-Y", "sign", "-n", namespace, "-f", key.privatePath]
+        if let hashAlgorithm { arguments += ["-O", "hashalg=" + hashAlgorithm] }
+        let output = try run("/usr/bin/ssh-keygen", arguments, stdin: message)
+        guard output.status == 0 else { throw Failure(description: "ssh-keygen -Y sign: \(output.stderr)") }
+        return output.text
+    }
+
+    /// `git verify-commit` with an allowed signers file naming `allowed`: exit status 0 means valid.
+    func gitVerifies(_ id: String, allowedSignersFile: String) throws -> Bool {
+        let output = try gitOutput([
+            "-c", "gpg.format=ssh", "-c", "gpg.ssh.allowedSignersFile=\(allowedSignersFile)",
+            "verify-commit", id,
+        ])
+        return output.status == 0
+    }
+
+    /// Writes an allowed signers file (`<principal> <public key>` lines) and returns its path.
+    func writeAllowedSigners(_ keys: [Key]) throws -> String {
+        let path = root + "/allowed_signers"
+        let lines = keys.map { "\($0.name)@tollgate.test \($0.publicLine)" }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Runs a program with the sandbox's environment.
+    func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: repository)
+        var environment = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("GIT_") && !$0.key.hasPrefix("SSH_") && !$0.key.hasPrefix("GNUPG")
+        }
+        environment["HOME"] = root
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+        environment["GIT_AUTHOR_NAME"] = "Ada Lovelace"
+        environment["GIT_AUTHOR_EMAIL"] = "ada@example.com"
+        environment["GIT_COMMITTER_NAME"] = "Grace Hopper"
+        environment["GIT_COMMITTER_EMAIL"] = "grace@example.com"
+        environment["GIT_AUTHOR_DATE"] = "@\(clock) +0100"
+        environment["GIT_COMMITTER_DATE"] = "@\(clock) -0500"
+        environment["LC_ALL"] = "C"
+        process.environment = environment
+        // Files rather than pipes: nothing can block on a full pipe, and no helper thread is needed.
+        let base = root + "/io-" + UUID().uuidString
+        FileManager.default.createFile(atPath: base + ".in", contents: Data(stdin ?? []))
+        FileManager.default.createFile(atPath: base + ".out", contents: nil)
+        FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        defer {
+            for suffix in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: base + suffix) }
+        }
+        let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: base + ".in"))
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: base + ".out"))
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: base + ".err"))
+        defer {
+            try? input.close()
+            try? output.close()
+            try? errors.close()
+        }
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        let outData = try Data(contentsOf: URL(fileURLWithPath: base + ".out"))
+        let errData = try Data(contentsOf: URL(fileURLWithPath: base + ".err"))
+        return Output(
+            status: process.terminationStatus, stdout: Array(outData),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
