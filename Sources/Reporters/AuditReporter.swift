@@ -8,9 +8,9 @@ public enum AuditReporter {
     public static func text(_ events: [AuditEvent]) -> String {
         guard !events.isEmpty else { return "no events\n" }
         return events.map { event in
-            let signer = event.signer.map { " ✓\($0)" } ?? (event.signingKey != nil ? " ?key" : "")
+            let signer = event.signer.map { "✓\($0)" } ?? (event.signingKey != nil ? "?unknown" : "unsigned")
             let scope = event.request ?? event.model ?? ""
-            return "\(event.date.prefix(10))  \(event.shortCommit)  \(pad(event.author, 14))\(signer)  \(pad(event.kind.rawValue, 17)) \(scope.isEmpty ? "" : scope + ": ")\(event.summary)"
+            return "\(event.date.prefix(10))  \(event.shortCommit)  \(pad(event.author, 14)) \(pad(signer, 9)) \(pad(event.kind.rawValue, 17)) \(scope.isEmpty ? "" : scope + ": ")\(event.summary)"
         }.joined(separator: "\n") + "\n"
     }
 

@@ -61,9 +61,23 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(p95["runbook"] as? String, "docs/runbooks/latency-regression.md")
     }
 
-    func testFixingTheLatencyPasses() throws {
+    func testFixingTheLatencyMakesApprovalsStaleUntilReapproved() throws {
         let demo = try GitSandbox.demo()
         try demo.edit(run, replacing: "p95Ms: 28.7", with: "p95Ms: 25")
+        let uncommitted = try demo.policy("check")
+        XCTAssertEqual(uncommitted.status, 1)
+        XCTAssertFalse(uncommitted.stdout.contains("p95 latency"), "25 ms is on the inclusive bound")
+        XCTAssertTrue(uncommitted.stdout.contains("approval by bob is stale: runs/fraud-student/run-8812.yaml has uncommitted changes after bob approved in"), uncommitted.stdout)
+
+        try demo.commitSigned("Re-measure p95 after batching fix", as: "alice")
+        let committed = try demo.policy("check")
+        XCTAssertTrue(committed.stdout.contains("approval by carol is stale: runs/fraud-student/run-8812.yaml changed in"), committed.stdout)
+        XCTAssertTrue(committed.stdout.contains("(alice, "), committed.stdout)
+
+        let approval = try demo.approve(as: "bob", role: "rai-reviewer", message: "Re-reviewed after the latency fix")
+        XCTAssertTrue(approval.stdout.contains("approved fraud-student-2.1.0-production as bob (rai-reviewer)"), approval.stdout)
+        XCTAssertTrue(approval.stdout.contains("signed with SHA256:"), approval.stdout)
+        try demo.approve(as: "carol", role: "approver")
         let result = try demo.policy("check")
         XCTAssertEqual(result.status, 0, result.stdout)
         XCTAssertTrue(result.stdout.contains("PASS "), result.stdout)
@@ -72,8 +86,11 @@ final class DemoTests: XCTestCase {
     func testFailOnWarnTurnsAWarningIntoExitOne() throws {
         let demo = try GitSandbox.demo()
         try demo.edit(run, replacing: "p95Ms: 28.7", with: "p95Ms: 21")
+        try demo.commitSigned("Faster", as: "alice")
+        try demo.approve(as: "bob", role: "rai-reviewer")
+        try demo.approve(as: "carol", role: "approver")
+        // Error rate 1.2 % now exceeds a tightened bound, but that rule only warns.
         try demo.edit("policies/release-gate.yaml", replacing: "max: 0.02}", with: "max: 0.01}")
-        // error rate 1.2 % now exceeds the bound; make that rule only warn.
         try demo.edit("policies/release-gate.yaml", replacing: "id: error-rate", with: "id: error-rate\n      enforcement: warn")
         let lenient = try demo.policy("check")
         XCTAssertEqual(lenient.status, 0, lenient.stdout + lenient.stderr)

@@ -6,12 +6,19 @@ import XCTest
 final class ModeTests: XCTestCase {
     let run = "runs/fraud-student/run-8812.yaml"
 
-    /// The demo with p95 fixed (25 ms, on the inclusive bound), committed: everything passes.
+    /// The demo with p95 fixed (25 ms, on the inclusive bound) and committed; the change made
+    /// the earlier approvals stale, so bob and carol re-approve with `policy approve`.
     func passingDemo() throws -> GitSandbox {
         let demo = try GitSandbox.demo()
         try demo.edit(run, replacing: "p95Ms: 28.7", with: "p95Ms: 25")
-        try demo.commitAll("Re-measure p95 after batching fix")
-        XCTAssertEqual(try demo.policy("check").status, 0)
+        try demo.commitSigned("Re-measure p95 after batching fix", as: "alice")
+        let stale = try demo.policy("check")
+        XCTAssertEqual(stale.status, 1)
+        XCTAssertTrue(stale.stdout.contains("approval by bob is stale: runs/fraud-student/run-8812.yaml changed in"), stale.stdout)
+        try demo.approve(as: "bob", role: "rai-reviewer")
+        try demo.approve(as: "carol", role: "approver")
+        let fresh = try demo.policy("check")
+        XCTAssertEqual(fresh.status, 0, fresh.stdout + fresh.stderr)
         return demo
     }
 
@@ -33,8 +40,8 @@ final class ModeTests: XCTestCase {
 
     func testRevReadsThatCommitsTree() throws {
         let demo = try passingDemo()
-        // HEAD passes; HEAD~1 is the demo's original state with p95 28.7 ms.
-        let previous = try demo.policy("check", "--rev", "HEAD~1")
+        // HEAD passes; HEAD~3 is the demo's original state with p95 28.7 ms.
+        let previous = try demo.policy("check", "--rev", "HEAD~3")
         XCTAssertEqual(previous.status, 1, previous.stdout + previous.stderr)
         XCTAssertTrue(previous.stdout.contains("p95 latency 28.7 ms exceeds 25 ms"), previous.stdout)
         let head = try demo.policy("check", "--rev", "HEAD")
@@ -54,13 +61,22 @@ final class ModeTests: XCTestCase {
         try demo.edit(run, replacing: "p95Ms: 25", with: "p95Ms: 29.5")
         try demo.commitAll("Relax the latency gate and ship the slower model", author: "Mallory", email: "mallory@distilops.example")
 
-        // The head's own policies would pass it ...
-        XCTAssertEqual(try demo.policy("check").status, 0)
+        // The head's own policy would pass the latency ...
+        let own = try demo.policy("check", "--format", "json")
+        XCTAssertEqual(try outcome(of: "release-gate/p95-latency", in: own), "pass")
         // ... but in review the policies come from the merge base.
         let review = try demo.policy("check", "--base", "main")
         XCTAssertEqual(review.status, 1, review.stdout + review.stderr)
         XCTAssertTrue(review.stdout.contains("p95 latency 29.5 ms exceeds 25 ms"), review.stdout)
         XCTAssertTrue(review.stdout.contains("policies from the merge base"), review.stdout)
+        // And the unsigned change of a protected path is itself a blocking reason.
+        XCTAssertTrue(review.stdout.contains("provenance/protected-paths"), review.stdout)
+    }
+
+    func outcome(of rule: String, in result: GitSandbox.Result) throws -> String? {
+        let subjects = try result.json()["subjects"] as? [[String: Any]] ?? []
+        let rules = subjects.flatMap { $0["rules"] as? [[String: Any]] ?? [] }
+        return rules.first { $0["id"] as? String == rule }?["outcome"] as? String
     }
 
     func testRangeReportsOnlyChangedSubjectsUnlessAll() throws {
