@@ -20,7 +20,12 @@ enum YAMLComposer {
         } catch let error as YAMLError {
             return .failure(error)
         } catch let error as YamlError {
-            if case let .duplicatedKeysInMapping(duplicates, context) = error, rewrite == nil {
+            if case let .duplicatedKeysInMapping(duplicates, context) = error {
+                // With every key made unique Yams cannot find a duplicate; if it does anyway,
+                // `locateDuplicate` falls back to the first occurrence.
+                guard rewrite == nil else {
+                    return .failure(YAMLError(.syntax, "keys could not be made unique", at: .start(of: file)))
+                }
                 return .failure(locateDuplicate(duplicates, first: context.mark, text: text, file: file, limits: limits))
             }
             return .failure(YAMLError(translating: error, text: text, file: file))

@@ -9,9 +9,10 @@ internal import Yams
 /// small even for an alias bomb; the expansion happens here, one counted node at a time,
 /// and stops the moment the budget is spent.
 struct YAMLNodeConverter {
-    /// The tag Tollgate's resolver gives an untagged plain scalar when Yams asks (it asks
-    /// only for mapping keys, to compare them). It tells "written without a tag" apart
-    /// from an explicit `!!str` on a node that was resolved that way.
+    /// The tag Tollgate's resolver gives an untagged plain scalar. Yams resolves tags only
+    /// of mapping keys (to compare them) and stores the result in the node; with Yams'
+    /// basic resolver an anchored plain key reused as a value would then look like an
+    /// explicit `!!str`. This tag keeps it recognisably untagged.
     static let implicitTag = Tag.Name(rawValue: "tag:tollgate.dev,2025:implicit")
 
     /// A resolver that leaves plain scalars' meaning to `YAMLCoreSchema`.

@@ -233,7 +233,7 @@ final class YAMLHostileInputTests: XCTestCase {
     ]
 
     func testRandomAndMutatedInputNeverCrashesOrHangs() {
-        var generator = SeededGenerator(state: 20_250_501)
+        var generator = YAMLSeededGenerator(state: 20_250_501)
         var outcomes: [String: Int] = [:]
         let start = Date()
         for round in 0..<2_000 {

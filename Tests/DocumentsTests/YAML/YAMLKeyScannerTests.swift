@@ -57,8 +57,28 @@ final class YAMLKeyScannerTests: XCTestCase {
 
     // MARK: The same keys as libyaml
 
+    func testKeysFoundMatchYamsAcrossLineBreaksTabsAndDocuments() throws {
+        let texts = [
+            "a: 1\rb: 2\r\rc:\r  d: 3\r",
+            "a: 1\r\nb: |\r\n  text: x\r\nc: 2\r\n",
+            "a: 1\u{85}b: 2\u{2028}c: 'x\u{2029}y'\n",
+            "a:\tb\nc: [d,\te]\n\"e\":\tf\n",
+            "%YAML 1.2\n---\na: 1\n...\n---\nb: {c: d}\n",
+            "- a: 1\n  b: 2\n- c:\n  - d: 3\n    e: |+\n      f: g\n\n    h: i\n",
+            "k: &a !!str v\n&b l: *a\n!!str m: {&c n: o, p}\n",
+            "{a: 1, b, &c d: e, &f , g: !!str }\n",
+            "[a: 1, b: 2, c]\n",
+            "long: \(String(repeating: "x ", count: 600))\nshort: [\(String(repeating: "y, ", count: 400))z]\n",
+        ]
+        for text in texts {
+            let documents = try loadYAML(text)
+            assertSameKeys(text, documents, context: text.debugDescription)
+        }
+    }
+
+
     func testKeysFoundMatchYamsOnGeneratedDocuments() throws {
-        var generator = SeededGenerator(state: UInt64(ProcessInfo.processInfo.environment["YAML_FUZZ_SEED"] ?? "7") ?? 7)
+        var generator = YAMLSeededGenerator(state: UInt64(ProcessInfo.processInfo.environment["YAML_FUZZ_SEED"] ?? "7") ?? 7)
         for round in 0..<(Int(ProcessInfo.processInfo.environment["YAML_FUZZ_ROUNDS"] ?? "") ?? 400) {
             var writer = YAMLWriter(generator: generator)
             let text = writer.document()
@@ -75,7 +95,7 @@ final class YAMLKeyScannerTests: XCTestCase {
     }
 
     func testKeysFoundMatchYamsOnMutatedDocuments() throws {
-        var generator = SeededGenerator(state: UInt64(ProcessInfo.processInfo.environment["YAML_FUZZ_SEED"] ?? "11") ?? 11)
+        var generator = YAMLSeededGenerator(state: UInt64(ProcessInfo.processInfo.environment["YAML_FUZZ_SEED"] ?? "11") ?? 11)
         var compared = 0
         for _ in 0..<(Int(ProcessInfo.processInfo.environment["YAML_FUZZ_ROUNDS"] ?? "") ?? 600) {
             var writer = YAMLWriter(generator: generator)
@@ -134,7 +154,7 @@ final class YAMLKeyScannerTests: XCTestCase {
 }
 
 /// A small deterministic generator (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
+struct YAMLSeededGenerator: RandomNumberGenerator {
     var state: UInt64
 
     mutating func next() -> UInt64 {
@@ -150,11 +170,11 @@ struct SeededGenerator: RandomNumberGenerator {
 /// scanner: quotes, comments, block scalars, multi-line plain and quoted scalars, flow
 /// collections over several lines, indentless lists, anchors and tags.
 struct YAMLWriter {
-    var generator: SeededGenerator
+    var generator: YAMLSeededGenerator
     private var keyNumber = 0
     private var anchors: [String] = []
 
-    init(generator: SeededGenerator) {
+    init(generator: YAMLSeededGenerator) {
         self.generator = generator
     }
 

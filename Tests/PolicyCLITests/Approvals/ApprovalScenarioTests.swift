@@ -38,7 +38,6 @@ final class ApprovalScenarioTests: XCTestCase {
         XCTAssertEqual(rule["outcome"] as? String, "block", "\(context): \(id) outcome\n\(report.dump)", file: file, line: line)
         let texts = CheckReport.findingTexts(of: rule).map { $0.lowercased() }
         let relevant = fragments.isEmpty ? texts : texts.filter { text in fragments.contains { text.contains($0.lowercased()) } }
-        if ProcessInfo.processInfo.environment["APPROVAL_DEBUG"] != nil { print("DEBUG[\(context)] status=\(report.result.status) texts=\(CheckReport.findingTexts(of: rule))") }
         if !fragments.isEmpty {
             XCTAssertFalse(relevant.isEmpty, "\(context): no \(id) finding mentions \(fragments)\n\(report.dump)", file: file, line: line)
         }
@@ -66,7 +65,6 @@ final class ApprovalScenarioTests: XCTestCase {
                                   file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(report.result.status, 1, "\(context): exit code\n\(report.dump)", file: file, line: line)
         let short = String(commit.prefix(7))
-        if ProcessInfo.processInfo.environment["APPROVAL_DEBUG"] != nil { print("DEBUG[\(context)] sha=\(short) texts=\(report.findingTexts(ofRule: protectedPaths))") }
         let rules = report.subjects(inFile: path).compactMap { CheckReport.rule(protectedPaths, of: $0) }
         guard !rules.isEmpty else {
             return XCTFail("\(context): no \(protectedPaths) rule on a subject with file \(path)\n\(report.dump)", file: file, line: line)
