@@ -78,11 +78,12 @@ public struct Evaluator: Sendable {
         let ruleID = "\(policy.name)/\(rule.id)"
         let severity = rule.enforcement.verdict
         let findings = outcome.violations.map { violation in
-            Finding(ruleID: ruleID, subject: subject, severity: severity, message: violation.message,
-                    location: violation.location, notes: violation.notes, runbook: rule.runbook, tags: rule.tags)
+            Finding(ruleID: ruleID, subject: subject, severity: min(severity, violation.atMost ?? severity),
+                    message: violation.message, location: violation.location, notes: violation.notes,
+                    runbook: rule.runbook, tags: rule.tags)
         }
         return RuleEvaluation(ruleID: ruleID, description: rule.description,
-                              outcome: findings.isEmpty ? .pass : severity, findings: findings,
+                              outcome: findings.map(\.severity).max() ?? .pass, findings: findings,
                               evidence: outcome.evidence, runbook: rule.runbook, tags: rule.tags,
                               ruleLocation: rule.location, check: type(of: rule.check).keyword)
     }

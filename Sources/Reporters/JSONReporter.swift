@@ -78,6 +78,7 @@ public struct JSONReporter: Sendable {
 
     struct RuleOutput: Encodable {
         var id: String
+        var check: String?
         var description: String?
         var outcome: Verdict
         var runbook: String?
@@ -88,6 +89,7 @@ public struct JSONReporter: Sendable {
 
         init(_ rule: RuleEvaluation) {
             id = rule.ruleID
+            check = rule.check
             description = rule.description
             outcome = rule.outcome
             runbook = rule.runbook

@@ -97,6 +97,9 @@ public struct ApprovalsCheck: Check {
             if let why {
                 status = why
                 notes.append(.init(why, at: approval.document.nameLocation))
+                if approval.isPending {
+                    outcome.violations.append(Violation(why, at: approval.document.nameLocation, atMost: .warn))
+                }
             } else if approval.decision == .reject {
                 status = "rejection by \(approval.approver) counts"
                 rejections.append(approval)

@@ -37,11 +37,14 @@ public struct Violation: Sendable, Hashable {
     public var message: String
     public var location: SourceLocation
     public var notes: [Finding.Note]
+    /// At most this severity, whatever the rule's enforcement: a pending approval only warns.
+    public var atMost: Verdict?
 
-    public init(_ message: String, at location: SourceLocation, notes: [Finding.Note] = []) {
+    public init(_ message: String, at location: SourceLocation, notes: [Finding.Note] = [], atMost: Verdict? = nil) {
         self.message = message
         self.location = location
         self.notes = notes
+        self.atMost = atMost
     }
 }
 

@@ -155,7 +155,7 @@ final class SigningSandbox {
 
         // Files rather than pipes: nothing can block on a full pipe, and no helper thread is needed.
         let base = root + "/io-" + UUID().uuidString
-        FileManager.default.createFile(atPath: base + ".in", contents: Data(stdin ?? []))
+        try Data(stdin ?? []).write(to: URL(fileURLWithPath: base + ".in"))
         defer {
             for suffix in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: base + suffix) }
         }
@@ -204,8 +204,8 @@ final class SigningSandbox {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
-        FileManager.default.createFile(atPath: stdout, contents: nil)
-        FileManager.default.createFile(atPath: stderr, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdout, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr, contents: nil)
         let handles = try [
             FileHandle(forReadingFrom: URL(fileURLWithPath: stdin)),
             FileHandle(forWritingTo: URL(fileURLWithPath: stdout)),
