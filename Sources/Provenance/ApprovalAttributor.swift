@@ -61,9 +61,18 @@ public struct ApprovalAttributor: @unchecked Sendable {
         result.currentDigest = bundle.digest?.value
 
         guard let head, isCommitted(approval.file),
-              let commitID = try? repository.lastChange(of: approval.file, from: head),
-              let facts = try? provenance.facts(commitID) else {
-            return result  // pending
+              let commitID = try? repository.lastChange(of: approval.file, from: head) else {
+            return result  // pending: not in the evaluated commit's history yet
+        }
+        let facts: CommitFacts
+        do {
+            facts = try provenance.facts(commitID)
+        } catch {
+            // Fail closed: a commit we cannot parse proves nobody.
+            result.commit = AttributedApproval.Commit(id: commitID.hex, short: commitID.short, authorName: "?",
+                                                      authorEmail: "", date: "?")
+            result.signature = .notTheApprover("cannot be read as a commit: \(error.localizedDescription)")
+            return result
         }
         result.commit = facts.summary
         result.authorEmailMatches = member?.emails.contains(facts.info.author.email.lowercased()) ?? false

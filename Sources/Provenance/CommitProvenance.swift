@@ -7,8 +7,9 @@ import Policy
 public struct CommitFacts: Sendable {
     public var info: CommitInfo
     public var signature: CommitSignatureStatus
-    /// The key the signature was made with, when it is an SSH signature we could parse
-    /// (also when the key belongs to nobody in the Team).
+    /// The key the commit is verifiably signed with (the SSH signature verifies over the commit
+    /// in the `git` namespace), also when the key belongs to nobody in the Team. Nil when
+    /// unsigned or when the signature does not verify: a pasted public key proves nothing.
     public var signingKey: SSHPublicKey?
     /// The member whose key verifiably signed the commit.
     public var signer: Team.Member?
