@@ -1,5 +1,3 @@
-internal import Crypto
-
 /// The bundle digest of a promotion request (SPEC §1): SHA-256 over the canonical JSON of
 /// the request's, its run manifest's and its model card's documents, in that order, as a
 /// JSON array. An approval names the digest it reviewed, so any change of content in the
@@ -10,11 +8,7 @@ public struct BundleDigest: Hashable, Sendable, CustomStringConvertible {
 
     public init(request: Document, run: Document, card: Document) {
         let payload = "[" + [request, run, card].map { CanonicalJSON.encode($0.root) }.joined(separator: ",") + "]"
-        let hash = SHA256.hash(data: Array(payload.utf8))
-        value = "sha256:" + hash.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        value = "sha256:" + ContentHash.sha256Hex(Array(payload.utf8))
     }
 
     public var description: String { value }

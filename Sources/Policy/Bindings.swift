@@ -2,7 +2,8 @@ import Documents
 
 /// Builds the evaluation context of a subject: resolves the documents its rules may read.
 public enum Bindings {
-    public static func context(for subject: Document, in set: DocumentSet) -> EvaluationContext {
+    public static func context(for subject: Document, in set: DocumentSet,
+                               repository: (any RepositoryFacts)? = nil) -> EvaluationContext {
         var bindings: [String: EvaluationContext.Binding] = ["subject": .document(subject)]
         let model = subject.text("model")
 
@@ -34,9 +35,9 @@ public enum Bindings {
             bindings["run"] = byName(.runManifest, field: "run", of: subject)
             bindings["card"] = byName(.modelCard, field: "modelCard", of: subject)
             bindings["baseline"] = byName(.runManifest, field: "baseline", of: subject)
+                ?? champion(of: subject, model: model, in: set, repository: repository)
             unbound("run", "the request names no run manifest (spec.run)")
             unbound("card", "the request names no model card (spec.modelCard)")
-            unbound("baseline", "the request names no baseline (spec.baseline)")
             if let runValue = bindings["run"]?.value, let runName = runValue["metadata"]?["name"]?.string,
                let run = set.document(.runManifest, named: runName) {
                 bindings["teacher"] = teacher(of: run)
@@ -67,6 +68,27 @@ public enum Bindings {
             let incidents = set.documents(of: .incident).filter { $0.text("model") == model }
             bindings["incidents"] = .documents(incidents, at: subject.nameLocation)
         }
-        return EvaluationContext(subject: subject, documents: set, bindings: bindings)
+        return EvaluationContext(subject: subject, documents: set, bindings: bindings, repository: repository)
+    }
+
+    /// The default baseline of a request (SPEC §1): the run of the model's latest production
+    /// promotion merged into the branch, other than the request itself.
+    static func champion(of request: Document, model: String?, in set: DocumentSet,
+                         repository: (any RepositoryFacts)?) -> EvaluationContext.Binding {
+        guard let repository else {
+            return .missing("the request names no baseline (spec.baseline) and no history is available to find the champion",
+                            at: request.nameLocation)
+        }
+        guard let model, let merged = repository.mergedPromotions().first(where: {
+            $0.model == model && $0.to == "production" && $0.request.name != request.name
+        }) else {
+            return .missing("the request names no baseline (spec.baseline) and no production promotion of \(model ?? "?") was merged before",
+                            at: request.nameLocation)
+        }
+        guard let runName = merged.request.text("run"), let run = set.document(.runManifest, named: runName) else {
+            return .missing("the champion's run '\(merged.request.text("run") ?? "?")' (of \(merged.request.name), merged in \(merged.commit)) no longer exists",
+                            at: request.nameLocation)
+        }
+        return .document(run)
     }
 }

@@ -36,13 +36,21 @@ public struct EvaluationContext: Sendable {
     /// What the history proves about the subject's Approval documents (empty when the
     /// subject is not a request, or no history was consulted: then nothing counts).
     public var approvals: [AttributedApproval]
+    /// The repository behind the documents (commits, files, merged promotions); nil when
+    /// there is none (then checks that need it fail closed).
+    public var repository: (any RepositoryFacts)?
+    /// The lifecycle stages of the Config, in order.
+    public var stages: [String]
 
     public init(subject: Document, documents: DocumentSet, bindings: [String: Binding],
-                approvals: [AttributedApproval] = []) {
+                approvals: [AttributedApproval] = [], repository: (any RepositoryFacts)? = nil,
+                stages: [String] = ["development", "staging", "production", "retired"]) {
         self.subject = subject
         self.documents = documents
         self.bindings = bindings
         self.approvals = approvals
+        self.repository = repository
+        self.stages = stages
     }
 
     /// The result of reading a path such as `run.spec.serving.p95Ms`.

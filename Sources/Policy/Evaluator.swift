@@ -6,10 +6,18 @@ public struct Evaluator: Sendable {
     public var policies: [Policy]
     /// What the history proves about a request's approvals (see `AttributedApproval`).
     public var approvals: @Sendable (Document) -> [AttributedApproval]
+    /// The repository behind the documents, for checks that read history or files.
+    public var repository: (any RepositoryFacts)?
+    /// The lifecycle stages of the Config, in order.
+    public var stages: [String]
 
-    public init(policies: [Policy], approvals: @escaping @Sendable (Document) -> [AttributedApproval] = { _ in [] }) {
+    public init(policies: [Policy], approvals: @escaping @Sendable (Document) -> [AttributedApproval] = { _ in [] },
+                repository: (any RepositoryFacts)? = nil,
+                stages: [String] = ["development", "staging", "production", "retired"]) {
         self.policies = policies
         self.approvals = approvals
+        self.repository = repository
+        self.stages = stages
     }
 
     /// - Parameters:
@@ -35,7 +43,8 @@ public struct Evaluator: Sendable {
             rules += externalRules(findingsByFile[document.file] ?? [], subject: subject)
             let matching = policies.filter { $0.match.matches(document) }
             if !matching.isEmpty {
-                var context = Bindings.context(for: document, in: documents)
+                var context = Bindings.context(for: document, in: documents, repository: repository)
+                context.stages = stages
                 if document.kind == .promotionRequest {
                     context.approvals = approvals(document)
                 }

@@ -65,7 +65,10 @@ public final class Workspace: @unchecked Sendable {
             findings += try git { try ProtectedPaths.check(commits: commits, rules: config.protect, provenance: provenance) }
         }
         let ledger = ApprovalLedger(attributor)
-        let report = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) })
+        let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
+                                       branchHead: states.mergeBase ?? states.historyHead)
+        let report = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
+                               repository: facts, stages: config.stages)
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
         return CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
                         policies: trusted.policies.map(\.name), documentCount: evaluated.documents.count,
@@ -126,6 +129,8 @@ public final class Workspace: @unchecked Sendable {
         var isCommit: Bool
         /// Range mode: the commits of `base..head`, newest first.
         var rangeCommits: [ObjectID]?
+        /// Range mode: the merge base, whose first-parent history is the target branch.
+        var mergeBase: ObjectID?
     }
 
     func resolveStates(_ mode: CheckOptions.Mode) throws -> States {
@@ -155,7 +160,8 @@ public final class Workspace: @unchecked Sendable {
             return States(evaluated: try commitSnapshot(head, label: "head \(head.short)"),
                           trusted: try commitSnapshot(mergeBase, label: "merge base \(mergeBase.short)"),
                           changed: changed, historyHead: head, isCommit: true,
-                          rangeCommits: try git { try repository.commits(from: mergeBase, to: head) })
+                          rangeCommits: try git { try repository.commits(from: mergeBase, to: head) },
+                          mergeBase: mergeBase)
         }
     }
 

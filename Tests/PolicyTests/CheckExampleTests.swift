@@ -37,7 +37,8 @@ final class CheckExampleTests: XCTestCase {
     }
 }
 
-/// Builds a tiny bundle (policy, request, run, card) around one example and evaluates it.
+/// Builds a tiny bundle (policy, request, run, card, and the example's other documents)
+/// around one example and evaluates it.
 enum ExampleHarness {
     static func evaluate(keyword: String, example: CheckExample) throws -> (Report, [Diagnostic]) {
         let policy = """
@@ -50,20 +51,25 @@ enum ExampleHarness {
                 - id: rule
                   \(keyword): \(example.check)
             """
-        let request = """
-            apiVersion: tollgate/v1
-            kind: PromotionRequest
-            metadata: {name: req}
-            spec: {model: m, version: "1.0.0", from: staging, to: production, run: run, modelCard: card,
-                   requestedBy: alice, justification: example}
-            """
+        var requestSpec = "model: m\nversion: \"1.0.0\"\nfrom: staging\nto: production\nrun: run\nmodelCard: card\nrequestedBy: alice\njustification: example\n"
+        if let extra = example.request {
+            // Fields given by the example replace the defaults.
+            let overridden = Set(extra.split(separator: "\n").compactMap { $0.split(separator: ":").first.map { String($0) } }
+                .filter { !$0.hasPrefix(" ") })
+            requestSpec = requestSpec.split(separator: "\n").filter { line in
+                !overridden.contains(String(line.split(separator: ":").first ?? ""))
+            }.joined(separator: "\n") + "\n" + extra + "\n"
+        }
+        let request = "apiVersion: tollgate/v1\nkind: PromotionRequest\nmetadata: {name: req}\nspec:\n" + indent(requestSpec)
         let run = "apiVersion: tollgate/v1\nkind: RunManifest\nmetadata: {name: run}\nspec:\n" + indent(example.run ?? "")
         let card = "apiVersion: tollgate/v1\nkind: ModelCard\nmetadata: {name: card}\nspec:\n" + indent(example.card ?? "")
         var documents: [Document] = []
         var policyProblems: [Diagnostic] = []
-        for (path, text) in [("policy.yaml", policy), ("request.yaml", request), ("run.yaml", run), ("card.yaml", card)] {
+        let files = [("policy.yaml", policy), ("request.yaml", request), ("run.yaml", run), ("card.yaml", card)]
+            + example.documents.enumerated().map { ("doc\($0.offset).yaml", $0.element) }
+        for (path, text) in files {
             guard case .document(let document, let problems) = DocumentLoader.read(Array(text.utf8), path: path) else {
-                throw HarnessError(description: "\(path) did not load")
+                throw HarnessError(description: "\(path) did not load:\n\(text)")
             }
             if path == "policy.yaml" { policyProblems += problems }
             documents.append(document)
@@ -71,7 +77,7 @@ enum ExampleHarness {
         let (policies, problems) = PolicyLoader.load(documents)
         let subjects = DocumentSet(documents.filter { $0.kind != .policy })
         // Example bundles are partial on purpose: schema findings of run and card are not the point.
-        let report = Evaluator(policies: policies).evaluate(subjects, diagnostics: [])
+        let report = Evaluator(policies: policies, repository: example.repository).evaluate(subjects, diagnostics: [])
         return (report, policyProblems + problems)
     }
 

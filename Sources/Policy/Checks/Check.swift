@@ -1,4 +1,5 @@
 import Documents
+import Foundation
 
 /// A kind of rule check (`threshold`, `require`, ...). Each check type carries its schema,
 /// its description and small examples that must pass and must block; one generic test
@@ -49,7 +50,9 @@ public struct Violation: Sendable, Hashable {
 }
 
 /// A small, complete example of a check: the rule's check mapping, the documents of the
-/// subject's bundle, and the verdict the rule must reach.
+/// subject's bundle, and the verdict the rule must reach. The subject is always a
+/// PromotionRequest `req` (model `m`, version "1.0.0", staging → production) whose run is
+/// `run` and whose card is `card`; the example supplies their `spec` bodies as YAML.
 public struct CheckExample: Sendable {
     public var title: String
     /// The check's mapping as YAML, e.g. `{value: run.spec.serving.p95Ms, max: 25, unit: ms}`.
@@ -58,31 +61,85 @@ public struct CheckExample: Sendable {
     public var run: String?
     /// The model card's `spec` as YAML (bound to `card`), when the example needs one.
     public var card: String?
+    /// Extra fields of the request's `spec` (e.g. `canary: {...}`, `baseline: champ`, `to: staging`).
+    public var request: String?
+    /// Further documents of the repository, each a complete YAML document (a champion run,
+    /// a teacher run, incidents, ...).
+    public var documents: [String]
+    /// The repository behind the documents, for checks that read history or files.
+    public var repository: ExampleRepository?
     public var expect: Verdict
     /// A fragment the (first) message must contain, for blocking examples.
     public var message: String?
 
     public init(_ title: String, check: String, run: String? = nil, card: String? = nil,
+                request: String? = nil, documents: [String] = [], repository: ExampleRepository? = nil,
                 expect: Verdict, message: String? = nil) {
         self.title = title
         self.check = check
         self.run = run
         self.card = card
+        self.request = request
+        self.documents = documents
+        self.repository = repository
         self.expect = expect
         self.message = message
     }
 }
 
-/// Every check Tollgate knows, by keyword.
-public enum CheckRegistry {
-    public static let all: [any Check.Type] = [ThresholdCheck.self, RequireCheck.self, ApprovalsCheck.self]
+/// The repository of an example: which commits exist, what files hold, which promotions
+/// were merged (newest first, each a PromotionRequest `spec` in YAML with its name).
+public struct ExampleRepository: RepositoryFacts, Sendable {
+    public var commits: [String]
+    public var files: [String: FileFacts]
+    public var merged: [(name: String, spec: String)]
 
-    /// Check keywords of SPEC §2 that this version does not implement yet: a rule using
-    /// one is an invalid policy (exit 2), never silently skipped.
-    public static let planned = ["slices", "regression", "distillation", "burnRate", "drift",
-                                 "lineage", "transition", "canary", "incidents", "expr"]
+    public init(commits: [String] = [], files: [String: FileFacts] = [:], merged: [(name: String, spec: String)] = []) {
+        self.commits = commits
+        self.files = files
+        self.merged = merged
+    }
+
+    public func commitExists(_ id: String) -> Bool {
+        id.count >= 4 && commits.contains { $0.lowercased().hasPrefix(id.lowercased()) }
+    }
+
+    public func file(at path: String) -> FileFacts {
+        files[path] ?? .missing
+    }
+
+    public func mergedPromotions() -> [MergedPromotion] {
+        merged.enumerated().compactMap { index, entry in
+            let yaml = "apiVersion: tollgate/v1\nkind: PromotionRequest\nmetadata: {name: \(entry.name)}\nspec: \(entry.spec)\n"
+            guard case .document(let document, _) = DocumentLoader.read(Array(yaml.utf8), path: "history/\(entry.name).yaml") else {
+                return nil
+            }
+            return MergedPromotion(request: document, commit: String(format: "%07x", 0xabc0000 + index), date: "2026-11-0\(min(9, index + 1))T00:00:00Z")
+        }
+    }
+}
+
+/// Every check Tollgate knows, by keyword. Groups live in `CheckRegistry+<Group>.swift`.
+public enum CheckRegistry {
+    public static let all: [any Check.Type] = documentation + slo + fairness + modelQuality + data + lifecycle
+
+    /// The checks of SPEC §2. One that is not registered makes a policy using it invalid
+    /// (exit 2), never silently skipped.
+    public static let specified = ["require", "threshold", "slices", "regression", "distillation", "burnRate",
+                                   "drift", "lineage", "transition", "canary", "incidents", "approvals", "expr"]
+
+    /// Checks of SPEC §2 that this version does not implement yet.
+    public static var planned: [String] {
+        let known = Set(all.map { $0.keyword })
+        return specified.filter { !known.contains($0) }
+    }
 
     public static func check(named keyword: String) -> (any Check.Type)? {
         all.first { $0.keyword == keyword }
     }
+
+    /// `require`, `approvals`.
+    static let documentation: [any Check.Type] = [RequireCheck.self, ApprovalsCheck.self]
+    /// `threshold`.
+    static let slo: [any Check.Type] = [ThresholdCheck.self] + reliability
 }

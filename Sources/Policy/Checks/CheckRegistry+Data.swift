@@ -1,0 +1,4 @@
+extension CheckRegistry {
+    /// drift, lineage
+    static let data: [any Check.Type] = []
+}

@@ -1,0 +1,4 @@
+extension CheckRegistry {
+    /// slices
+    static let fairness: [any Check.Type] = []
+}

@@ -1,0 +1,4 @@
+extension CheckRegistry {
+    /// transition, canary, incidents
+    static let lifecycle: [any Check.Type] = []
+}

@@ -1,0 +1,4 @@
+extension CheckRegistry {
+    /// regression, distillation
+    static let modelQuality: [any Check.Type] = []
+}

@@ -1,0 +1,4 @@
+extension CheckRegistry {
+    /// burnRate
+    static let reliability: [any Check.Type] = []
+}

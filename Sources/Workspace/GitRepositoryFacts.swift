@@ -1,0 +1,89 @@
+import Foundation
+import Documents
+import GitKit
+import Policy
+
+/// `RepositoryFacts` over libgit2: commits, files of the evaluated state (with Git LFS
+/// pointers recognised), and the promotions merged into the branch.
+final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
+    let repository: Repository
+    let snapshot: Snapshot
+    /// Whose first-parent history counts as "merged": HEAD, the evaluated commit, or in range
+    /// mode the merge base (the target branch, not the change under review).
+    let branchHead: ObjectID?
+    private var merged: [MergedPromotion]?
+    private var files: [String: FileFacts] = [:]
+
+    init(repository: Repository, snapshot: Snapshot, branchHead: ObjectID?) {
+        self.repository = repository
+        self.snapshot = snapshot
+        self.branchHead = branchHead
+    }
+
+    func commitExists(_ id: String) -> Bool {
+        repository.commitExists(id)
+    }
+
+    func file(at path: String) -> FileFacts {
+        if let known = files[path] { return known }
+        let facts: FileFacts
+        if snapshot.paths.contains(path), let bytes = try? snapshot.read(path) {
+            facts = GitRepositoryFacts.lfsPointer(bytes) ?? .content(sha256: ContentHash.sha256Hex(bytes), size: bytes.count)
+        } else {
+            facts = .missing
+        }
+        files[path] = facts
+        return facts
+    }
+
+    /// A Git LFS pointer (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md): small,
+    /// text, starting with the spec version line, with an `oid sha256:<64 hex>` line.
+    static func lfsPointer(_ bytes: [UInt8]) -> FileFacts? {
+        guard bytes.count < 1024, let text = String(validating: bytes, as: UTF8.self),
+              text.hasPrefix("version https://git-lfs.github.com/spec/v1") else { return nil }
+        var oid: String?
+        var size: Int?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("oid sha256:") { oid = String(line.dropFirst("oid sha256:".count)) }
+            if line.hasPrefix("size ") { size = Int(line.dropFirst(5)) }
+        }
+        guard let oid, TextFormat.sha256.accepts(oid) else { return nil }
+        return .lfsPointer(oid: oid.lowercased(), size: size)
+    }
+
+    func mergedPromotions() -> [MergedPromotion] {
+        if let merged { return merged }
+        let found = (try? walkMergedPromotions()) ?? []
+        merged = found
+        return found
+    }
+
+    /// Walks the first-parent history oldest first; a request is merged at the first commit
+    /// of that history whose tree holds it.
+    private func walkMergedPromotions() throws -> [MergedPromotion] {
+        guard let head = branchHead else { return [] }
+        var chain: [ObjectID] = []
+        var current: ObjectID? = head
+        while let commit = current {
+            chain.append(commit)
+            current = try repository.commit(commit).parents.first
+        }
+        var reader = DocumentReader(repository: repository)
+        var seen: Set<String> = []
+        var result: [MergedPromotion] = []
+        var previous: ObjectID?
+        for commit in chain.reversed() {
+            let changed = try repository.changedPaths(from: previous, to: commit)
+            previous = commit
+            for path in changed where path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+                guard let document = try? reader.document(path, in: commit), document.kind == .promotionRequest,
+                      !seen.contains(document.name) else { continue }
+                seen.insert(document.name)
+                let info = try repository.commit(commit)
+                result.append(MergedPromotion(request: document, commit: commit.short,
+                                              date: Workspace.rfc3339(info.committer.time)))
+            }
+        }
+        return result.reversed()
+    }
+}
