@@ -1,4 +1,4 @@
 extension CheckRegistry {
     /// transition, canary, incidents
-    static let lifecycle: [any Check.Type] = []
+    static let lifecycle: [any Check.Type] = [TransitionCheck.self, CanaryCheck.self, IncidentsCheck.self]
 }
