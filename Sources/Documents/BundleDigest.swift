@@ -7,7 +7,13 @@ public struct BundleDigest: Hashable, Sendable, CustomStringConvertible {
     public let value: String
 
     public init(request: Document, run: Document, card: Document) {
-        let payload = "[" + [request, run, card].map { CanonicalJSON.encode($0.root) }.joined(separator: ",") + "]"
+        self.init(documents: [request, run, card])
+    }
+
+    /// The digest of any bundle: SHA-256 over the canonical JSON array of the documents.
+    /// A Waiver's bundle is the waiver alone.
+    public init(documents: [Document]) {
+        let payload = "[" + documents.map { CanonicalJSON.encode($0.root) }.joined(separator: ",") + "]"
         value = "sha256:" + ContentHash.sha256Hex(Array(payload.utf8))
     }
 

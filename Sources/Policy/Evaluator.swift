@@ -1,4 +1,5 @@
 import Documents
+import Foundation
 
 /// Decides a verdict for every subject: runs the rules of every policy that matches it and
 /// turns document problems into findings of the built-in `document/*` rules.
@@ -10,14 +11,21 @@ public struct Evaluator: Sendable {
     public var repository: (any RepositoryFacts)?
     /// The lifecycle stages of the Config, in order.
     public var stages: [String]
+    /// What a waiver needs to be in force (the Config's `spec.waivers`).
+    public var waiverRequirement: WaiverRequirement
+    /// The time waivers expire against.
+    public var now: Date
 
     public init(policies: [Policy], approvals: @escaping @Sendable (Document) -> [AttributedApproval] = { _ in [] },
                 repository: (any RepositoryFacts)? = nil,
-                stages: [String] = ["development", "staging", "production", "retired"]) {
+                stages: [String] = ["development", "staging", "production", "retired"],
+                waiverRequirement: WaiverRequirement = WaiverRequirement(), now: Date = Date()) {
         self.policies = policies
         self.approvals = approvals
         self.repository = repository
         self.stages = stages
+        self.waiverRequirement = waiverRequirement
+        self.now = now
     }
 
     /// - Parameters:
@@ -32,7 +40,9 @@ public struct Evaluator: Sendable {
                          isSelected: (Document) -> Bool = { _ in true },
                          isSelectedFile: (String) -> Bool = { _ in true }) -> Report {
         let byFile = Dictionary(grouping: diagnostics + documents.diagnostics, by: \.location.file)
-        let findingsByFile = Dictionary(grouping: findings, by: \.subject.file)
+        let waivers = Waivers(documents: documents, requirement: waiverRequirement, now: now,
+                              approvals: approvals, policies: policies)
+        let findingsByFile = Dictionary(grouping: findings + waivers.findings, by: \.subject.file)
         var results: [SubjectResult] = []
         var filesWithDocuments: Set<String> = []
         for document in documents.documents {
@@ -55,7 +65,7 @@ public struct Evaluator: Sendable {
                 }
             }
             if !rules.isEmpty {
-                results.append(SubjectResult(subject: subject, rules: rules))
+                results.append(SubjectResult(subject: subject, rules: waivers.apply(to: rules, subject: subject)))
             }
         }
         let otherFiles = Set(byFile.keys).union(findingsByFile.keys).subtracting(filesWithDocuments)

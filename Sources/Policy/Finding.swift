@@ -24,6 +24,11 @@ public struct Finding: Hashable, Sendable {
     public var notes: [Note]
     public var runbook: String?
     public var tags: [String]
+    /// The waiver in force that waives this finding ("waiver-name until 2026-12-31"), if any.
+    public var waivedBy: String?
+
+    /// Whether the finding counts towards a verdict (it is not waived).
+    public var isActive: Bool { waivedBy == nil }
 
     public init(ruleID: String, subject: Subject, severity: Verdict, message: String,
                 location: SourceLocation, notes: [Note] = [], runbook: String? = nil, tags: [String] = []) {

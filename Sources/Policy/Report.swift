@@ -59,4 +59,13 @@ public struct Report: Hashable, Sendable {
     public var verdict: Verdict { subjects.map(\.verdict).max() ?? .pass }
 
     public var findings: [Finding] { subjects.flatMap(\.findings) }
+
+    /// Findings that count (not waived), grouped by compliance tag, tags sorted.
+    public var findingsByTag: [(tag: String, findings: [Finding])] {
+        var groups: [String: [Finding]] = [:]
+        for finding in findings where finding.isActive {
+            for tag in Set(finding.tags) { groups[tag, default: []].append(finding) }
+        }
+        return groups.keys.sorted().map { ($0, groups[$0] ?? []) }
+    }
 }

@@ -26,7 +26,8 @@ public struct ApprovalAttributor: @unchecked Sendable {
     var repository: Repository { provenance.repository }
     var team: Team { provenance.team }
 
-    /// The approvals (and rejections) that name `request`, with what the history proves.
+    /// The approvals (and rejections) that name `request` (a PromotionRequest or a Waiver),
+    /// with what the history proves.
     public func approvals(of request: Document) -> [AttributedApproval] {
         let bundle = self.bundle(of: request)
         return documents.documents(of: .approval)
@@ -41,6 +42,9 @@ public struct ApprovalAttributor: @unchecked Sendable {
     }
 
     func bundle(of request: Document) -> Bundle {
+        if request.kind == .waiver {
+            return Bundle(files: [request.file], digest: BundleDigest(documents: [request]), run: nil)
+        }
         let run = request.text("run").flatMap { documents.document(.runManifest, named: $0) }
         let card = request.text("modelCard").flatMap { documents.document(.modelCard, named: $0) }
         var files = [request.file]

@@ -37,13 +37,19 @@ public struct JSONReporter: Sendable {
             policySource = metadata.policySource
             policies = metadata.policies
             let verdicts = report.subjects.map(\.verdict)
-            let findings = report.findings
+            let findings = report.findings.filter(\.isActive)
             summary = Summary(documents: metadata.documentCount, subjects: report.subjects.count,
                               pass: verdicts.filter { $0 == .pass }.count,
                               warn: verdicts.filter { $0 == .warn }.count,
                               block: verdicts.filter { $0 == .block }.count,
                               blockingFindings: findings.filter { $0.severity == .block }.count,
-                              warningFindings: findings.filter { $0.severity == .warn }.count)
+                              warningFindings: findings.filter { $0.severity == .warn }.count,
+                              waivedFindings: report.findings.count - findings.count,
+                              tags: Dictionary(uniqueKeysWithValues: report.findingsByTag.map { group in
+                                  (group.tag, TagSummary(block: group.findings.filter { $0.severity == .block }.count,
+                                                         warn: group.findings.filter { $0.severity == .warn }.count,
+                                                         rules: Array(Set(group.findings.map(\.ruleID))).sorted()))
+                              }))
             subjects = report.subjects.map(SubjectOutput.init)
         }
     }
@@ -58,6 +64,15 @@ public struct JSONReporter: Sendable {
         var block: Int
         var blockingFindings: Int
         var warningFindings: Int
+        var waivedFindings: Int
+        /// Findings that count, by compliance tag.
+        var tags: [String: TagSummary]
+    }
+
+    struct TagSummary: Encodable {
+        var block: Int
+        var warn: Int
+        var rules: [String]
     }
 
     struct SubjectOutput: Encodable {
@@ -119,8 +134,12 @@ public struct JSONReporter: Sendable {
         var message: String
         var location: Location
         var notes: [NoteOutput]
+        var tags: [String]
+        var waivedBy: String?
 
         init(_ finding: Finding) {
+            tags = finding.tags
+            waivedBy = finding.waivedBy
             severity = finding.severity
             message = finding.message
             location = Location(finding.location)

@@ -16,6 +16,10 @@ public struct TextReporter: Sendable {
             let ruleCount = result.rules.count
             lines.append("\(badge(result.verdict))  \(bold(result.subject.description))  \(dim("\(result.subject.file) · \(ruleCount) rule\(ruleCount == 1 ? "" : "s")"))")
             for finding in result.findings.sorted(by: { ($1.severity, $0.location) < ($0.severity, $1.location) }) {
+                if let waiver = finding.waivedBy {
+                    lines.append("  \(dim("~ \(finding.ruleID): \(finding.message) (\(finding.location)) — waived by \(waiver)"))")
+                    continue
+                }
                 let mark = finding.severity == .block ? paint("✗", .red) : paint("!", .yellow)
                 lines.append("  \(mark) \(finding.ruleID): \(finding.message) (\(finding.location))")
                 for note in finding.notes {
@@ -33,7 +37,7 @@ public struct TextReporter: Sendable {
 
     func summary(_ report: Report, metadata: ReportMetadata) -> String {
         let counts = Dictionary(grouping: report.subjects, by: \.verdict).mapValues(\.count)
-        let findings = report.findings
+        let findings = report.findings.filter(\.isActive)
         let blocking = findings.filter { $0.severity == .block }.count
         let warnings = findings.filter { $0.severity == .warn }.count
         let subjects = report.subjects.count
@@ -42,7 +46,18 @@ public struct TextReporter: Sendable {
         parts.append("\(blocking) blocking reason\(blocking == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         let source = metadata.policySource == metadata.evaluated ? "" : "; policies from the \(metadata.policySource)"
         let context = "checked the \(metadata.evaluated)\(source) with \(metadata.policies.count) polic\(metadata.policies.count == 1 ? "y" : "ies") (\(metadata.policies.joined(separator: ", ")))"
-        return "\(badge(report.verdict)) \(parts.joined(separator: " · "))\n\(dim(context))"
+        let waived = report.findings.count - findings.count
+        if waived > 0 { parts.append("\(waived) waived") }
+        var summary = "\(badge(report.verdict)) \(parts.joined(separator: " · "))"
+        let tags = report.findingsByTag
+        if !tags.isEmpty {
+            summary += "\nby tag: " + tags.map { group in
+                let blocks = group.findings.filter { $0.severity == .block }.count
+                let warns = group.findings.count - blocks
+                return "\(group.tag) \(blocks) block\(warns > 0 ? ", \(warns) warn" : "")"
+            }.joined(separator: " · ")
+        }
+        return summary + "\n\(dim(context))"
     }
 
     enum Tone: String {

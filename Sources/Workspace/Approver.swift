@@ -34,7 +34,8 @@ extension Workspace {
         guard !text.isEmpty else { throw WorkspaceError.refused("the justification (-m) must not be empty") }
         let digest = try self.digest(request: name)
         let run = try check(CheckOptions(mode: .workingTree))
-        let blocking = run.report.subjects
+        let isWaiver = try loadedSubjects().contains { $0.kind == .waiver && $0.name == name }
+        let blocking = isWaiver ? [] : run.report.subjects
             .filter { $0.subject.kind == .promotionRequest && $0.subject.name == name }
             .flatMap(\.rules)
             .filter { $0.check != ApprovalsCheck.keyword }
@@ -54,7 +55,7 @@ extension Workspace {
         let trusted = try loadTrusted(from: states.trusted, config: config)
         let git = GitCommandLine(directory: root)
         let member = try identify(in: trusted.team, git: git)
-        let role = try chooseRole(requestedRole, member: member, policies: trusted.policies)
+        let role = try chooseRole(requestedRole ?? (isWaiver ? config.waivers.role : nil), member: member, policies: trusted.policies)
 
         let path = "approvals/\(name)/\(member.id).yaml"
         let decision: AttributedApproval.Decision = reject ? .reject : .approve
@@ -103,6 +104,13 @@ extension Workspace {
         }
         return ApprovalRecord(file: path, commit: String(head.prefix(7)), member: member.id, role: role,
                               decision: decision, digest: digest.value, signingKey: fingerprint, warnings: warnings)
+    }
+
+    /// The subject documents of the working tree.
+    func loadedSubjects() throws -> [Document] {
+        let states = try resolveStates(.workingTree)
+        let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
+        return try load(from: states.evaluated, config: config, .subjects).documents
     }
 
     /// The Team member the user is: by signing key first (identity is the key), else by e-mail.

@@ -21,12 +21,14 @@ public struct ProjectConfig: Sendable {
     public var stages: [String]
     /// Paths whose changes need a signature by a member holding a role (range mode).
     public var protect: [ProtectedPaths.Rule]
+    /// What a waiver needs to be in force (default: one approval by a policy-owner).
+    public var waivers: WaiverRequirement
     public var document: Document?
 
     public static func defaults(root: String = "") -> ProjectConfig {
         ProjectConfig(file: nil, root: root, policyDirectories: [join(root, "policies/")],
                       include: [PathGlob("**/*.yaml"), PathGlob("**/*.yml")], exclude: [],
-                      stages: defaultStages, protect: [], document: nil)
+                      stages: defaultStages, protect: [], waivers: WaiverRequirement(), document: nil)
     }
 
     /// Finds and reads the config in `snapshot`, walking up from `directory`.
@@ -71,6 +73,9 @@ public struct ProjectConfig: Sendable {
             if let include = spec["include"]?.list?.compactMap(\.string) { config.include = include.map(PathGlob.init) }
             if let exclude = spec["exclude"]?.list?.compactMap(\.string) { config.exclude = exclude.map(PathGlob.init) }
             if let stages = spec["stages"]?.list?.compactMap(\.string) { config.stages = stages }
+            if let waivers = spec["waivers"], case .int(let count)? = waivers["approvals"]?.kind {
+                config.waivers = WaiverRequirement(approvals: count, role: waivers["role"]?.string)
+            }
             config.protect = (spec["protect"]?.list ?? []).compactMap { item in
                 guard let role = item["role"]?.string else { return nil }
                 let globs = (item["paths"]?.list ?? []).compactMap(\.string).map { PathGlob(join(root, $0)) }

@@ -68,34 +68,40 @@ public final class Workspace: @unchecked Sendable {
         let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
                                        branchHead: states.mergeBase ?? states.historyHead)
         let report = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
-                               repository: facts, stages: config.stages)
+                               repository: facts, stages: config.stages, waiverRequirement: config.waivers)
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
         return CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
                         policies: trusted.policies.map(\.name), documentCount: evaluated.documents.count,
                         changedPaths: states.changed, approvals: ledger.byRequest)
     }
 
-    /// The bundle digest of a request in the given state (SPEC §1, `policy digest`).
+    /// The bundle digest of a request — or of a waiver, whose bundle is itself — in the given
+    /// state (SPEC §1, `policy digest`).
     public func digest(request name: String, mode: CheckOptions.Mode = .workingTree) throws -> BundleDigest {
         let states = try resolveStates(mode)
         let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
         let loaded = try load(from: states.evaluated, config: config, .subjects)
         let set = DocumentSet(loaded.documents)
-        guard let request = set.document(.promotionRequest, named: name) else {
-            throw WorkspaceError.unknownDocument(.promotionRequest, name,
-                                                 candidates: set.documents(of: .promotionRequest).map(\.name))
-        }
-        var bundle = [request]
-        for (field, kind) in [("run", DocumentKind.runManifest), ("modelCard", .modelCard)] {
-            guard let target = request.text(field).flatMap({ set.document(kind, named: $0) }) else {
-                throw WorkspaceError.unknownDocument(kind, request.text(field) ?? "", candidates: set.documents(of: kind).map(\.name))
+        var bundle: [Document] = []
+        if let waiver = set.document(.waiver, named: name), set.document(.promotionRequest, named: name) == nil {
+            bundle = [waiver]
+        } else {
+            guard let request = set.document(.promotionRequest, named: name) else {
+                throw WorkspaceError.unknownDocument(.promotionRequest, name,
+                                                     candidates: (set.documents(of: .promotionRequest) + set.documents(of: .waiver)).map(\.name))
             }
-            bundle.append(target)
+            bundle = [request]
+            for (field, kind) in [("run", DocumentKind.runManifest), ("modelCard", .modelCard)] {
+                guard let target = request.text(field).flatMap({ set.document(kind, named: $0) }) else {
+                    throw WorkspaceError.unknownDocument(kind, request.text(field) ?? "", candidates: set.documents(of: kind).map(\.name))
+                }
+                bundle.append(target)
+            }
         }
         let files = Set(bundle.map(\.file))
         let errors = (loaded.diagnostics + set.diagnostics).filter { $0.severity == .error && files.contains($0.location.file) }
-        guard errors.isEmpty else { throw WorkspaceError.invalidDocument(request.reference, errors) }
-        return BundleDigest(request: bundle[0], run: bundle[1], card: bundle[2])
+        guard errors.isEmpty else { throw WorkspaceError.invalidDocument(bundle[0].reference, errors) }
+        return BundleDigest(documents: bundle)
     }
 
     /// Remembers the attributions made during evaluation, for `policy explain`.

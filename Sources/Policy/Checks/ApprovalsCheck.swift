@@ -33,6 +33,16 @@ public struct ApprovalsCheck: Check {
     public var signed: Bool
     public var separationOfDuties: Bool
 
+    /// A rule made in code, e.g. the Config's requirement for waivers.
+    public init(min: Int, roles: [String]?, requireRoles: [(role: String, min: Int)] = [],
+                signed: Bool = true, separationOfDuties: Bool = true) {
+        self.min = min
+        self.roles = roles
+        self.requireRoles = requireRoles
+        self.signed = signed
+        self.separationOfDuties = separationOfDuties
+    }
+
     public init?(_ spec: YAMLValue, diagnostics: inout [Diagnostic]) {
         guard case .int(let count)? = spec["min"]?.kind else { return nil }
         min = count
