@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+
+/// `policy test`: PolicyTest documents with expected outcomes per rule, a diff on failure,
+/// and rule coverage.
+final class PolicyTestCommandTests: XCTestCase {
+    func sandbox() throws -> GitSandbox {
+        let demo = try GitSandbox.demo()
+        // Test fixtures: the demo's bundle, once as is (slow) and once fixed (fast).
+        for file in ["requests/fraud-student-2.1.0-production.yaml", "runs/fraud-student/run-8812.yaml",
+                     "models/fraud-student/card.yaml"] {
+            let text = try demo.read(file)
+            try demo.write("policies/tests/slow/\((file as NSString).lastPathComponent)", text)
+            try demo.write("policies/tests/fast/\((file as NSString).lastPathComponent)",
+                           text.replacingOccurrences(of: "p95Ms: 28.7", with: "p95Ms: 25"))
+        }
+        return demo
+    }
+
+    func testPassingCasesAndCoverage() throws {
+        let demo = try sandbox()
+        try demo.write("policies/tests/release-gate.yaml", """
+            apiVersion: tollgate/v1
+            kind: PolicyTest
+            metadata: {name: release-gate-tests}
+            spec:
+              cases:
+                - name: the slow student blocks on p95 only
+                  documents: [slow]
+                  expect:
+                    - {rule: release-gate/p95-latency, result: block}
+                    - {rule: release-gate/error-rate, result: pass}
+                    - {rule: release-gate/availability, result: pass}
+                - name: on the bound it passes
+                  documents: [fast/fraud-student-2.1.0-production.yaml, fast/run-8812.yaml, fast/card.yaml]
+                  expect:
+                    - {rule: release-gate/p95-latency, result: pass}
+            """)
+        let result = try demo.policy("test", "policies/tests")
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("2 cases in 1 test: 2 passed, 0 failed"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("release-gate/p95-latency"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("rule coverage:"), result.stdout)
+        let strict = try demo.policy("test", "--threshold", "99")
+        XCTAssertEqual(strict.status, 1, "coverage of the whole pack is far below 99 %")
+        XCTAssertTrue(strict.stderr.contains("is below the threshold 99"), strict.stderr)
+    }
+
+    func testAFailingCaseShowsExpectedAndActual() throws {
+        let demo = try sandbox()
+        try demo.write("policies/tests/wrong.yaml", """
+            apiVersion: tollgate/v1
+            kind: PolicyTest
+            metadata: {name: wrong}
+            spec:
+              cases:
+                - name: believes the slow student passes
+                  documents: [slow]
+                  verdict: pass
+                  expect:
+                    - {rule: release-gate/p95-latency, result: pass}
+            """)
+        let result = try demo.policy("test")
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("FAIL  wrong / believes the slow student passes"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("- release-gate/p95-latency: pass   (expected, policies/tests/wrong.yaml:10:"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("+ release-gate/p95-latency: block   (actual)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("+ verdict: block (") && result.stdout.contains("p95 latency 28.7 ms exceeds 25 ms"), result.stdout)
+    }
+
+    func testInvalidTestsExitTwo() throws {
+        let demo = try sandbox()
+        try demo.write("policies/tests/broken.yaml", """
+            apiVersion: tollgate/v1
+            kind: PolicyTest
+            metadata: {name: broken}
+            spec:
+              cases:
+                - name: no expectations
+                  documents: [slow]
+                  expct: []
+            """)
+        let result = try demo.policy("test")
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("unknown key 'expct'") && result.stderr.contains("did you mean 'expect'?"), result.stderr)
+    }
+}
