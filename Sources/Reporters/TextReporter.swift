@@ -9,30 +9,57 @@ public struct TextReporter: Sendable {
         self.color = color
     }
 
+    /// Lines are wrapped at this width (words are never split; a long path stays whole).
+    public static let width = 100
+
     public func render(_ report: Report, metadata: ReportMetadata) -> String {
         var lines: [String] = []
         let ordered = report.subjects.sorted { ($1.verdict, $0.subject) < ($0.verdict, $1.subject) }
         for result in ordered {
             let ruleCount = result.rules.count
-            lines.append("\(badge(result.verdict))  \(bold(result.subject.description))  \(dim("\(result.subject.file) · \(ruleCount) rule\(ruleCount == 1 ? "" : "s")"))")
+            lines.append("\(badge(result.verdict))  \(bold(result.subject.description))")
+            lines.append("       \(dim("\(result.subject.file) · \(ruleCount) rule\(ruleCount == 1 ? "" : "s")"))")
             for finding in result.findings.sorted(by: { ($1.severity, $0.location) < ($0.severity, $1.location) }) {
+                let statement = "\(finding.message) (\(finding.location))"
                 if let waiver = finding.waivedBy {
-                    lines.append("  \(dim("~ \(finding.ruleID): \(finding.message) (\(finding.location)) — waived by \(waiver)"))")
+                    lines.append("  \(dim("~ \(finding.ruleID) — waived by \(waiver)"))")
+                    lines += wrap(statement, indent: 4).map(dim)
                     continue
                 }
                 let mark = finding.severity == .block ? paint("✗", .red) : paint("!", .yellow)
-                lines.append("  \(mark) \(finding.ruleID): \(finding.message) (\(finding.location))")
+                lines.append("  \(mark) \(bold(finding.ruleID))")
+                lines += wrap(statement, indent: 4)
                 for note in finding.notes {
-                    lines.append("      \(dim("note: \(note.message) (\(note.location))"))")
+                    lines += wrap("note: \(note.message) (\(note.location))", indent: 4, hanging: 6).map(dim)
                 }
                 if let runbook = finding.runbook {
-                    lines.append("      \(dim("runbook: \(runbook)"))")
+                    lines.append("    \(dim("runbook: \(runbook)"))")
                 }
             }
         }
         if !lines.isEmpty { lines.append("") }
         lines.append(summary(report, metadata: metadata))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Word-wraps `text` to `width` columns, the first line indented by `indent`, the others
+    /// by `hanging` (default: the same).
+    func wrap(_ text: String, indent: Int, hanging: Int? = nil) -> [String] {
+        let width = TextReporter.width
+        var lines: [String] = []
+        var current = String(repeating: " ", count: indent)
+        var empty = true
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !empty, current.count + 1 + word.count > width {
+                lines.append(current)
+                current = String(repeating: " ", count: hanging ?? indent)
+                empty = true
+            }
+            current += (empty ? "" : " ") + word
+            empty = false
+        }
+        lines.append(current)
+        return lines
     }
 
     func summary(_ report: Report, metadata: ReportMetadata) -> String {
@@ -57,7 +84,7 @@ public struct TextReporter: Sendable {
                 return "\(group.tag) \(blocks) block\(warns > 0 ? ", \(warns) warn" : "")"
             }.joined(separator: " · ")
         }
-        return summary + "\n\(dim(context))"
+        return summary + "\n" + wrap(context, indent: 0).map(dim).joined(separator: "\n")
     }
 
     enum Tone: String {

@@ -48,11 +48,11 @@ final class BadInputTests: XCTestCase {
         let result = try demo.policy("check")
         XCTAssertEqual(result.status, 1)
         let keyLine = try demo.line(of: "p95ms", in: run)
-        XCTAssertTrue(result.stdout.contains("unknown key 'p95ms' in spec.serving — did you mean 'p95Ms'? (\(run):\(keyLine):5)"), result.stdout)
+        XCTAssertTrue(result.flat.contains("unknown key 'p95ms' in spec.serving — did you mean 'p95Ms'? (\(run):\(keyLine):5)"), result.stdout)
         let seedLine = try demo.line(of: "seed: lucky", in: run)
-        XCTAssertTrue(result.stdout.contains("spec.config.seed: expected an integer, found a string ('lucky') (\(run):\(seedLine):11)"), result.stdout)
+        XCTAssertTrue(result.flat.contains("spec.config.seed: expected an integer, found a string ('lucky') (\(run):\(seedLine):11)"), result.stdout)
         // The p95 rule fails closed on the missing value, naming the path.
-        XCTAssertTrue(result.stdout.contains("run.spec.serving.p95Ms is missing"), result.stdout)
+        XCTAssertTrue(result.flat.contains("run.spec.serving.p95Ms is missing"), result.stdout)
     }
 
     func testMissingReferenceAndDuplicateNames() throws {
@@ -63,10 +63,10 @@ final class BadInputTests: XCTestCase {
         let result = try demo.policy("check")
         XCTAssertEqual(result.status, 1)
         let line = try demo.line(of: "run: run-8821", in: request)
-        XCTAssertTrue(result.stdout.contains("spec.run refers to RunManifest 'run-8821', which does not exist — did you mean 'run-8812'? (\(request):\(line):8)"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("RunManifest 'run-7301' is defined twice"), result.stdout)
+        XCTAssertTrue(result.flat.contains("spec.run refers to RunManifest 'run-8821', which does not exist — did you mean 'run-8812'? (\(request):\(line):8)"), result.stdout)
+        XCTAssertTrue(result.flat.contains("RunManifest 'run-7301' is defined twice"), result.stdout)
         // Path order decides which one is "first": runs/fraud-student/ sorts before runs/fraud-teacher/.
-        XCTAssertTrue(result.stdout.contains("note: first defined here (runs/fraud-student/copy.yaml:4:9)"), result.stdout)
+        XCTAssertTrue(result.flat.contains("note: first defined here (runs/fraud-student/copy.yaml:4:9)"), result.stdout)
     }
 
     func testAliasBombIsRejectedQuickly() throws {
@@ -130,10 +130,10 @@ final class BadInputTests: XCTestCase {
 
         try demo.edit("policies/release-gate.yaml", replacing: "runs.spec", with: "run.spec")
         try demo.edit("policies/release-gate.yaml", replacing: "threshold: {value: run.spec.serving.errorRate, max: 0.02}",
-                      with: "slices: {metric: accuracy}")
+                      with: "expr: \"run.spec.serving.errorRate < 0.02\"")
         let unsupported = try demo.policy("check")
         XCTAssertEqual(unsupported.status, 2)
-        XCTAssertTrue(unsupported.stderr.contains("the check 'slices' is not supported by this version"), unsupported.stderr)
+        XCTAssertTrue(unsupported.stderr.contains("the check 'expr' is not supported by this version"), unsupported.stderr)
     }
 
     func testAPolicyOutsideThePolicyDirectoryIsIgnoredWithAWarning() throws {
@@ -141,7 +141,7 @@ final class BadInputTests: XCTestCase {
         try demo.write("models/lenient.yaml", try demo.read("policies/release-gate.yaml").replacingOccurrences(of: "release-gate", with: "lenient"))
         let result = try demo.policy("check")
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stdout.contains("Policy documents are read only from policies/"), result.stdout)
-        XCTAssertFalse(result.stdout.contains("lenient/"), result.stdout)
+        XCTAssertTrue(result.flat.contains("Policy documents are read only from policies/"), result.stdout)
+        XCTAssertFalse(result.flat.contains("lenient/"), result.stdout)
     }
 }

@@ -11,14 +11,18 @@ final class DemoTests: XCTestCase {
         let result = try demo.policy("check")
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         let line = try demo.line(of: "p95Ms: 28.7", in: run)
-        let blocking = result.stdout.components(separatedBy: "\n").filter { $0.contains("✗") }
+        let lines = result.stdout.components(separatedBy: "\n")
+        let blocking = lines.enumerated().filter { $0.element.contains("✗") }
         XCTAssertEqual(blocking.count, 1, result.stdout)
-        XCTAssertEqual(blocking.first?.trimmingCharacters(in: .whitespaces),
-                       "✗ release-gate/p95-latency: p95 latency 28.7 ms exceeds 25 ms (\(run):\(line):12)")
-        XCTAssertTrue(result.stdout.contains("runbook: docs/runbooks/latency-regression.md"), result.stdout)
+        let index = try XCTUnwrap(blocking.first?.offset)
+        XCTAssertEqual(lines[index].trimmingCharacters(in: .whitespaces), "✗ release-gate/p95-latency")
+        XCTAssertEqual(lines[index + 1].trimmingCharacters(in: .whitespaces),
+                       "p95 latency 28.7 ms exceeds 25 ms (\(run):\(line):12)")
+        XCTAssertTrue(result.flat.contains("runbook: docs/runbooks/latency-regression.md"), result.stdout)
         XCTAssertTrue(result.stdout.contains("BLOCK  \(request)"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("1 blocking reason"), result.stdout)
-        XCTAssertFalse(result.stdout.contains("\u{1B}["), "no color when stdout is not a terminal")
+        XCTAssertTrue(lines.allSatisfy { $0.count <= 100 }, "readable at 100 columns:\n\(result.stdout)")
+        XCTAssertTrue(result.flat.contains("1 blocking reason"), result.stdout)
+        XCTAssertFalse(result.flat.contains("\u{1B}["), "no color when stdout is not a terminal")
         XCTAssertEqual(result.stderr, "")
     }
 
@@ -26,7 +30,7 @@ final class DemoTests: XCTestCase {
         let demo = try GitSandbox.demo()
         let result = try demo.policy("check")
         let line = try demo.line(of: "p95Ms", in: "policies/release-gate.yaml")
-        XCTAssertTrue(result.stdout.contains("note: the bound max: 25 ms is set here (policies/release-gate.yaml:\(line):"), result.stdout)
+        XCTAssertTrue(result.flat.contains("note: the bound max: 25 ms is set here (policies/release-gate.yaml:\(line):"), result.stdout)
     }
 
     func testJSONListsEveryRuleWithEvidenceAndLocations() throws {
@@ -66,21 +70,21 @@ final class DemoTests: XCTestCase {
         try demo.edit(run, replacing: "p95Ms: 28.7", with: "p95Ms: 25")
         let uncommitted = try demo.policy("check")
         XCTAssertEqual(uncommitted.status, 1)
-        XCTAssertFalse(uncommitted.stdout.contains("p95 latency"), "25 ms is on the inclusive bound")
-        XCTAssertTrue(uncommitted.stdout.contains("approval by bob is stale: runs/fraud-student/run-8812.yaml has uncommitted changes after bob approved in"), uncommitted.stdout)
+        XCTAssertFalse(uncommitted.flat.contains("p95 latency"), "25 ms is on the inclusive bound")
+        XCTAssertTrue(uncommitted.flat.contains("approval by bob is stale: runs/fraud-student/run-8812.yaml has uncommitted changes after bob approved in"), uncommitted.stdout)
 
         try demo.commitSigned("Re-measure p95 after batching fix", as: "alice")
         let committed = try demo.policy("check")
-        XCTAssertTrue(committed.stdout.contains("approval by carol is stale: runs/fraud-student/run-8812.yaml changed in"), committed.stdout)
-        XCTAssertTrue(committed.stdout.contains("(alice, "), committed.stdout)
+        XCTAssertTrue(committed.flat.contains("approval by carol is stale: runs/fraud-student/run-8812.yaml changed in"), committed.stdout)
+        XCTAssertTrue(committed.flat.contains("(alice, "), committed.stdout)
 
         let approval = try demo.approve(as: "bob", role: "rai-reviewer", message: "Re-reviewed after the latency fix")
-        XCTAssertTrue(approval.stdout.contains("approved fraud-student-2.1.0-production as bob (rai-reviewer)"), approval.stdout)
-        XCTAssertTrue(approval.stdout.contains("signed with SHA256:"), approval.stdout)
+        XCTAssertTrue(approval.flat.contains("approved fraud-student-2.1.0-production as bob (rai-reviewer)"), approval.stdout)
+        XCTAssertTrue(approval.flat.contains("signed with SHA256:"), approval.stdout)
         try demo.approve(as: "carol", role: "approver")
         let result = try demo.policy("check")
         XCTAssertEqual(result.status, 0, result.stdout)
-        XCTAssertTrue(result.stdout.contains("PASS "), result.stdout)
+        XCTAssertTrue(result.flat.contains("PASS "), result.stdout)
     }
 
     func testFailOnWarnTurnsAWarningIntoExitOne() throws {
@@ -94,7 +98,7 @@ final class DemoTests: XCTestCase {
         try demo.edit("policies/release-gate.yaml", replacing: "id: error-rate", with: "id: error-rate\n      enforcement: warn")
         let lenient = try demo.policy("check")
         XCTAssertEqual(lenient.status, 0, lenient.stdout + lenient.stderr)
-        XCTAssertTrue(lenient.stdout.contains("WARN "), lenient.stdout)
+        XCTAssertTrue(lenient.flat.contains("WARN "), lenient.stdout)
         let strict = try demo.policy("check", "--fail-on", "warn")
         XCTAssertEqual(strict.status, 1, strict.stdout)
     }
@@ -102,11 +106,11 @@ final class DemoTests: XCTestCase {
     func testColorAlwaysAndNoColor() throws {
         let demo = try GitSandbox.demo()
         let colored = try demo.policy("check", "--color", "always")
-        XCTAssertTrue(colored.stdout.contains("\u{1B}[1;31mBLOCK"), colored.stdout)
+        XCTAssertTrue(colored.flat.contains("\u{1B}[1;31mBLOCK"), colored.stdout)
         let plain = try demo.policy("check", "--color", "never")
-        XCTAssertFalse(plain.stdout.contains("\u{1B}["))
+        XCTAssertFalse(plain.flat.contains("\u{1B}["))
         let auto = try demo.policy(["check"], environment: ["NO_COLOR": "1"])
-        XCTAssertFalse(auto.stdout.contains("\u{1B}["))
+        XCTAssertFalse(auto.flat.contains("\u{1B}["))
     }
 
     func testSeveralFormatsInOneRun() throws {
@@ -114,7 +118,7 @@ final class DemoTests: XCTestCase {
         let out = demo.root.deletingLastPathComponent().appendingPathComponent("out.json").path
         let result = try demo.policy("check", "--format", "text", "--format", "json=\(out)")
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stdout.contains("BLOCK"))
+        XCTAssertTrue(result.flat.contains("BLOCK"))
         let data = try Data(contentsOf: URL(fileURLWithPath: out))
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         XCTAssertEqual(json["verdict"] as? String, "block")

@@ -14,7 +14,7 @@ final class ModeTests: XCTestCase {
         try demo.commitSigned("Re-measure p95 after batching fix", as: "alice")
         let stale = try demo.policy("check")
         XCTAssertEqual(stale.status, 1)
-        XCTAssertTrue(stale.stdout.contains("approval by bob is stale: runs/fraud-student/run-8812.yaml changed in"), stale.stdout)
+        XCTAssertTrue(stale.flat.contains("approval by bob is stale: runs/fraud-student/run-8812.yaml changed in"), stale.stdout)
         try demo.approve(as: "bob", role: "rai-reviewer")
         try demo.approve(as: "carol", role: "approver")
         let fresh = try demo.policy("check")
@@ -30,12 +30,12 @@ final class ModeTests: XCTestCase {
 
         let staged = try demo.policy("check", "--staged")
         XCTAssertEqual(staged.status, 1, staged.stdout + staged.stderr)
-        XCTAssertTrue(staged.stdout.contains("p95 latency 31.5 ms exceeds 25 ms"), staged.stdout)
-        XCTAssertTrue(staged.stdout.contains("checked the index"), staged.stdout)
+        XCTAssertTrue(staged.flat.contains("p95 latency 31.5 ms exceeds 25 ms"), staged.stdout)
+        XCTAssertTrue(staged.flat.contains("checked the index"), staged.stdout)
 
         let workingTree = try demo.policy("check")
         XCTAssertEqual(workingTree.status, 0, workingTree.stdout)
-        XCTAssertTrue(workingTree.stdout.contains("checked the working tree"), workingTree.stdout)
+        XCTAssertTrue(workingTree.flat.contains("checked the working tree"), workingTree.stdout)
     }
 
     func testRevReadsThatCommitsTree() throws {
@@ -43,7 +43,7 @@ final class ModeTests: XCTestCase {
         // HEAD passes; HEAD~3 is the demo's original state with p95 28.7 ms.
         let previous = try demo.policy("check", "--rev", "HEAD~3")
         XCTAssertEqual(previous.status, 1, previous.stdout + previous.stderr)
-        XCTAssertTrue(previous.stdout.contains("p95 latency 28.7 ms exceeds 25 ms"), previous.stdout)
+        XCTAssertTrue(previous.flat.contains("p95 latency 28.7 ms exceeds 25 ms"), previous.stdout)
         let head = try demo.policy("check", "--rev", "HEAD")
         XCTAssertEqual(head.status, 0, head.stdout)
         // The working tree does not matter in --rev mode.
@@ -67,10 +67,10 @@ final class ModeTests: XCTestCase {
         // ... but in review the policies come from the merge base.
         let review = try demo.policy("check", "--base", "main")
         XCTAssertEqual(review.status, 1, review.stdout + review.stderr)
-        XCTAssertTrue(review.stdout.contains("p95 latency 29.5 ms exceeds 25 ms"), review.stdout)
-        XCTAssertTrue(review.stdout.contains("policies from the merge base"), review.stdout)
+        XCTAssertTrue(review.flat.contains("p95 latency 29.5 ms exceeds 25 ms"), review.stdout)
+        XCTAssertTrue(review.flat.contains("policies from the merge base"), review.stdout)
         // And the unsigned change of a protected path is itself a blocking reason.
-        XCTAssertTrue(review.stdout.contains("provenance/protected-paths"), review.stdout)
+        XCTAssertTrue(review.flat.contains("provenance/protected-paths"), review.stdout)
     }
 
     func outcome(of rule: String, in result: GitSandbox.Result) throws -> String? {
@@ -103,7 +103,7 @@ final class ModeTests: XCTestCase {
         let demo = try GitSandbox.demo()
         let nested = try demo.policy("check", in: "runs/fraud-student")
         XCTAssertEqual(nested.status, 1, nested.stdout + nested.stderr)
-        XCTAssertTrue(nested.stdout.contains("p95 latency 28.7 ms exceeds 25 ms (runs/fraud-student/run-8812.yaml:"), nested.stdout)
+        XCTAssertTrue(nested.flat.contains("p95 latency 28.7 ms exceeds 25 ms (runs/fraud-student/run-8812.yaml:"), nested.stdout)
 
         let elsewhere = try GitSandbox.run(GitSandbox.policyBinary.path, ["check", "-C", demo.root.appendingPathComponent("models").path],
                                            in: FileManager.default.temporaryDirectory)
@@ -152,6 +152,6 @@ final class ModeTests: XCTestCase {
         }
         let help = try demo.policy("check", "--help")
         XCTAssertEqual(help.status, 0)
-        XCTAssertTrue(help.stdout.contains("--staged"))
+        XCTAssertTrue(help.flat.contains("--staged"))
     }
 }

@@ -24,15 +24,15 @@ final class WaiverTests: XCTestCase {
 
         let unapproved = try demo.policy("check")
         XCTAssertEqual(unapproved.status, 1, unapproved.stdout)
-        XCTAssertTrue(unapproved.stdout.contains("waiver p95-fraud-student-holiday is not approved: it needs 1 approval as policy-owner, 0 count; it waives nothing"), unapproved.stdout)
+        XCTAssertTrue(unapproved.flat.contains("waiver p95-fraud-student-holiday is not approved: it needs 1 approval as policy-owner, 0 count; it waives nothing"), unapproved.stdout)
 
         let digest = try demo.policy("digest", "p95-fraud-student-holiday")
         XCTAssertEqual(digest.status, 0, digest.stderr)
         try demo.approve(as: "dana", role: "policy-owner", request: "p95-fraud-student-holiday", message: "Accepted until 2.1.1")
         let waived = try demo.policy("check")
         XCTAssertEqual(waived.status, 0, waived.stdout + waived.stderr)
-        XCTAssertTrue(waived.stdout.contains("~ release-gate/p95-latency: p95 latency 28.7 ms exceeds 25 ms"), waived.stdout)
-        XCTAssertTrue(waived.stdout.contains("waived by p95-fraud-student-holiday until 2099-01-15"), waived.stdout)
+        XCTAssertTrue(waived.flat.contains("~ release-gate/p95-latency — waived by p95-fraud-student-holiday until 2099-01-15"), waived.stdout)
+        XCTAssertTrue(waived.flat.contains("p95 latency 28.7 ms exceeds 25 ms"), waived.stdout)
         let json = try demo.policy("check", "--format", "json").json()
         XCTAssertEqual((json["summary"] as? [String: Any])?["waivedFindings"] as? Int, 1)
 
@@ -41,7 +41,7 @@ final class WaiverTests: XCTestCase {
         try demo.commitSigned("Extend the waiver quietly", as: "alice")
         let extended = try demo.policy("check")
         XCTAssertEqual(extended.status, 1)
-        XCTAssertTrue(extended.stdout.contains("approval by dana is stale"), extended.stdout)
+        XCTAssertTrue(extended.flat.contains("approval by dana is stale"), extended.stdout)
     }
 
     func testAnExpiredWaiverWaivesNothingAndIsReported() throws {
@@ -50,14 +50,15 @@ final class WaiverTests: XCTestCase {
         try demo.commitSigned("Old waiver", as: "alice")
         let result = try demo.policy("check")
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stdout.contains("✗ release-gate/p95-latency"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("! waiver/in-force: waiver p95-fraud-student-holiday expired on 2026-01-01: it waives nothing"), result.stdout)
+        XCTAssertTrue(result.flat.contains("✗ release-gate/p95-latency"), result.stdout)
+        XCTAssertTrue(result.flat.contains("! waiver/in-force"), result.stdout)
+        XCTAssertTrue(result.flat.contains("waiver p95-fraud-student-holiday expired on 2026-01-01: it waives nothing"), result.stdout)
     }
 
     func testAWaiverForAnUnknownRuleIsReported() throws {
         let demo = try GitSandbox.demo()
         try demo.write("waivers/typo.yaml", waiver(expires: "2099-01-15").replacingOccurrences(of: "rule: p95-latency", with: "rule: p95-latncy"))
         let result = try demo.policy("check")
-        XCTAssertTrue(result.stdout.contains("names the rule release-gate/p95-latncy, which no policy defines — did you mean 'release-gate/p95-latency'?"), result.stdout)
+        XCTAssertTrue(result.flat.contains("names the rule release-gate/p95-latncy, which no policy defines — did you mean 'release-gate/p95-latency'?"), result.stdout)
     }
 }

@@ -26,10 +26,12 @@ final class TextReporterTests: XCTestCase {
     func testPlainTextWithoutColor() {
         let text = TextReporter(color: false).render(Self.sampleReport(), metadata: Self.metadata)
         XCTAssertEqual(text, """
-            BLOCK  PromotionRequest/fraud-student-2.1.0-production  requests/fraud-student-2.1.0-production.yaml · 2 rules
-              ✗ release-gate/p95-latency: p95 latency 28.7 ms exceeds 25 ms (runs/fraud-student/run-8812.yaml:31:12)
-                  note: the bound max: 25 ms is set here (policies/release-gate.yaml:12:55)
-                  runbook: docs/runbooks/latency-regression.md
+            BLOCK  PromotionRequest/fraud-student-2.1.0-production
+                   requests/fraud-student-2.1.0-production.yaml · 2 rules
+              ✗ release-gate/p95-latency
+                p95 latency 28.7 ms exceeds 25 ms (runs/fraud-student/run-8812.yaml:31:12)
+                note: the bound max: 25 ms is set here (policies/release-gate.yaml:12:55)
+                runbook: docs/runbooks/latency-regression.md
 
             BLOCK 1 subject · 1 blocked, 0 warned, 0 passed · 1 blocking reason, 0 warnings
             by tag: soc2:CC8.1 1 block
@@ -37,6 +39,16 @@ final class TextReporterTests: XCTestCase {
 
             """)
         XCTAssertFalse(text.contains("\u{1B}["))
+        XCTAssertTrue(text.split(separator: "\n").allSatisfy { $0.count <= TextReporter.width })
+    }
+
+    func testLongMessagesWrapAtTheWidth() {
+        var report = Self.sampleReport()
+        report.subjects[0].rules[0].findings[0].message = Array(repeating: "approval by bob is stale because the run changed", count: 4).joined(separator: "; ")
+        let text = TextReporter(color: false).render(report, metadata: Self.metadata)
+        let lines = text.split(separator: "\n")
+        XCTAssertTrue(lines.allSatisfy { $0.count <= TextReporter.width }, text)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("    approval by bob is stale") }, text)
     }
 
     func testColorWhenAsked() {

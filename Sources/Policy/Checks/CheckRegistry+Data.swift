@@ -1,4 +1,4 @@
 extension CheckRegistry {
     /// drift, lineage
-    static let data: [any Check.Type] = []
+    static let data: [any Check.Type] = [DriftCheck.self, LineageCheck.self]
 }

@@ -1,4 +1,4 @@
 extension CheckRegistry {
     /// slices
-    static let fairness: [any Check.Type] = []
+    static let fairness: [any Check.Type] = [SlicesCheck.self]
 }

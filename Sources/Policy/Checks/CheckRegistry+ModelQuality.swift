@@ -1,4 +1,4 @@
 extension CheckRegistry {
     /// regression, distillation
-    static let modelQuality: [any Check.Type] = []
+    static let modelQuality: [any Check.Type] = [RegressionCheck.self, DistillationCheck.self]
 }

@@ -1,4 +1,4 @@
 extension CheckRegistry {
     /// burnRate
-    static let reliability: [any Check.Type] = []
+    static let reliability: [any Check.Type] = [BurnRateCheck.self]
 }

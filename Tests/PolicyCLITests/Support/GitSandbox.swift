@@ -158,6 +158,12 @@ struct SandboxError: Error, CustomStringConvertible {
 }
 
 extension GitSandbox.Result {
+    /// stdout with every run of whitespace (including the text report's line wraps) turned
+    /// into one space, so a wrapped message still reads as one sentence.
+    var flat: String {
+        stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+    }
+
     /// The parsed JSON report (for `--format json`).
     func json(file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))

@@ -1,0 +1,357 @@
+import Documents
+import Foundation
+
+/// `lineage: {require: [seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher]}`
+/// — reproducibility of the run: what it was built from is pinned and verifiable.
+///
+/// Each required item that does not hold is its own violation, located at the value (or
+/// where it is missing). Anything that cannot be verified fails closed: no repository to
+/// look a commit or a file up in, an empty artifact list, a teacher named but not found.
+public struct LineageCheck: Check {
+    /// One reproducibility requirement.
+    public enum Item: String, Sendable, CaseIterable {
+        /// `run.spec.config.seed` is an integer.
+        case seed
+        /// `run.spec.dataset.version` is set, not empty and not `latest`.
+        case datasetVersion
+        /// `run.spec.code.commit` is a full commit id that exists in this repository.
+        case codeCommit
+        /// `run.spec.environment.image` is pinned by `@sha256:<64 hex>`.
+        case environmentDigest
+        /// Every `run.spec.artifacts[i].sha256` matches the file at its path in the same
+        /// revision (for a Git LFS pointer: the pointer's `oid`).
+        case artifacts
+        /// A teacher named in `run.spec.teacher` resolves to a RunManifest or ModelCard.
+        case teacher
+
+        /// The path the item reads.
+        public var path: String {
+            switch self {
+            case .seed: return "run.spec.config.seed"
+            case .datasetVersion: return "run.spec.dataset.version"
+            case .codeCommit: return "run.spec.code.commit"
+            case .environmentDigest: return "run.spec.environment.image"
+            case .artifacts: return "run.spec.artifacts"
+            case .teacher: return "run.spec.teacher"
+            }
+        }
+    }
+
+    public static let keyword = "lineage"
+    public static let summary = """
+        Reproducibility of the run: seed set, dataset version pinned, code commit in this \
+        repository, image pinned by digest, artifact checksums verified, teacher resolvable. \
+        Items: `seed` (run.spec.config.seed is an integer), `datasetVersion` \
+        (run.spec.dataset.version is set and not `latest`), `codeCommit` (run.spec.code.commit \
+        is a full 40-hex commit id that exists in this repository), `environmentDigest` \
+        (run.spec.environment.image is pinned by `@sha256:<64 hex>`), `artifacts` (every \
+        artifact's sha256 equals the SHA-256 of the file at its path in the same revision, or \
+        the `oid` of a Git LFS pointer there; a missing file or an empty list blocks) and \
+        `teacher` (a teacher named in run.spec.teacher resolves to its run manifest or model \
+        card). Each failing item is its own finding; what cannot be verified, such as a commit \
+        without a repository, fails closed.
+        """
+    public static let schema = ObjectSchema([
+        FieldSchema("require", .list(.text(), minItems: 1),
+                    "items to verify: seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher"),
+    ])
+
+    /// The required items in the order the policy lists them (each once), with where.
+    public var items: [(item: Item, location: SourceLocation)]
+
+    public init?(_ spec: YAMLValue, diagnostics: inout [Diagnostic]) {
+        guard let list = spec["require"]?.list else { return nil }
+        items = []
+        var valid = true
+        let known = Item.allCases.map(\.rawValue)
+        for value in list {
+            let word = value.string ?? ""
+            guard let item = Item(rawValue: word) else {
+                diagnostics.append(Diagnostic(.schema,
+                    "lineage: unknown item '\(word)' (known: \(known.joined(separator: ", ")))\(DidYouMean.hint(for: word, among: known))",
+                    at: value.location))
+                valid = false
+                continue
+            }
+            if !items.contains(where: { $0.item == item }) { items.append((item, value.location)) }
+        }
+        if !valid { return nil }
+    }
+
+    // MARK: Evaluation
+
+    public func evaluate(in context: EvaluationContext) -> CheckOutcome {
+        var outcome = CheckOutcome()
+        if case .missing(let reason, let location) = context.lookup("run.spec") {
+            outcome.violations.append(Violation("lineage: \(reason); the rule fails closed", at: location))
+            outcome.evidence = items.map { Evidence(path: $0.item.path, value: nil, location: nil) }
+            return outcome
+        }
+        for (item, location) in items {
+            let note = Finding.Note("lineage item '\(item.rawValue)' is required here", at: location)
+            var found: [Violation] = []
+            switch item {
+            case .seed: seed(in: context, into: &found, evidence: &outcome.evidence)
+            case .datasetVersion: datasetVersion(in: context, into: &found, evidence: &outcome.evidence)
+            case .codeCommit: codeCommit(in: context, into: &found, evidence: &outcome.evidence)
+            case .environmentDigest: environmentDigest(in: context, into: &found, evidence: &outcome.evidence)
+            case .artifacts: artifacts(in: context, into: &found, evidence: &outcome.evidence)
+            case .teacher: teacher(in: context, into: &found, evidence: &outcome.evidence)
+            }
+            outcome.violations += found.map { violation in
+                var violation = violation
+                violation.notes.append(note)
+                return violation
+            }
+        }
+        return outcome
+    }
+
+    /// The value at `item.path`, or a fail-closed violation naming the path.
+    private func read(_ item: Item, in context: EvaluationContext, into found: inout [Violation],
+                      evidence: inout [Evidence]) -> YAMLValue? {
+        switch context.lookup(item.path) {
+        case .missing(let reason, let location):
+            found.append(Violation("\(item.rawValue): \(reason); the rule fails closed", at: location))
+            evidence.append(Evidence(path: item.path, value: nil, location: nil))
+            return nil
+        case .found(let value):
+            evidence.append(Evidence(path: item.path, value: value, location: value.location))
+            return value
+        }
+    }
+
+    private static func wrongType(_ item: Item, _ value: YAMLValue, expected: String) -> Violation {
+        Violation("\(item.rawValue): \(item.path) must be \(expected), found \(value.typeDescription) \(ValueFormatting.value(value))",
+                  at: value.location)
+    }
+
+    private func seed(in context: EvaluationContext, into found: inout [Violation], evidence: inout [Evidence]) {
+        guard let value = read(.seed, in: context, into: &found, evidence: &evidence) else { return }
+        guard case .int = value.kind else {
+            found.append(Self.wrongType(.seed, value, expected: "an integer"))
+            return
+        }
+    }
+
+    private func datasetVersion(in context: EvaluationContext, into found: inout [Violation], evidence: inout [Evidence]) {
+        guard let value = read(.datasetVersion, in: context, into: &found, evidence: &evidence) else { return }
+        guard value.isScalar, let text = value.text else {
+            found.append(Self.wrongType(.datasetVersion, value, expected: "a version text"))
+            return
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty {
+            found.append(Violation("datasetVersion: \(Item.datasetVersion.path) is empty: pin the dataset version the run was trained on",
+                                   at: value.location))
+        } else if trimmed.lowercased() == "latest" {
+            found.append(Violation("datasetVersion: \(Item.datasetVersion.path) is '\(text)', which moves: pin the dataset version the run was trained on",
+                                   at: value.location))
+        }
+    }
+
+    private func codeCommit(in context: EvaluationContext, into found: inout [Violation], evidence: inout [Evidence]) {
+        guard let value = read(.codeCommit, in: context, into: &found, evidence: &evidence) else { return }
+        guard let commit = value.string else {
+            found.append(Self.wrongType(.codeCommit, value, expected: "a 40-character hex commit id"))
+            return
+        }
+        guard TextFormat.commitSHA.accepts(commit) else {
+            found.append(Violation("codeCommit: \(Item.codeCommit.path) '\(commit)' must be a full 40-character hex commit id to pin the code",
+                                   at: value.location))
+            return
+        }
+        guard let repository = context.repository else {
+            found.append(Violation("codeCommit: commit \(commit) (\(Item.codeCommit.path)) cannot be verified: no repository is available; the rule fails closed",
+                                   at: value.location))
+            return
+        }
+        let exists = repository.commitExists(commit)
+        evidence.append(Evidence(path: "repository.commits[\(commit)]",
+                                 value: YAMLValue(.bool(exists), at: value.location, text: exists ? "true" : "false"),
+                                 location: value.location))
+        if !exists {
+            found.append(Violation("codeCommit: commit \(commit) (\(Item.codeCommit.path)) does not exist in this repository",
+                                   at: value.location))
+        }
+    }
+
+    private func environmentDigest(in context: EvaluationContext, into found: inout [Violation], evidence: inout [Evidence]) {
+        guard let value = read(.environmentDigest, in: context, into: &found, evidence: &evidence) else { return }
+        guard let image = value.string else {
+            found.append(Self.wrongType(.environmentDigest, value, expected: "an image reference pinned by digest"))
+            return
+        }
+        if !TextFormat.imageDigest.accepts(image) {
+            found.append(Violation("environmentDigest: \(Item.environmentDigest.path): \(TextFormat.imageDigest.violation(image))",
+                                   at: value.location))
+        }
+    }
+
+    private func artifacts(in context: EvaluationContext, into found: inout [Violation], evidence: inout [Evidence]) {
+        let path = Item.artifacts.path
+        guard let value = read(.artifacts, in: context, into: &found, evidence: &evidence) else { return }
+        guard let list = value.list else {
+            found.append(Self.wrongType(.artifacts, value, expected: "a list of {path, sha256}"))
+            return
+        }
+        if list.isEmpty {
+            found.append(Violation("artifacts: \(path) is empty: there is no artifact whose checksum can be verified; the rule fails closed",
+                                   at: value.location))
+            return
+        }
+        guard let repository = context.repository else {
+            found.append(Violation("artifacts: the checksums of \(path) cannot be verified: no repository is available; the rule fails closed",
+                                   at: value.location))
+            return
+        }
+        for (index, artifact) in list.enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            guard artifact.map != nil else {
+                found.append(Violation("artifacts: \(itemPath) must be a mapping {path, sha256}, found \(artifact.typeDescription) \(ValueFormatting.value(artifact))",
+                                       at: artifact.location))
+                continue
+            }
+            guard let fileValue = artifact["path"], let file = fileValue.string, TextFormat.relativePath.accepts(file) else {
+                let shown = artifact["path"].map { " (found \(ValueFormatting.value($0)))" } ?? " (missing)"
+                found.append(Violation("artifacts: \(itemPath).path must be a repository-relative path\(shown); the rule fails closed",
+                                       at: artifact["path"]?.location ?? artifact.location))
+                continue
+            }
+            guard let recordedValue = artifact["sha256"], let recorded = recordedValue.string,
+                  TextFormat.sha256.accepts(recorded) else {
+                let shown = artifact["sha256"].map { " (found \(ValueFormatting.value($0)))" } ?? " (missing)"
+                found.append(Violation("artifacts: \(itemPath).sha256 of \(file) must be a SHA-256 checksum of 64 hex characters\(shown); the rule fails closed",
+                                       at: artifact["sha256"]?.location ?? artifact.location))
+                continue
+            }
+            let facts = repository.file(at: file)
+            let actual: String, what: String, summary: String
+            switch facts {
+            case .missing:
+                evidence.append(Evidence(path: "repository.files[\(file)]", value: nil, location: nil))
+                found.append(Violation("artifacts: \(file) (\(itemPath).path) does not exist in this revision, so its sha256 \(recorded) cannot be verified",
+                                       at: fileValue.location))
+                continue
+            case .content(let sha256, _):
+                (actual, what, summary) = (sha256, "the file's SHA-256", "sha256 \(sha256)")
+            case .lfsPointer(let oid, _):
+                (actual, what, summary) = (oid, "the oid of its Git LFS pointer", "Git LFS pointer, oid sha256:\(oid)")
+            }
+            evidence.append(Evidence(path: "repository.files[\(file)]",
+                                     value: YAMLValue(.string(summary), at: fileValue.location, text: summary),
+                                     location: fileValue.location))
+            if Self.normalized(recorded) != Self.normalized(actual) {
+                found.append(Violation("artifacts: \(file) has sha256 \(recorded) in \(itemPath), but \(what) is \(actual)",
+                                       at: recordedValue.location))
+            }
+        }
+    }
+
+    /// Hex digests compare case-insensitively, with or without a `sha256:` prefix.
+    private static func normalized(_ digest: String) -> String {
+        let lowered = digest.lowercased()
+        return lowered.hasPrefix("sha256:") ? String(lowered.dropFirst("sha256:".count)) : lowered
+    }
+
+    private func teacher(in context: EvaluationContext, into found: inout [Violation], evidence: inout [Evidence]) {
+        // A run that names no teacher has nothing to resolve.
+        guard case .found(let named) = context.lookup(Item.teacher.path) else {
+            evidence.append(Evidence(path: Item.teacher.path, value: nil, location: nil))
+            return
+        }
+        evidence.append(Evidence(path: Item.teacher.path, value: named, location: named.location))
+        let binding = context.bindings["teacher"]
+        if let resolved = binding?.value {
+            let kind = resolved["kind"]?.string ?? "document"
+            let name = resolved["metadata"]?["name"]?.string ?? "?"
+            let text = "\(kind) '\(name)'"
+            evidence.append(Evidence(path: "teacher", value: YAMLValue(.string(text), at: resolved.location, text: text),
+                                     location: resolved.location))
+            return
+        }
+        evidence.append(Evidence(path: "teacher", value: nil, location: nil))
+        let model = named["model"]?.text.map { " \($0)" } ?? ""
+        let version = named["version"]?.text.map { " \($0)" } ?? ""
+        let why = binding?.missingReason ?? "it resolves to no RunManifest or ModelCard"
+        found.append(Violation("teacher: the run names teacher\(model)\(version) (\(Item.teacher.path)), which does not resolve: \(why)",
+                               at: binding?.missingLocation ?? named.location))
+    }
+
+    // MARK: Examples
+
+    static let commit = "3f9a1c2b4d5e6f708192a3b4c5d6e7f801234567"
+    static let otherCommit = "0000000000000000000000000000000000000bad"
+    static let image = "registry.example.com/train@sha256:" + String(repeating: "ab", count: 32)
+    static let modelHash = "9c1185a5c5e9fc54612808977ee8f548b2258d31c1d4a5f2e8a7c3b6d9e0f123"
+    static let lfsOid = "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393"
+    static let repository = ExampleRepository(
+        commits: [commit],
+        files: ["models/m.onnx": .content(sha256: modelHash, size: 1),
+                "models/big.safetensors": .lfsPointer(oid: lfsOid, size: 2_000_000_000)])
+
+    /// A complete, reproducible run spec; `replacing` swaps one line (by its key).
+    static func run(_ replacements: [String: String] = [:]) -> String {
+        var lines: [(String, String)] = [
+            ("model", "model: m"),
+            ("code", "code: {commit: \"\(commit)\"}"),
+            ("environment", "environment: {image: \"\(image)\"}"),
+            ("dataset", "dataset: {name: transactions, version: \"2026-10-01\"}"),
+            ("config", "config: {seed: 42, hyperparameters: {lr: 0.001}}"),
+            ("artifacts", "artifacts:\n  - {path: models/m.onnx, sha256: \(modelHash)}\n  - {path: models/big.safetensors, sha256: \(lfsOid)}"),
+        ]
+        lines = lines.map { key, line in (key, replacements[key] ?? line) }
+        for (key, line) in replacements.sorted(by: { $0.key < $1.key }) where !lines.contains(where: { $0.0 == key }) {
+            lines.append((key, line))
+        }
+        return lines.map(\.1).filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+
+    static let all = "{require: [seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher]}"
+
+    public static let examples: [CheckExample] = [
+        CheckExample("a fully pinned run with verified artifacts passes", check: all,
+                     run: run(), repository: repository, expect: .pass),
+        CheckExample("an artifact stored in Git LFS is verified against the pointer's oid", check: "{require: [artifacts]}",
+                     run: run(["artifacts": "artifacts: [{path: models/big.safetensors, sha256: \(lfsOid.uppercased())}]"]),
+                     repository: repository, expect: .pass),
+        CheckExample("a teacher that resolves to its run passes", check: "{require: [teacher]}",
+                     run: run(["teacher": "teacher: {model: big, version: \"3.0\", run: big-run}"]),
+                     documents: ["apiVersion: tollgate/v1\nkind: RunManifest\nmetadata: {name: big-run}\nspec: {model: big, version: \"3.0\"}\n"],
+                     repository: repository, expect: .pass),
+        CheckExample("a run without a teacher has nothing to resolve", check: "{require: [teacher, seed]}",
+                     run: run(), expect: .pass),
+        CheckExample("an artifact whose checksum differs blocks, showing both hashes", check: "{require: [artifacts]}",
+                     run: run(["artifacts": "artifacts: [{path: models/m.onnx, sha256: \(lfsOid)}]"]), repository: repository,
+                     expect: .block, message: "models/m.onnx has sha256 \(lfsOid) in run.spec.artifacts[0], but the file's SHA-256 is \(modelHash)"),
+        CheckExample("an artifact whose Git LFS pointer names another oid blocks, showing both", check: "{require: [artifacts]}",
+                     run: run(["artifacts": "artifacts: [{path: models/big.safetensors, sha256: \(modelHash)}]"]), repository: repository,
+                     expect: .block, message: "models/big.safetensors has sha256 \(modelHash) in run.spec.artifacts[0], but the oid of its Git LFS pointer is \(lfsOid)"),
+        CheckExample("a code commit that is not in this repository blocks", check: "{require: [codeCommit]}",
+                     run: run(["code": "code: {commit: \"\(otherCommit)\"}"]), repository: repository,
+                     expect: .block, message: "commit \(otherCommit) (run.spec.code.commit) does not exist in this repository"),
+        CheckExample("without a repository the code commit cannot be verified and fails closed", check: "{require: [codeCommit]}",
+                     run: run(), expect: .block, message: "no repository is available; the rule fails closed"),
+        CheckExample("a missing seed fails closed, naming the path", check: "{require: [seed]}",
+                     run: run(["config": "config: {hyperparameters: {lr: 0.001}}"]),
+                     expect: .block, message: "run.spec.config.seed is missing"),
+        CheckExample("a seed of the wrong type blocks", check: "{require: [seed]}",
+                     run: run(["config": "config: {seed: random, hyperparameters: {lr: 0.001}}"]),
+                     expect: .block, message: "run.spec.config.seed must be an integer, found a string 'random'"),
+        CheckExample("the dataset version 'latest' blocks", check: "{require: [datasetVersion]}",
+                     run: run(["dataset": "dataset: {name: transactions, version: Latest}"]),
+                     expect: .block, message: "run.spec.dataset.version is 'Latest', which moves"),
+        CheckExample("an image pinned by tag blocks", check: "{require: [environmentDigest]}",
+                     run: run(["environment": "environment: {image: \"registry.example.com/train:1.4\"}"]),
+                     expect: .block, message: "must be pinned by digest"),
+        CheckExample("a missing artifact file blocks", check: "{require: [artifacts]}",
+                     run: run(["artifacts": "artifacts: [{path: models/gone.onnx, sha256: \(modelHash)}]"]), repository: repository,
+                     expect: .block, message: "models/gone.onnx (run.spec.artifacts[0].path) does not exist in this revision"),
+        CheckExample("an empty artifact list cannot be verified and blocks", check: "{require: [artifacts]}",
+                     run: run(["artifacts": "artifacts: []"]), repository: repository,
+                     expect: .block, message: "run.spec.artifacts is empty"),
+        CheckExample("a teacher that resolves to nothing blocks", check: "{require: [teacher]}",
+                     run: run(["teacher": "teacher: {model: big, version: \"3.0\"}"]),
+                     expect: .block, message: "the run names teacher big 3.0 (run.spec.teacher), which does not resolve"),
+    ]
+}

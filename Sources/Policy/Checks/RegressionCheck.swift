@@ -1,0 +1,180 @@
+import Documents
+
+/// `regression: {metric, maxDrop, relative?, greaterIsBetter?}` — the candidate
+/// (`run.spec.metrics[metric]`) may be at most `maxDrop` worse than the baseline
+/// (`baseline.spec.metrics[metric]`: the request's `spec.baseline`, or the champion found in
+/// history). MLflow's `MetricThreshold(min_absolute_change=…, min_relative_change=…)` asks
+/// for a positive improvement; here the sign is turned into an allowed drop, so
+/// `maxDrop: 0.01` passes what `min_absolute_change=-0.01` would, and `maxDrop: 0` means
+/// "no worse than the champion".
+public struct RegressionCheck: Check {
+    public static let keyword = "regression"
+    public static let summary = """
+        Compares the candidate's metric (`run.spec.metrics[metric]`) with the baseline's \
+        (`baseline.spec.metrics[metric]`: the request's `spec.baseline`, or the run of the \
+        model's latest merged production promotion). The drop is baseline − candidate when a \
+        greater value is better (`greaterIsBetter`, default true), candidate − baseline \
+        otherwise; with `relative: true` it is divided by |baseline|. The rule blocks when the \
+        drop exceeds `maxDrop` (inclusive: a drop of exactly `maxDrop` passes). This is \
+        MLflow's `min_absolute_change` / `min_relative_change` with the sign turned into an \
+        allowed drop: MLflow requires an improvement of at least the change, Tollgate allows a \
+        drop of at most `maxDrop` (`maxDrop: 0` means no worse than the champion). Without a \
+        baseline the rule fails closed.
+        """
+    public static let schema = ObjectSchema([
+        FieldSchema("metric", .text(), "the metric compared, a key of spec.metrics, e.g. accuracy"),
+        FieldSchema("maxDrop", .number, "largest allowed drop (inclusive); a fraction of |baseline| with relative"),
+        .optional("relative", .boolean, "divide the drop by |baseline| (default false)"),
+        .optional("greaterIsBetter", .boolean, "whether a greater value is better (default true)"),
+    ])
+
+    public var metric: String
+    public var maxDrop: Double
+    public var maxDropLocation: SourceLocation
+    public var relative: Bool
+    public var greaterIsBetter: Bool
+
+    public init?(_ spec: YAMLValue, diagnostics: inout [Diagnostic]) {
+        guard let metricValue = spec["metric"], let metric = metricValue.string,
+              let bound = spec["maxDrop"], let maxDrop = bound.number else { return nil }
+        self.metric = metric
+        self.maxDrop = maxDrop
+        maxDropLocation = bound.location
+        relative = spec["relative"]?.bool ?? false
+        greaterIsBetter = spec["greaterIsBetter"]?.bool ?? true
+        let before = diagnostics.count
+        if !MetricName.isName(metric) {
+            diagnostics.append(Diagnostic(.schema, MetricName.problem(metric), at: metricValue.location))
+        }
+        if maxDrop < 0 {
+            diagnostics.append(Diagnostic(.schema,
+                "regression maxDrop \(ValueFormatting.number(maxDrop)) must be at least 0: it is the drop allowed against the baseline (to require an improvement, as MLflow's min_absolute_change does, write an expr rule)",
+                at: bound.location))
+        }
+        if diagnostics.count > before { return nil }
+    }
+
+    /// The drop of `candidate` against `baseline`: positive when the candidate is worse.
+    /// `nil` when it is relative and the baseline is 0.
+    public static func drop(candidate: Double, baseline: Double, relative: Bool, greaterIsBetter: Bool) -> Double? {
+        let absolute = greaterIsBetter ? baseline - candidate : candidate - baseline
+        guard relative else { return absolute }
+        return baseline == 0 ? nil : absolute / abs(baseline)
+    }
+
+    private var label: String { ValueFormatting.label(forPath: metric) }
+
+    public func evaluate(in context: EvaluationContext) -> CheckOutcome {
+        var outcome = CheckOutcome()
+        let candidate = read("run.spec.metrics.\(metric)", as: label, in: context, into: &outcome)
+        let baseline = read("baseline.spec.metrics.\(metric)", as: "baseline \(label)", in: context, into: &outcome)
+        guard let candidate, let baseline else { return outcome }
+
+        // Name the reference as the user knows it: the request's baseline, or the champion.
+        let role: String
+        if case .found = context.lookup("request.spec.baseline") { role = "baseline" } else { role = "champion" }
+        var origin: [String] = []
+        if case .found(let name) = context.lookup("baseline.metadata.name"), let text = name.text {
+            origin.append("run '\(text)'")
+        }
+        if !greaterIsBetter { origin.append("lower is better") }
+        let runName = origin.isEmpty ? "" : " (\(origin.joined(separator: "; ")))"
+        let boundNote = Finding.Note("the bound maxDrop: \(ValueFormatting.number(maxDrop)) is set here", at: maxDropLocation)
+        let baselineNote = Finding.Note("the \(role)'s \(label) is here", at: baseline.location)
+
+        guard let drop = Self.drop(candidate: candidate.value, baseline: baseline.value,
+                                   relative: relative, greaterIsBetter: greaterIsBetter) else {
+            outcome.violations.append(Violation(
+                "\(label) \(ValueFormatting.number(candidate.value)): the relative drop is undefined because the \(role)'s \(label) is 0; the rule fails closed",
+                at: candidate.location, notes: [baselineNote, boundNote]))
+            return outcome
+        }
+        guard Bounds.exceeds(drop, max: maxDrop) else { return outcome }
+
+        let direction = candidate.value < baseline.value ? "below" : "above"
+        let difference = abs(candidate.value - baseline.value)
+        let amount: String
+        let allowed: String
+        if relative {
+            amount = "\(ValueFormatting.figure(drop * 100, distinctFrom: maxDrop * 100))%"
+            allowed = "a relative drop of more than the allowed \(ValueFormatting.figure(maxDrop * 100))% (maxDrop \(ValueFormatting.number(maxDrop)))"
+        } else {
+            let points = ValueFormatting.points(difference, metric: metric, candidate.value, baseline.value).map { " (\($0))" } ?? ""
+            amount = ValueFormatting.figure(difference, distinctFrom: maxDrop) + points
+            allowed = "a drop of more than the allowed \(ValueFormatting.number(maxDrop))"
+        }
+        outcome.violations.append(Violation(
+            "\(label) \(ValueFormatting.number(candidate.value)) is \(amount) \(direction) the \(role)'s \(ValueFormatting.number(baseline.value))\(runName), \(allowed)",
+            at: candidate.location, notes: [boundNote, baselineNote]))
+        return outcome
+    }
+
+    /// Reads a number at `path`, recording the evidence and, when it is missing or not a
+    /// number, the violation.
+    private func read(_ path: String, as name: String, in context: EvaluationContext,
+                      into outcome: inout CheckOutcome) -> (value: Double, location: SourceLocation)? {
+        switch context.lookup(path) {
+        case .missing(let reason, let location):
+            outcome.violations.append(Violation("\(name): \(reason); the rule fails closed", at: location))
+            outcome.evidence.append(Evidence(path: path, value: nil, location: nil))
+            return nil
+        case .found(let value):
+            outcome.evidence.append(Evidence(path: path, value: value, location: value.location))
+            guard let number = value.number, number.isFinite else {
+                outcome.violations.append(Violation(
+                    "\(name) (\(path)) must be \(value.number == nil ? "a" : "a finite") number, found \(value.typeDescription) \(ValueFormatting.value(value))", at: value.location))
+                return nil
+            }
+            return (number, value.location)
+        }
+    }
+
+    // MARK: Examples
+
+    static func run(_ name: String, _ metrics: String) -> String {
+        """
+        apiVersion: tollgate/v1
+        kind: RunManifest
+        metadata: {name: \(name)}
+        spec:
+          model: m
+          version: "0.9.0"
+          metrics: \(metrics)
+        """
+    }
+
+    static let champion = run("champ", "{accuracy: 0.897, logLoss: 0.261}")
+    static let mergedChampion = ExampleRepository(merged: [(name: "m-0.9.0-production",
+        spec: "{model: m, version: \"0.9.0\", from: staging, to: production, run: champ, modelCard: card, requestedBy: alice, justification: ok}")])
+
+    public static let examples: [CheckExample] = [
+        CheckExample("a candidate as good as the named baseline passes", check: "{metric: accuracy, maxDrop: 0}",
+                     run: "metrics: {accuracy: 0.897}", request: "baseline: champ", documents: [champion], expect: .pass),
+        CheckExample("a drop exactly on the inclusive bound passes (0.897 − 0.887 = 0.01)", check: "{metric: accuracy, maxDrop: 0.01}",
+                     run: "metrics: {accuracy: 0.887}", request: "baseline: champ", documents: [champion], expect: .pass),
+        CheckExample("the champion found in history is the default baseline", check: "{metric: accuracy, maxDrop: 0.005}",
+                     run: "metrics: {accuracy: 0.901}", documents: [champion], repository: mergedChampion, expect: .pass),
+        CheckExample("a relative drop within the bound passes (0.0087/0.897 < 1%)", check: "{metric: accuracy, maxDrop: 0.01, relative: true}",
+                     run: "metrics: {accuracy: 0.8883}", request: "baseline: champ", documents: [champion], expect: .pass),
+        CheckExample("a lower log loss is no drop when lower is better", check: "{metric: logLoss, maxDrop: 0, greaterIsBetter: false}",
+                     run: "metrics: {logLoss: 0.25}", request: "baseline: champ", documents: [champion], expect: .pass),
+        CheckExample("a drop beyond the bound against the champion blocks", check: "{metric: accuracy, maxDrop: 0.01}",
+                     run: "metrics: {accuracy: 0.881}", documents: [champion], repository: mergedChampion, expect: .block,
+                     message: "accuracy 0.881 is 0.016 (1.6 points) below the champion's 0.897 (run 'champ'), a drop of more than the allowed 0.01"),
+        CheckExample("a relative drop beyond the bound blocks", check: "{metric: accuracy, maxDrop: 0.01, relative: true}",
+                     run: "metrics: {accuracy: 0.85}", request: "baseline: champ", documents: [champion], expect: .block,
+                     message: "accuracy 0.85 is 5.23969% below the baseline's 0.897 (run 'champ'), a relative drop of more than the allowed 1% (maxDrop 0.01)"),
+        CheckExample("a higher log loss blocks when lower is better", check: "{metric: logLoss, maxDrop: 0.02, greaterIsBetter: false}",
+                     run: "metrics: {logLoss: 0.29}", request: "baseline: champ", documents: [champion], expect: .block,
+                     message: "logLoss 0.29 is 0.029 above the baseline's 0.261 (run 'champ'; lower is better)"),
+        CheckExample("no baseline and no merged champion fails closed, naming the path", check: "{metric: accuracy, maxDrop: 0.01}",
+                     run: "metrics: {accuracy: 0.9}", repository: ExampleRepository(), expect: .block,
+                     message: "baseline.spec.metrics.accuracy cannot be read: the request names no baseline (spec.baseline) and no production promotion of m was merged before"),
+        CheckExample("a candidate without the metric fails closed, naming the path", check: "{metric: auc, maxDrop: 0.01}",
+                     run: "metrics: {accuracy: 0.9}", request: "baseline: champ", documents: [run("champ", "{auc: 0.95}")], expect: .block,
+                     message: "run.spec.metrics.auc is missing"),
+        CheckExample("a metric written as a string blocks", check: "{metric: accuracy, maxDrop: 0.01}",
+                     run: "metrics: {accuracy: '0.9'}", request: "baseline: champ", documents: [champion], expect: .block,
+                     message: "accuracy (run.spec.metrics.accuracy) must be a number, found a string '0.9'"),
+    ]
+}

@@ -1,0 +1,366 @@
+import Documents
+import Foundation
+import Policy
+import XCTest
+
+/// docs/schemas/<kind>.json are the emitted JSON Schemas, kept identical by a test
+/// (`TOLLGATE_UPDATE_SCHEMAS=1 swift test --filter JSONSchemaTests` rewrites them). The
+/// acceptance tests run check-jsonschema (`pip install check-jsonschema`) on every document
+/// Tollgate accepts — the valid fixtures, the distilops repository, the policy pack — and
+/// on documents it rejects.
+final class JSONSchemaTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let schemas = root.appendingPathComponent("docs/schemas")
+
+    static func schemaFile(_ kind: DocumentKind) -> URL {
+        schemas.appendingPathComponent(JSONSchemaExport.fileName(for: kind))
+    }
+
+    // MARK: - The committed files
+
+    func testTheCommittedSchemasMatchTheEmittedOnes() throws {
+        let fileManager = FileManager.default
+        let expected = Set(JSONSchemaExport.allKinds.map(JSONSchemaExport.fileName(for:)))
+        if ProcessInfo.processInfo.environment["TOLLGATE_UPDATE_SCHEMAS"] == "1" {
+            try fileManager.createDirectory(at: Self.schemas, withIntermediateDirectories: true)
+            for name in try fileManager.contentsOfDirectory(atPath: Self.schemas.path)
+            where name.hasSuffix(".json") && !expected.contains(name) {
+                try fileManager.removeItem(at: Self.schemas.appendingPathComponent(name))
+            }
+            for kind in JSONSchemaExport.allKinds {
+                try JSONSchemaExport.schema(for: kind).write(to: Self.schemaFile(kind), atomically: true, encoding: .utf8)
+            }
+        }
+        let hint = "docs/schemas is out of date: run TOLLGATE_UPDATE_SCHEMAS=1 swift test --filter JSONSchemaTests"
+        for kind in JSONSchemaExport.allKinds {
+            let committed = try? String(contentsOf: Self.schemaFile(kind), encoding: .utf8)
+            XCTAssertEqual(committed, JSONSchemaExport.schema(for: kind), "\(kind.rawValue): \(hint)")
+        }
+        let present = Set(try fileManager.contentsOfDirectory(atPath: Self.schemas.path).filter { $0.hasSuffix(".json") })
+        XCTAssertEqual(present, expected, hint)
+    }
+
+    // MARK: - Shape (no external tool)
+
+    func json(_ kind: DocumentKind) throws -> [String: Any] {
+        let text = JSONSchemaExport.schema(for: kind)
+        XCTAssertTrue(text.hasSuffix("}\n"))
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func value(_ object: Any?, _ path: String...) -> Any? {
+        var current = object
+        for key in path {
+            current = (current as? [String: Any])?[key]
+        }
+        return current
+    }
+
+    func testEveryKindHasADraft2020SchemaOfTheWholeDocument() throws {
+        XCTAssertEqual(Set(JSONSchemaExport.allKinds), Set(DocumentKind.allCases))
+        for kind in JSONSchemaExport.allKinds {
+            let schema = try json(kind)
+            XCTAssertEqual(schema["$schema"] as? String, "https://json-schema.org/draft/2020-12/schema")
+            XCTAssertEqual(schema["$id"] as? String, "https://tollgate.dev/schemas/v1/\(kind.rawValue.lowercased()).json")
+            XCTAssertEqual(schema["title"] as? String, "Tollgate \(kind.rawValue)")
+            XCTAssertFalse((schema["description"] as? String ?? "").isEmpty)
+            XCTAssertEqual(schema["required"] as? [String], ["apiVersion", "kind", "metadata", "spec"])
+            XCTAssertEqual(schema["additionalProperties"] as? Bool, false)
+            XCTAssertEqual(value(schema, "properties", "apiVersion", "const") as? String, "tollgate/v1")
+            XCTAssertEqual(value(schema, "properties", "kind", "const") as? String, kind.rawValue)
+            XCTAssertEqual(value(schema, "properties", "metadata", "properties", "name", "pattern") as? String,
+                           "^[a-z0-9][a-z0-9._-]*$")
+            XCTAssertEqual(value(schema, "properties", "metadata", "additionalProperties") as? Bool, false)
+            XCTAssertEqual(value(schema, "properties", "spec", "additionalProperties") as? Bool, false)
+            let specFields = Set(kind.specSchema.fields.map(\.name))
+            XCTAssertEqual(Set((value(schema, "properties", "spec", "properties") as? [String: Any] ?? [:]).keys), specFields)
+            XCTAssertEqual(Set(value(schema, "properties", "spec", "required") as? [String] ?? []),
+                           Set(kind.specSchema.fields.filter(\.required).map(\.name)), kind.rawValue)
+        }
+    }
+
+    func testFieldTypesBecomeJSONTypes() throws {
+        let card = try json(.modelCard)
+        let spec = try XCTUnwrap(value(card, "properties", "spec", "properties") as? [String: Any])
+        XCTAssertEqual(value(spec, "version", "type") as? [String], ["string", "number", "integer", "boolean"],
+                       "version: 1.10 is a number to a JSON tool")
+        XCTAssertEqual(value(spec, "version", "description") as? String, "semantic version of this model")
+        XCTAssertEqual(value(spec, "format", "enum") as? [String?], ["onnx", "pytorch", "tflite", "safetensors", "other", nil])
+        XCTAssertEqual(value(spec, "sizeMB", "type") as? [String], ["number", "null"], "an optional field may be empty")
+        XCTAssertEqual(value(spec, "owners", "minItems") as? Int, 1)
+        XCTAssertEqual(value(spec, "intendedUse", "required") as? [String], ["primaryUses", "primaryUsers", "outOfScope"])
+
+        let run = try XCTUnwrap(value(try json(.runManifest), "properties", "spec", "properties") as? [String: Any])
+        XCTAssertEqual(value(run, "code", "properties", "commit", "pattern") as? String, "^[0-9a-fA-F]{40}$")
+        XCTAssertEqual(value(run, "config", "properties", "seed", "type") as? String, "integer")
+        XCTAssertEqual(value(run, "metrics", "additionalProperties", "type") as? String, "number")
+        XCTAssertEqual(value(run, "config", "properties", "hyperparameters", "additionalProperties", "type") as? [String],
+                       ["string", "number", "boolean"])
+        XCTAssertTrue((value(run, "environment", "properties", "image", "pattern") as? String ?? "").hasSuffix("@sha256:[0-9a-f]{64}$"))
+
+        let incident = try XCTUnwrap(value(try json(.incident), "properties", "spec", "properties") as? [String: Any])
+        XCTAssertEqual(value(incident, "opened", "pattern") as? String, JSONSchemaExport.pattern(.rfc3339))
+    }
+
+    func testPolicyRulesHaveTheCommonKeysAndExactlyOneRegisteredCheck() throws {
+        let policy = try json(.policy)
+        XCTAssertEqual(value(policy, "properties", "spec", "properties", "rules", "items", "$ref") as? String, "#/$defs/rule")
+        let rule = try XCTUnwrap(value(policy, "$defs", "rule") as? [String: Any])
+        let keywords = CheckRegistry.all.map { $0.keyword }
+        let variants = try XCTUnwrap(rule["oneOf"] as? [[String: Any]])
+        XCTAssertEqual(variants.map { $0["required"] as? [String] ?? [] }, keywords.map { [$0] })
+        XCTAssertEqual(rule["required"] as? [String], ["id"])
+        XCTAssertEqual(rule["additionalProperties"] as? Bool, false)
+        let properties = try XCTUnwrap(rule["properties"] as? [String: Any])
+        XCTAssertEqual(Set(properties.keys), Set(["id", "description", "enforcement", "runbook", "tags"] + keywords))
+        for keyword in keywords {
+            XCTAssertEqual(value(properties, keyword, "$ref") as? String, "#/$defs/\(keyword)")
+            let check = try XCTUnwrap(CheckRegistry.check(named: keyword))
+            let definition = try XCTUnwrap(value(policy, "$defs", keyword) as? [String: Any], keyword)
+            XCTAssertEqual(Set((definition["properties"] as? [String: Any] ?? [:]).keys), Set(check.schema.fields.map(\.name)), keyword)
+            XCTAssertEqual(definition["additionalProperties"] as? Bool, false)
+        }
+        for planned in CheckRegistry.planned {
+            XCTAssertNil(properties[planned], "\(planned) is not supported, so a rule using it is invalid")
+        }
+    }
+
+    /// The patterns say what `TextFormat.accepts` says, on strings of every format.
+    func testPatternsAgreeWithTheLoader() throws {
+        let hex40 = "9cde791ac58d188201288af9a011e7e388ec9451", hex64 = String(repeating: "ab", count: 32)
+        let samples: [TextFormat: [String]] = [
+            .name: ["fraud-student-2.1.0", "run_8812", "8812", "Fraud", "-x", ".x", "", "a b", "a/b"],
+            .commitSHA: [hex40, hex40.uppercased(), String(hex40.dropLast()), hex40 + "0", "g" + hex40.dropFirst()],
+            .imageDigest: ["registry.example.com/ml/train@sha256:\(hex64)", "train:1.4", "@sha256:\(hex64)",
+                           "r/n@sha256:\(hex64.uppercased())", "r/n@sha256:\(hex64)0", "r n@sha256:\(hex64)"],
+            .sha256: [hex64, hex64.uppercased(), String(hex64.dropLast()), "sha256:\(hex64)"],
+            .bundleDigest: ["sha256:\(hex64)", hex64, "sha256:\(hex64.uppercased())", "SHA256:\(hex64)"],
+            .rfc3339: ["2026-11-20", "2026-11-20T14:03:00Z", "2026-11-20 14:03:00Z", "2026-11-20T14:03:00.25+05:30",
+                       "2026-11-20T14:03:00-00:00", "2026-13-01", "2026-00-10", "2026-11-32", "2026-11-20T14:03Z",
+                       "2026-11-20T14:03:00", "2026-11-20t14:03:00z", "20-11-2026", "tomorrow", "2026-11-20T25:00:00Z"],
+            .relativePath: ["docs/runbooks/a.md", "policies/", "a..b/c", "/etc/passwd", "../x", "a/../b", "a/..", "..", ""],
+        ]
+        XCTAssertEqual(Set(samples.keys), Set(TextFormat.allCases))
+        for (format, strings) in samples {
+            let pattern = try NSRegularExpression(pattern: JSONSchemaExport.pattern(format))
+            let parent = try NSRegularExpression(pattern: JSONSchemaExport.relativePathParentPattern)
+            for text in strings {
+                let range = NSRange(text.startIndex..., in: text)
+                var matches = pattern.firstMatch(in: text, range: range) != nil
+                if format == .relativePath { matches = matches && parent.firstMatch(in: text, range: range) == nil }
+                XCTAssertEqual(matches, format.accepts(text), "\(format) '\(text)'")
+            }
+        }
+    }
+
+    // MARK: - check-jsonschema
+
+    /// check-jsonschema from $TOLLGATE_CHECK_JSONSCHEMA or $PATH; the acceptance tests skip
+    /// (saying how to install it) when it is absent.
+    static let checkJSONSchema: String? = {
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["TOLLGATE_CHECK_JSONSCHEMA"], !path.isEmpty { return path }
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/check-jsonschema"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }()
+
+    @discardableResult
+    func requireCheckJSONSchema() throws -> String {
+        guard let tool = Self.checkJSONSchema else {
+            throw XCTSkip("check-jsonschema is not installed: pip install check-jsonschema")
+        }
+        return tool
+    }
+
+    func runCheckJSONSchema(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let tool = try requireCheckJSONSchema()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func testTheSchemasAreValidDraft2020Schemas() throws {
+        let files = JSONSchemaExport.allKinds.map { Self.schemaFile($0).path }
+        let (status, output) = try runCheckJSONSchema(["--check-metaschema"] + files)
+        XCTAssertEqual(status, 0, output)
+    }
+
+    /// Every YAML file under `folder` (recursively, hidden files included).
+    func yamlFiles(under folder: String, recursive: Bool) throws -> [URL] {
+        let directory = Self.root.appendingPathComponent(folder)
+        let urls: [URL]
+        if recursive {
+            let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+            urls = (enumerator?.allObjects as? [URL]) ?? []
+        } else {
+            urls = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+        }
+        return urls.filter { ["yaml", "yml"].contains($0.pathExtension) }.sorted { $0.path < $1.path }
+    }
+
+    /// The documents Tollgate accepts without a problem (policies including their rules), by kind.
+    func acceptedDocuments(_ urls: [URL]) throws -> (byKind: [DocumentKind: [URL]], rejected: [String]) {
+        var byKind: [DocumentKind: [URL]] = [:]
+        var rejected: [String] = []
+        for url in urls {
+            let bytes = [UInt8](try Data(contentsOf: url))
+            switch DocumentLoader.read(bytes, path: url.lastPathComponent) {
+            case .notTollgate:
+                continue  // not a Tollgate document (or a template Tollgate does not read)
+            case .unreadable(let problems):
+                rejected.append("\(url.path): \(problems.map(\.description))")
+            case .document(let document, var problems):
+                if document.kind == .policy, problems.isEmpty {
+                    problems += PolicyLoader.load([document]).diagnostics
+                }
+                if problems.contains(where: { $0.severity == .error }) {
+                    rejected.append("\(url.path): \(problems.map(\.description))")
+                } else {
+                    byKind[document.kind, default: []].append(url)
+                }
+            }
+        }
+        return (byKind, rejected)
+    }
+
+    func testEveryDocumentTollgateAcceptsValidatesAgainstItsKindsSchema() throws {
+        try requireCheckJSONSchema()
+        let valid = try yamlFiles(under: "fixtures/documents/valid", recursive: false)
+        let distilops = try yamlFiles(under: "fixtures/distilops/repo", recursive: true)
+        let pack = try yamlFiles(under: "policies", recursive: false)
+        let (byKind, rejected) = try acceptedDocuments(valid + distilops + pack)
+        // The valid fixtures must all be accepted; the pack and the example repository are
+        // checked by their own tests, and a file being edited right now is reported here.
+        let rejectedFixtures = rejected.filter { $0.contains("/fixtures/documents/valid/") }
+        XCTAssertEqual(rejectedFixtures, [])
+        if !rejected.isEmpty { print("JSONSchemaTests: not validated (Tollgate rejects them): \(rejected)") }
+
+        var validated = 0
+        for (kind, urls) in byKind.sorted(by: { $0.key < $1.key }) {
+            let (status, output) = try runCheckJSONSchema(["--schemafile", Self.schemaFile(kind).path] + urls.map(\.path))
+            XCTAssertEqual(status, 0, "\(kind.rawValue):\n\(output)")
+            if status == 0 { validated += urls.count }
+        }
+        print("JSONSchemaTests: check-jsonschema validated \(validated) documents of \(byKind.count) kinds "
+              + "(\(valid.count) valid fixtures, \(distilops.count) distilops files, \(pack.count) pack files)")
+        XCTAssertGreaterThanOrEqual(validated, 20)
+        XCTAssertGreaterThanOrEqual(byKind.count, 8)
+    }
+
+    /// Documents Tollgate rejects for a reason the schema can express also fail check-jsonschema.
+    func testInvalidDocumentsFailValidation() throws {
+        try requireCheckJSONSchema()
+        var cases: [(name: String, url: URL)] = []
+        let fixtures = [
+            "modelcard-unknown-key", "runmanifest-unknown-key", "policy-unknown-key", "team-unknown-key",  // unknown key
+            "approval-bad-decision", "incident-bad-severity", "modelcard-bad-format", "policy-bad-enforcement",  // wrong enum
+            "runmanifest-bad-commit", "runmanifest-image-not-pinned", "modelcard-bad-name",  // formats
+            "modelcard-missing-field", "runmanifest-metric-not-number", "team-emails-not-list",  // types
+            "policy-no-check", "policy-two-checks", "policy-bad-kind",  // rules
+        ]
+        for name in fixtures {
+            cases.append((name, Self.root.appendingPathComponent("fixtures/documents/invalid/\(name).yaml")))
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-jsonschema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let written: [(String, String)] = [
+            ("incident-month-13", """
+                apiVersion: tollgate/v1
+                kind: Incident
+                metadata: {name: inc-1}
+                spec: {model: m, severity: SEV2, status: open, opened: 2026-13-01, summary: x}
+                """),
+            ("waiver-expires-lowercase-t", """
+                apiVersion: tollgate/v1
+                kind: Waiver
+                metadata: {name: w}
+                spec: {policy: p, rule: r, subject: s, reason: x, expires: "2026-12-01t00:00:00z"}
+                """),
+            ("policy-planned-check", """
+                apiVersion: tollgate/v1
+                kind: Policy
+                metadata: {name: p}
+                spec:
+                  match: {kinds: [PromotionRequest]}
+                  rules:
+                    - id: r
+                      expr: "run.spec.metrics.auc > 0.9"
+                """),
+            ("policy-check-unknown-key", """
+                apiVersion: tollgate/v1
+                kind: Policy
+                metadata: {name: p}
+                spec:
+                  match: {kinds: [PromotionRequest]}
+                  rules:
+                    - {id: r, threshold: {value: run.spec.serving.p95Ms, maximum: 25}}
+                """),
+            ("policy-value-path-unbound", """
+                apiVersion: tollgate/v1
+                kind: Policy
+                metadata: {name: p}
+                spec:
+                  match: {kinds: [PromotionRequest]}
+                  rules:
+                    - {id: r, threshold: {value: runs.spec.serving.p95Ms, max: 25}}
+                """),
+            ("card-text-is-a-list", """
+                apiVersion: tollgate/v1
+                kind: ModelCard
+                metadata: {name: c, labels: {team: [a, b]}}
+                spec:
+                  model: m
+                  version: [1, 2]
+                  owners: [a@example.com]
+                  description: d
+                  intendedUse: {primaryUses: [a], primaryUsers: [b], outOfScope: [c]}
+                  limitations: [l]
+                  trainingData: {dataset: d, version: "1"}
+                """),
+            ("envelope-unknown-key", """
+                apiVersion: tollgate/v1
+                kind: Team
+                metadata: {name: t}
+                status: {}
+                spec: {members: [{id: a, name: A, emails: [a@example.com], roles: []}]}
+                """),
+            ("wrong-kind-for-schema", """
+                apiVersion: tollgate/v1
+                kind: Teams
+                metadata: {name: t}
+                spec: {members: [{id: a, name: A, emails: [a@example.com], roles: []}]}
+                """),
+        ]
+        for (name, yaml) in written {
+            let url = directory.appendingPathComponent("\(name).yaml")
+            try (yaml + "\n").write(to: url, atomically: true, encoding: .utf8)
+            cases.append((name, url))
+        }
+        for (name, url) in cases {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            // The schema is chosen by the document's kind, as an editor mapping would; an
+            // unknown kind is checked against the Team schema it resembles.
+            let kindText = text.split(separator: "\n").first { $0.hasPrefix("kind:") }?
+                .dropFirst("kind:".count).trimmingCharacters(in: .whitespaces) ?? ""
+            let kind = DocumentKind(rawValue: kindText) ?? .team
+            if case .document(let document, let problems) = DocumentLoader.read(Array(text.utf8), path: name) {
+                let policyProblems = document.kind == .policy ? PolicyLoader.load([document]).diagnostics : []
+                XCTAssertFalse((problems + policyProblems).isEmpty, "\(name): Tollgate accepts it, so it is no invalid case")
+            }
+            let (status, output) = try runCheckJSONSchema(["--schemafile", Self.schemaFile(kind).path, url.path])
+            XCTAssertEqual(status, 1, "\(name) passes the \(kind.rawValue) schema:\n\(output)")
+        }
+    }
+}
