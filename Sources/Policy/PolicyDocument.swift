@@ -80,7 +80,7 @@ public struct Rule: Sendable {
     }
 }
 
-/// Shell-style globs on names: `*` any run of characters, `?` one character.
+/// Shell-style globs on names (and on one path segment): `*` any run of characters, `?` one character.
 public enum Glob {
     public static func matches(_ pattern: String, _ text: String) -> Bool {
         let p = Array(pattern), t = Array(text)
