@@ -33,6 +33,29 @@ public struct CheckOutcome: Sendable {
     }
 }
 
+extension CheckOutcome {
+    /// Reads a finite number at `path`, recording the evidence and, when it is missing or not
+    /// a number, the violation (fail closed). `name` is how the value reads in messages.
+    public mutating func number(at path: String, as name: String,
+                                in context: EvaluationContext) -> (value: Double, location: SourceLocation)? {
+        switch context.lookup(path) {
+        case .missing(let reason, let location):
+            violations.append(Violation("\(name): \(reason); the rule fails closed", at: location))
+            evidence.append(Evidence(path: path, value: nil, location: nil))
+            return nil
+        case .found(let value):
+            evidence.append(Evidence(path: path, value: value, location: value.location))
+            guard let number = value.number, number.isFinite else {
+                violations.append(Violation(
+                    "\(name) (\(path)) must be \(value.number == nil ? "a" : "a finite") number, found \(value.typeDescription) \(ValueFormatting.value(value))",
+                    at: value.location))
+                return nil
+            }
+            return (number, value.location)
+        }
+    }
+}
+
 /// One way a rule does not hold, located at the observed value (or where it is missing).
 public struct Violation: Sendable, Hashable {
     public var message: String

@@ -44,7 +44,7 @@ public struct DistillationCheck: Check {
 
     public func evaluate(in context: EvaluationContext) -> CheckOutcome {
         var outcome = CheckOutcome()
-        let student = read("run.spec.metrics.\(metric)", as: "student \(label)", in: context, into: &outcome)
+        let student = outcome.number(at: "run.spec.metrics.\(metric)", as: "student \(label)", in: context)
         let teacher: (value: Double, location: SourceLocation)?
         if case .found(let document) = context.lookup("teacher"), document["kind"]?.string == DocumentKind.modelCard.rawValue {
             // A card has no evaluation: comparing needs the teacher's run.
@@ -57,7 +57,7 @@ public struct DistillationCheck: Check {
             outcome.evidence.append(Evidence(path: "teacher.spec.metrics.\(metric)", value: nil, location: nil))
             teacher = nil
         } else {
-            teacher = read("teacher.spec.metrics.\(metric)", as: "teacher \(label)", in: context, into: &outcome)
+            teacher = outcome.number(at: "teacher.spec.metrics.\(metric)", as: "teacher \(label)", in: context)
         }
         guard let student, let teacher else { return outcome }
 
@@ -76,25 +76,6 @@ public struct DistillationCheck: Check {
         return outcome
     }
 
-    /// Reads a number at `path`, recording the evidence and, when it is missing or not a
-    /// number, the violation.
-    private func read(_ path: String, as name: String, in context: EvaluationContext,
-                      into outcome: inout CheckOutcome) -> (value: Double, location: SourceLocation)? {
-        switch context.lookup(path) {
-        case .missing(let reason, let location):
-            outcome.violations.append(Violation("\(name): \(reason); the rule fails closed", at: location))
-            outcome.evidence.append(Evidence(path: path, value: nil, location: nil))
-            return nil
-        case .found(let value):
-            outcome.evidence.append(Evidence(path: path, value: value, location: value.location))
-            guard let number = value.number, number.isFinite else {
-                outcome.violations.append(Violation(
-                    "\(name) (\(path)) must be \(value.number == nil ? "a" : "a finite") number, found \(value.typeDescription) \(ValueFormatting.value(value))", at: value.location))
-                return nil
-            }
-            return (number, value.location)
-        }
-    }
 
     // MARK: Examples
 

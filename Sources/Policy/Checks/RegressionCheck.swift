@@ -66,8 +66,8 @@ public struct RegressionCheck: Check {
 
     public func evaluate(in context: EvaluationContext) -> CheckOutcome {
         var outcome = CheckOutcome()
-        let candidate = read("run.spec.metrics.\(metric)", as: label, in: context, into: &outcome)
-        let baseline = read("baseline.spec.metrics.\(metric)", as: "baseline \(label)", in: context, into: &outcome)
+        let candidate = outcome.number(at: "run.spec.metrics.\(metric)", as: label, in: context)
+        let baseline = outcome.number(at: "baseline.spec.metrics.\(metric)", as: "baseline \(label)", in: context)
         guard let candidate, let baseline else { return outcome }
 
         // Name the reference as the user knows it: the request's baseline, or the champion.
@@ -109,25 +109,6 @@ public struct RegressionCheck: Check {
         return outcome
     }
 
-    /// Reads a number at `path`, recording the evidence and, when it is missing or not a
-    /// number, the violation.
-    private func read(_ path: String, as name: String, in context: EvaluationContext,
-                      into outcome: inout CheckOutcome) -> (value: Double, location: SourceLocation)? {
-        switch context.lookup(path) {
-        case .missing(let reason, let location):
-            outcome.violations.append(Violation("\(name): \(reason); the rule fails closed", at: location))
-            outcome.evidence.append(Evidence(path: path, value: nil, location: nil))
-            return nil
-        case .found(let value):
-            outcome.evidence.append(Evidence(path: path, value: value, location: value.location))
-            guard let number = value.number, number.isFinite else {
-                outcome.violations.append(Violation(
-                    "\(name) (\(path)) must be \(value.number == nil ? "a" : "a finite") number, found \(value.typeDescription) \(ValueFormatting.value(value))", at: value.location))
-                return nil
-            }
-            return (number, value.location)
-        }
-    }
 
     // MARK: Examples
 
