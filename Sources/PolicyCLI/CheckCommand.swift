@@ -45,7 +45,7 @@ struct CheckCommand: ParsableCommand {
     var record = false
 
     @Option(name: .customLong("format"),
-            help: ArgumentHelp("Output format, text or json, optionally to a file: json=out.json. Repeatable.",
+            help: ArgumentHelp("Output format: text, json, sarif, junit, github or markdown, optionally to a file: sarif=out.sarif. Repeatable.",
                                valueName: "fmt[=file]"))
     var formats: [OutputFormat] = []
 
@@ -102,6 +102,12 @@ struct CheckCommand: ParsableCommand {
             throw ToolError(error.localizedDescription)
         }
         let outputs = formats.isEmpty ? [OutputFormat(argument: "text")!] : formats
+        let environment = ProcessInfo.processInfo.environment
+        // In GitHub Actions, link runbooks and locations to the commit being checked.
+        let blobBase = environment["GITHUB_SERVER_URL"].flatMap { server in
+            environment["GITHUB_REPOSITORY"].flatMap { repo in environment["GITHUB_SHA"].map { "\(server)/\(repo)/blob/\($0)/" } }
+        }
+        let threshold: Verdict = failOn == .warn ? .warn : .block
         for output in outputs {
             let text: String
             switch output.kind {
@@ -109,6 +115,18 @@ struct CheckCommand: ParsableCommand {
                 text = TextReporter(color: output.file == nil && useColor).render(run.report, metadata: metadata)
             case .json:
                 text = JSONReporter().render(run.report, metadata: metadata)
+            case .sarif:
+                text = SARIFReporter(sourceRoot: run.root.map { URL(fileURLWithPath: $0, isDirectory: true).absoluteString },
+                                     runbookBase: blobBase).render(run.report, metadata: metadata)
+            case .junit:
+                text = JUnitReporter(failOn: threshold).render(run.report, metadata: metadata)
+            case .github:
+                text = GitHubReporter().render(run.report, metadata: metadata)
+                if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+                    try append(GitHubReporter().summaryMarkdown(run.report, metadata: metadata), to: summary)
+                }
+            case .markdown:
+                text = MarkdownReporter(linkBase: blobBase).render(run.report, metadata: metadata)
             }
             if let file = output.file {
                 do {
@@ -120,10 +138,20 @@ struct CheckCommand: ParsableCommand {
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
         }
-        let threshold: Verdict = failOn == .warn ? .warn : .block
         if run.report.verdict >= threshold {
             throw ExitCode(1)
         }
+    }
+
+    /// Appends to `$GITHUB_STEP_SUMMARY` (the file GitHub renders on the run's page).
+    func append(_ text: String, to path: String) throws {
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            if FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) { return }
+            throw ToolError("cannot write the step summary to \(path)")
+        }
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        handle.write(Data(text.utf8))
     }
 
     var useColor: Bool {

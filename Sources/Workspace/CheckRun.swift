@@ -15,10 +15,14 @@ public struct CheckRun: Sendable {
     public var changedPaths: [String]?
     /// What the history proves about each evaluated request's approvals, by request name.
     public var approvals: [String: [AttributedApproval]]
+    /// The working tree's root (absolute), nil for a bare repository.
+    public var root: String?
 
     public init(report: Report, evaluated: String, policySource: String, policies: [String],
-                documentCount: Int, changedPaths: [String]?, approvals: [String: [AttributedApproval]] = [:]) {
+                documentCount: Int, changedPaths: [String]?, approvals: [String: [AttributedApproval]] = [:],
+                root: String? = nil) {
         self.approvals = approvals
+        self.root = root
         self.report = report
         self.evaluated = evaluated
         self.policySource = policySource

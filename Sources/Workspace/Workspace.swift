@@ -72,7 +72,7 @@ public final class Workspace: @unchecked Sendable {
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
         return CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
                         policies: trusted.policies.map(\.name), documentCount: evaluated.documents.count,
-                        changedPaths: states.changed, approvals: ledger.byRequest)
+                        changedPaths: states.changed, approvals: ledger.byRequest, root: repository.workingDirectory)
     }
 
     /// The bundle digest of a request — or of a waiver, whose bundle is itself — in the given

@@ -1,0 +1,170 @@
+import Documents
+import Policy
+
+/// `--format markdown`: a pull-request comment. A heading with the overall verdict; for each
+/// PromotionRequest (worst first) its verdict, a table of blocking reasons (rule, reason with
+/// its notes, location, runbook), its warnings and waived findings, and its approvals status
+/// — which approvals count and why the others do not, as the `approvals` rules read them;
+/// then every other subject in one table (passing ones in one line); a footer saying what
+/// was checked.
+///
+/// Locations link to `path#Lline`, relative to `linkBase` when one is given (e.g.
+/// `https://github.com/org/repo/blob/<sha>/`, which makes the links work in a PR comment),
+/// relative to the repository otherwise. User text in tables is escaped (`|`, line breaks,
+/// `<`, `>`, `&`). The first line is an HTML comment marker, so a bot can find and update
+/// its previous comment instead of adding another.
+public struct MarkdownReporter: Sendable {
+    /// Marks the comment as Tollgate's; invisible when rendered.
+    public static let marker = "<!-- tollgate:report -->"
+
+    /// Absolute URI that repository-relative paths resolve against; nil for relative links.
+    public var linkBase: String?
+
+    public init(linkBase: String? = nil) {
+        self.linkBase = linkBase.flatMap { ReporterSupport.isAbsoluteURI($0) ? ReporterSupport.encodeURI($0) : nil }
+    }
+
+    public func render(_ report: Report, metadata: ReportMetadata) -> String {
+        var lines = [Self.marker, "## \(MarkdownText.emoji(report.verdict)) Tollgate: \(Self.headline(report.verdict))", "",
+                     MarkdownText.counts(report), ""]
+        let ordered = report.subjects.sorted { ($1.verdict, $0.subject) < ($0.verdict, $1.subject) }
+        let requests = ordered.filter { $0.subject.kind == .promotionRequest }
+        for result in requests {
+            lines += request(result)
+        }
+        let others = ordered.filter { $0.subject.kind != .promotionRequest }
+        if !others.isEmpty {
+            lines += otherSubjects(others, afterRequests: !requests.isEmpty)
+        }
+        lines += ["---", MarkdownText.footer(metadata)]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func headline(_ verdict: Verdict) -> String {
+        switch verdict {
+        case .block: return "release blocked"
+        case .warn: return "passed with warnings"
+        case .pass: return "all checks pass"
+        }
+    }
+
+    /// One PromotionRequest: verdict, blocking reasons, warnings, waived findings, approvals.
+    func request(_ result: SubjectResult) -> [String] {
+        var lines = ["### \(MarkdownText.emoji(result.verdict)) \(MarkdownText.code(result.subject.description)) — \(result.verdict.rawValue)", ""]
+        let findings = ReporterSupport.ordered(result.findings)
+        let blocking = findings.filter { $0.isActive && $0.severity == .block }
+        let warnings = findings.filter { $0.isActive && $0.severity == .warn }
+        let waived = findings.filter { !$0.isActive }
+        if blocking.isEmpty && warnings.isEmpty {
+            lines += [result.rules.count == 1 ? "Its one rule holds." : "All \(result.rules.count) rules hold.", ""]
+        }
+        if !blocking.isEmpty {
+            lines += ["**Blocking reasons**", ""] + table(blocking) + [""]
+        }
+        if !warnings.isEmpty {
+            lines += ["**Warnings**", ""] + table(warnings) + [""]
+        }
+        if !waived.isEmpty {
+            lines += ["**Waived**", ""]
+            lines += waived.map { finding in
+                "- \(MarkdownText.code(finding.ruleID)): \(MarkdownText.inline(finding.message)) (\(location(finding.location))) — waived by \(MarkdownText.inline(finding.waivedBy ?? ""))"
+            }
+            lines.append("")
+        }
+        lines += approvals(result)
+        return lines
+    }
+
+    /// The table of reasons: rule, reason (with its notes), location, runbook.
+    func table(_ findings: [Finding]) -> [String] {
+        var rows = ["| rule | reason | location | runbook |", "| --- | --- | --- | --- |"]
+        for finding in findings {
+            var reason = MarkdownText.inline(finding.message)
+            for note in finding.notes {
+                reason += "<br>↳ \(MarkdownText.inline(note.message)) (\(location(note.location)))"
+            }
+            let runbook = finding.runbook.map { MarkdownText.link($0, to: ReporterSupport.link($0, base: linkBase)) } ?? ""
+            rows.append("| \(MarkdownText.code(finding.ruleID)) | \(reason) | \(location(finding.location)) | \(runbook) |")
+        }
+        return rows
+    }
+
+    /// `[path:line](path#Lline)`.
+    func location(_ location: SourceLocation) -> String {
+        MarkdownText.link("\(location.file):\(location.line)", to: "\(ReporterSupport.link(location.file, base: linkBase))#L\(location.line)")
+    }
+
+    /// The status of every `approvals` rule of a request, and each approval's standing.
+    /// The rule's evidence holds one sentence per approval, written by the approvals check:
+    /// "approval by alice as ml-lead counts, …", "rejection by bob counts", or why it does
+    /// not count ("approval by carol is stale: …", "… is pending: …", "… is not entitled: …").
+    func approvals(_ result: SubjectResult) -> [String] {
+        let rules = result.rules.filter { $0.check == ApprovalsCheck.keyword }
+        guard !rules.isEmpty else {
+            return ["**Approvals:** no rule asks for approvals of this request.", ""]
+        }
+        var lines: [String] = []
+        for rule in rules {
+            let active = rule.findings.filter(\.isActive)
+            let status: String
+            if !active.isEmpty {
+                status = active.map { MarkdownText.inline($0.message) }.joined(separator: "; ")
+            } else if let waiver = rule.findings.compactMap(\.waivedBy).first {
+                status = "waived by \(MarkdownText.inline(waiver))"
+            } else {
+                status = "enough approvals count"
+            }
+            let outcome = rule.findings.isEmpty || !active.isEmpty ? MarkdownText.emoji(rule.outcome) : "〰️"
+            lines += ["**Approvals** (\(MarkdownText.code(rule.ruleID))): \(outcome) \(status)", ""]
+            let standings = rule.evidence.compactMap { evidence -> String? in
+                guard let sentence = evidence.value?.string ?? evidence.value?.text else { return nil }
+                return "- \(Self.standing(sentence, path: evidence.path)) \(MarkdownText.inline(sentence))"
+            }
+            lines += standings.isEmpty ? ["- no approvals recorded for this request", ""] : standings + [""]
+        }
+        return lines
+    }
+
+    /// ✅ an approval that counts, ⛔ a rejection that counts, ⏳ a pending one, ❌ one that
+    /// does not count.
+    static func standing(_ sentence: String, path: String) -> String {
+        var approver = Substring(path)
+        if approver.hasPrefix("approvals["), approver.hasSuffix("]") {
+            approver = approver.dropFirst("approvals[".count).dropLast()
+        }
+        for (decision, counting) in [("approval", "✅"), ("rejection", "⛔")] {
+            let prefix = "\(decision) by \(approver)"
+            guard sentence.hasPrefix(prefix) else { continue }
+            let rest = sentence.dropFirst(prefix.count)
+            if rest.hasPrefix(" is pending") { return "⏳" }
+            if rest == " counts" || (rest.hasPrefix(" as ") && rest.contains(" counts")) { return counting }
+            return "❌"
+        }
+        return "•"
+    }
+
+    /// Subjects other than requests: those with findings in a table, passing ones in a line.
+    func otherSubjects(_ results: [SubjectResult], afterRequests: Bool) -> [String] {
+        var lines = ["### \(afterRequests ? "Other subjects" : "Subjects")", ""]
+        let flagged = results.filter { !$0.findings.isEmpty }
+        if !flagged.isEmpty {
+            lines += ["| subject | verdict | reasons |", "| --- | --- | --- |"]
+            for result in flagged {
+                let reasons = ReporterSupport.ordered(result.findings).map { finding in
+                    let waived = finding.waivedBy.map { " — waived by \(MarkdownText.inline($0))" } ?? ""
+                    let mark = finding.isActive ? MarkdownText.emoji(finding.severity) + " " : "〰️ "
+                    return "\(mark)\(MarkdownText.code(finding.ruleID)): \(MarkdownText.inline(finding.message)) (\(location(finding.location)))\(waived)"
+                }
+                lines.append("| \(MarkdownText.code(result.subject.description)) | \(MarkdownText.badge(result.verdict)) | \(reasons.joined(separator: "<br>")) |")
+            }
+            lines.append("")
+        }
+        let passing = results.filter { $0.findings.isEmpty }
+        if !passing.isEmpty {
+            let names = passing.map { MarkdownText.code($0.subject.description) }.joined(separator: ", ")
+            let verb = passing.count == 1 ? "passes" : "pass"
+            lines += ["\(MarkdownText.emoji(.pass)) \(MarkdownText.plural(passing.count, flagged.isEmpty && !afterRequests ? "subject" : "other subject")) \(verb): \(names)", ""]
+        }
+        return lines
+    }
+}
