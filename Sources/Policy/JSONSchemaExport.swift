@@ -198,7 +198,7 @@ public enum JSONSchemaExport {
     static func convert(_ type: FieldType) -> JSONText {
         switch type {
         case .text(nil):
-            return .object(["type": .strings(["string", "number", "integer", "boolean"])])
+            return .object(["type": textTypes])
         case .text(let format?):
             return text(format)
         case .number:
@@ -222,6 +222,9 @@ public enum JSONSchemaExport {
         }
     }
 
+    /// Any scalar but null: Tollgate takes its source text.
+    static let textTypes = JSONText.strings(["string", "number", "integer", "boolean"])
+
     static func list(_ items: JSONText, minItems: Int) -> JSONText {
         var result: [String: JSONText] = ["type": .string("array"), "items": items]
         if minItems > 0 { result["minItems"] = .int(minItems) }
@@ -237,7 +240,7 @@ public enum JSONSchemaExport {
                             "maxLength": .int(253), "minimum": .int(0)])
         case .relativePath:
             return .object(["type": .string("string"), "pattern": .string(pattern(format)),
-                            "not": .object(["pattern": .string(relativePathParentPattern)])])
+                            "not": .object(["type": .string("string"), "pattern": .string(relativePathParentPattern)])])
         case .commitSHA, .imageDigest, .sha256, .bundleDigest, .rfc3339:
             return .object(["type": .string("string"), "pattern": .string(pattern(format))])
         }
@@ -286,12 +289,13 @@ public enum JSONSchemaExport {
         return .object(members)
     }
 
+    /// A value path is text that starts with a bound name, so it is a string to a JSON tool.
     static func withValuePathPattern(_ schema: JSONText) -> JSONText {
         guard case .object(var members) = schema else { return schema }
-        if case .object(var items)? = members["items"] {
-            items["pattern"] = .string(valuePathPattern)
-            members["items"] = .object(items)
-        } else {
+        if case .object(let items)? = members["items"] {
+            members["items"] = withValuePathPattern(.object(items))
+        } else if members["type"] == textTypes {
+            members["type"] = .string("string")
             members["pattern"] = .string(valuePathPattern)
         }
         return .object(members)

@@ -1,4 +1,4 @@
-import Documents
+@testable import Documents
 import Foundation
 import Policy
 import XCTest
@@ -72,6 +72,12 @@ final class JSONSchemaTests: XCTestCase {
             XCTAssertEqual(value(schema, "properties", "metadata", "properties", "name", "pattern") as? String,
                            "^[a-z0-9][a-z0-9._-]*$")
             XCTAssertEqual(value(schema, "properties", "metadata", "additionalProperties") as? Bool, false)
+            // The envelope is written out in JSONSchemaExport; it must stay the loader's.
+            XCTAssertEqual(Set((value(schema, "properties") as? [String: Any] ?? [:]).keys), Set(DocumentLoader.envelopeKeys))
+            XCTAssertEqual(Set((value(schema, "properties", "metadata", "properties") as? [String: Any] ?? [:]).keys),
+                           Set(DocumentLoader.metadataSchema.fields.map(\.name)))
+            XCTAssertEqual(value(schema, "properties", "metadata", "required") as? [String],
+                           DocumentLoader.metadataSchema.fields.filter(\.required).map(\.name))
             XCTAssertEqual(value(schema, "properties", "spec", "additionalProperties") as? Bool, false)
             let specFields = Set(kind.specSchema.fields.map(\.name))
             XCTAssertEqual(Set((value(schema, "properties", "spec", "properties") as? [String: Any] ?? [:]).keys), specFields)
@@ -86,7 +92,9 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertEqual(value(spec, "version", "type") as? [String], ["string", "number", "integer", "boolean"],
                        "version: 1.10 is a number to a JSON tool")
         XCTAssertEqual(value(spec, "version", "description") as? String, "semantic version of this model")
-        XCTAssertEqual(value(spec, "format", "enum") as? [String?], ["onnx", "pytorch", "tflite", "safetensors", "other", nil])
+        let formats = try XCTUnwrap(value(spec, "format", "enum") as? [Any])
+        XCTAssertEqual(formats.compactMap { $0 as? String }, ["onnx", "pytorch", "tflite", "safetensors", "other"])
+        XCTAssertTrue(formats.last is NSNull, "an optional field may be empty (`format:`)")
         XCTAssertEqual(value(spec, "sizeMB", "type") as? [String], ["number", "null"], "an optional field may be empty")
         XCTAssertEqual(value(spec, "owners", "minItems") as? Int, 1)
         XCTAssertEqual(value(spec, "intendedUse", "required") as? [String], ["primaryUses", "primaryUsers", "outOfScope"])
@@ -224,6 +232,9 @@ final class JSONSchemaTests: XCTestCase {
                 if document.kind == .policy, problems.isEmpty {
                     problems += PolicyLoader.load([document]).diagnostics
                 }
+                if document.kind == .policyTest, problems.isEmpty {
+                    _ = PolicyTesting.cases(of: document, diagnostics: &problems, readMerged: { _ in nil })
+                }
                 if problems.contains(where: { $0.severity == .error }) {
                     rejected.append("\(url.path): \(problems.map(\.description))")
                 } else {
@@ -234,10 +245,35 @@ final class JSONSchemaTests: XCTestCase {
         return (byKind, rejected)
     }
 
+    /// Template placeholders (`__TRAIN_COMMIT__`, filled in with real commit ids when the
+    /// example repository is built) are replaced by a commit id in a copy under `directory`.
+    func fillingPlaceholders(_ urls: [URL], in directory: URL) throws -> (urls: [URL], filled: Int) {
+        let placeholder = try NSRegularExpression(pattern: "__[A-Z][A-Z0-9_]*__")
+        var result: [URL] = []
+        var filled = 0
+        for (index, url) in urls.enumerated() {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            let range = NSRange(text.startIndex..., in: text)
+            guard placeholder.firstMatch(in: text, range: range) != nil else {
+                result.append(url)
+                continue
+            }
+            let copy = directory.appendingPathComponent("\(index)").appendingPathComponent(url.lastPathComponent)
+            try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try placeholder.stringByReplacingMatches(in: text, range: range, withTemplate: "0123456789abcdef0123456789abcdef01234567")
+                .write(to: copy, atomically: true, encoding: .utf8)
+            result.append(copy)
+            filled += 1
+        }
+        return (result, filled)
+    }
+
     func testEveryDocumentTollgateAcceptsValidatesAgainstItsKindsSchema() throws {
         try requireCheckJSONSchema()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-jsonschema-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let valid = try yamlFiles(under: "fixtures/documents/valid", recursive: false)
-        let distilops = try yamlFiles(under: "fixtures/distilops/repo", recursive: true)
+        let (distilops, filled) = try fillingPlaceholders(try yamlFiles(under: "fixtures/distilops/repo", recursive: true), in: directory)
         let pack = try yamlFiles(under: "policies", recursive: false)
         let (byKind, rejected) = try acceptedDocuments(valid + distilops + pack)
         // The valid fixtures must all be accepted; the pack and the example repository are
@@ -253,9 +289,93 @@ final class JSONSchemaTests: XCTestCase {
             if status == 0 { validated += urls.count }
         }
         print("JSONSchemaTests: check-jsonschema validated \(validated) documents of \(byKind.count) kinds "
-              + "(\(valid.count) valid fixtures, \(distilops.count) distilops files, \(pack.count) pack files)")
+              + "(\(valid.count) valid fixtures, \(distilops.count) distilops files of which \(filled) with placeholders filled in, "
+              + "\(pack.count) pack files)")
         XCTAssertGreaterThanOrEqual(validated, 20)
         XCTAssertGreaterThanOrEqual(byKind.count, 8)
+    }
+
+    /// Scalars a JSON tool types differently from Tollgate: integer names, versions written as
+    /// numbers, `yes`/`no`, unquoted dates and date-times (with a space), empty optional fields.
+    func testTheSchemasAcceptWhatTollgateReadsAsText() throws {
+        try requireCheckJSONSchema()
+        let documents: [(DocumentKind, String)] = [
+            (.waiver, """
+                apiVersion: tollgate/v1
+                kind: Waiver
+                metadata: {name: 8812, labels: {pii: no, tier: 1, beta: true}}
+                spec: {policy: p, rule: 1.10, subject: s, reason: yes, expires: 2026-12-01 10:00:00+01:00}
+                """),
+            (.incident, """
+                apiVersion: tollgate/v1
+                kind: Incident
+                metadata: {name: inc-1}
+                spec:
+                  model: m
+                  severity: SEV2
+                  status: resolved
+                  opened: 2026-11-17
+                  resolved: 2026-11-17T15:40:00.5-02:00
+                  summary: 3.1
+                  runbook:
+                """),
+            (.modelCard, """
+                apiVersion: tollgate/v1
+                kind: ModelCard
+                metadata: {name: churn-1.10}
+                spec:
+                  model: churn
+                  version: 1.10
+                  owners: [erin@example.com]
+                  description: d
+                  intendedUse: {primaryUses: [a], primaryUsers: [b], outOfScope: [c]}
+                  limitations: [l]
+                  trainingData: {dataset: subscriptions, version: 2026-10-31}
+                  evaluationData:
+                  format:
+                  license:
+                """),
+            (.policy, """
+                apiVersion: tollgate/v1
+                kind: Policy
+                metadata: {name: p}
+                spec:
+                  match: {kinds: [PromotionRequest], to: [production]}
+                  rules:
+                    - id: r
+                      description:
+                      enforcement:
+                      threshold:
+                        value: request.spec.canary.autoRollback
+                        equals: true
+                        unit:
+                """),
+            (.policyTest, """
+                apiVersion: tollgate/v1
+                kind: PolicyTest
+                metadata: {name: release-gate-tests}
+                spec:
+                  cases:
+                    - name: the slow student blocks on p95 only
+                      documents: [slow, fast/run-8812.yaml]
+                      subject:
+                      verdict: block
+                      expect:
+                        - {rule: release-gate/p95-latency, result: block}
+                """),
+        ]
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-jsonschema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (index, (kind, yaml)) in documents.enumerated() {
+            let url = directory.appendingPathComponent("\(index)-\(kind.rawValue.lowercased()).yaml")
+            try (yaml + "\n").write(to: url, atomically: true, encoding: .utf8)
+            let (accepted, rejected) = try acceptedDocuments([url])
+            XCTAssertEqual(rejected, [])
+            XCTAssertEqual(accepted[kind], [url], "Tollgate does not read \(url.lastPathComponent) as a \(kind.rawValue)")
+            let (status, output) = try runCheckJSONSchema(["--schemafile", Self.schemaFile(kind).path, url.path])
+            XCTAssertEqual(status, 0, "\(url.lastPathComponent):\n\(output)")
+        }
     }
 
     /// Documents Tollgate rejects for a reason the schema can express also fail check-jsonschema.
@@ -329,6 +449,16 @@ final class JSONSchemaTests: XCTestCase {
                   limitations: [l]
                   trainingData: {dataset: d, version: "1"}
                 """),
+            ("policytest-unknown-key", """
+                apiVersion: tollgate/v1
+                kind: PolicyTest
+                metadata: {name: broken}
+                spec:
+                  cases:
+                    - name: no expectations
+                      documents: [slow]
+                      expct: []
+                """),
             ("envelope-unknown-key", """
                 apiVersion: tollgate/v1
                 kind: Team
@@ -348,19 +478,24 @@ final class JSONSchemaTests: XCTestCase {
             try (yaml + "\n").write(to: url, atomically: true, encoding: .utf8)
             cases.append((name, url))
         }
+        var byKind: [DocumentKind: [(name: String, url: URL)]] = [:]
         for (name, url) in cases {
             let text = try String(contentsOf: url, encoding: .utf8)
             // The schema is chosen by the document's kind, as an editor mapping would; an
             // unknown kind is checked against the Team schema it resembles.
             let kindText = text.split(separator: "\n").first { $0.hasPrefix("kind:") }?
                 .dropFirst("kind:".count).trimmingCharacters(in: .whitespaces) ?? ""
-            let kind = DocumentKind(rawValue: kindText) ?? .team
-            if case .document(let document, let problems) = DocumentLoader.read(Array(text.utf8), path: name) {
-                let policyProblems = document.kind == .policy ? PolicyLoader.load([document]).diagnostics : []
-                XCTAssertFalse((problems + policyProblems).isEmpty, "\(name): Tollgate accepts it, so it is no invalid case")
+            byKind[DocumentKind(rawValue: kindText) ?? .team, default: []].append((name, url))
+            let (accepted, _) = try acceptedDocuments([url])
+            XCTAssertEqual(accepted, [:], "\(name): Tollgate accepts it, so it is no invalid case")
+        }
+        for (kind, files) in byKind.sorted(by: { $0.key < $1.key }) {
+            let (status, output) = try runCheckJSONSchema(["--schemafile", Self.schemaFile(kind).path] + files.map(\.url.path))
+            XCTAssertEqual(status, 1, output)
+            XCTAssertTrue(output.contains("Schema validation errors"), output)
+            for (name, url) in files {
+                XCTAssertTrue(output.contains("\(url.path)::"), "\(name) passes the \(kind.rawValue) schema:\n\(output)")
             }
-            let (status, output) = try runCheckJSONSchema(["--schemafile", Self.schemaFile(kind).path, url.path])
-            XCTAssertEqual(status, 1, "\(name) passes the \(kind.rawValue) schema:\n\(output)")
         }
     }
 }
