@@ -27,7 +27,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "Policy", dependencies: ["Documents"]),
+        // The Common Expression Language: lexer, parser, AST, evaluator. Depends on nothing.
+        .target(name: "CEL"),
+        .target(name: "Policy", dependencies: ["Documents", "CEL"]),
         .target(name: "Workspace", dependencies: ["GitKit", "Documents", "Policy", "Provenance"]),
         .target(
             name: "Provenance",
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Documents"]),
+        .testTarget(name: "CELTests", dependencies: ["CEL"]),
         .testTarget(name: "ReportersTests", dependencies: ["Reporters", "Policy", "Documents"]),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "GitKit", "Documents"]),
         .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI"]),
