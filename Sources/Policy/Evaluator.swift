@@ -15,6 +15,9 @@ public struct Evaluator: Sendable {
     public var waiverRequirement: WaiverRequirement
     /// The time waivers expire against.
     public var now: Date
+    /// The most an `approvals` rule may decide. Before a commit (`--staged`) approvals that
+    /// can only be given after it are not required: they warn, and CI (`--base`) enforces them.
+    public var approvalsAtMost: Verdict = .block
 
     public init(policies: [Policy], approvals: @escaping @Sendable (Document) -> [AttributedApproval] = { _ in [] },
                 repository: (any RepositoryFacts)? = nil,
@@ -95,7 +98,8 @@ public struct Evaluator: Sendable {
     func evaluate(_ rule: Rule, of policy: Policy, for subject: Subject, in context: EvaluationContext) -> RuleEvaluation {
         let outcome = rule.check.evaluate(in: context)
         let ruleID = "\(policy.name)/\(rule.id)"
-        let severity = rule.enforcement.verdict
+        let cap = type(of: rule.check).keyword == ApprovalsCheck.keyword ? approvalsAtMost : .block
+        let severity = min(rule.enforcement.verdict, cap)
         let findings = outcome.violations.map { violation in
             Finding(ruleID: ruleID, subject: subject, severity: min(severity, violation.atMost ?? severity),
                     message: violation.message, location: violation.location, notes: violation.notes,

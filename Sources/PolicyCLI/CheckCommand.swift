@@ -10,7 +10,8 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Evaluate the policies and print pass, warn or block for every subject.",
         discussion: """
-            Modes: the working tree (default); --staged, the index (pre-commit hook); \
+            Modes: the working tree (default); --staged, the index (pre-commit hook: only \
+            subjects the commit changes, approvals warn); \
             --rev REV, one commit; --base REV [--head REV], a range under review: the head \
             is evaluated, Policy, Team and Config documents come from the merge base, and \
             only subjects changed in the range are reported unless --all.
@@ -38,7 +39,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --base: the head to evaluate (default HEAD).", valueName: "rev"))
     var head: String?
 
-    @Flag(help: "With --base: report every subject, not only those changed in the range.")
+    @Flag(help: "With --base or --staged: report every subject, not only those the change touches.")
     var all = false
 
     @Flag(help: "Store the JSON verdict as a git note of the evaluated commit (refs/notes/tollgate). Needs --rev or --base.")
@@ -69,7 +70,9 @@ struct CheckCommand: ParsableCommand {
         let modes = [staged, rev != nil, base != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("choose one of --staged, --rev and --base") }
         if head != nil && base == nil { throw ValidationError("--head needs --base") }
-        if all && base == nil { throw ValidationError("--all only applies with --base (other modes report every subject)") }
+        if all && base == nil && !staged {
+            throw ValidationError("--all only applies with --base or --staged (other modes report every subject)")
+        }
         if record && rev == nil && base == nil {
             throw ValidationError("--record stores the verdict of a commit: use it with --rev or --base")
         }

@@ -4,7 +4,9 @@ public struct CheckOptions: Sendable {
     public enum Mode: Sendable, Equatable {
         /// The working tree (default): tracked files on disk plus untracked, non-ignored ones.
         case workingTree
-        /// The index: what the next commit will contain (the pre-commit hook).
+        /// The index: what the next commit will contain (the pre-commit hook). Only subjects
+        /// whose bundle is changed by the commit are reported unless `all`, and approvals, which
+        /// can only follow the commit, warn instead of block.
         case staged
         /// One commit's tree.
         case revision(String)
@@ -16,7 +18,7 @@ public struct CheckOptions: Sendable {
     public var mode: Mode
     /// Path filters as the user typed them, relative to `directory`.
     public var paths: [String]
-    /// In range mode, report every subject, not only the changed ones.
+    /// In range and staged modes, report every subject, not only the changed ones.
     public var all: Bool
 
     public init(mode: Mode = .workingTree, paths: [String] = [], all: Bool = false) {

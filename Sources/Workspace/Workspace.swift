@@ -37,7 +37,7 @@ public final class Workspace: @unchecked Sendable {
         let evaluated = try load(from: states.evaluated, config: config, .subjects)
 
         var diagnostics = evaluated.diagnostics
-        if states.changed != nil {
+        if states.rangeCommits != nil {
             // The head's own policy changes are not applied, but a broken one still blocks the change.
             let headTrusted = try load(from: states.evaluated, config: config, .trusted)
             diagnostics += headTrusted.diagnostics
@@ -67,8 +67,10 @@ public final class Workspace: @unchecked Sendable {
         let ledger = ApprovalLedger(attributor)
         let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
                                        branchHead: states.mergeBase ?? states.historyHead)
-        let report = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
-                               repository: facts, stages: config.stages, waiverRequirement: config.waivers)
+        var evaluator = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
+                                  repository: facts, stages: config.stages, waiverRequirement: config.waivers)
+        if options.mode == .staged { evaluator.approvalsAtMost = .warn }
+        let report = evaluator
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
         return CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
                         policies: trusted.policies.map(\.name), documentCount: evaluated.documents.count,
@@ -149,8 +151,10 @@ public final class Workspace: @unchecked Sendable {
         case .staged:
             let index = try git { try repository.indexFiles() }
             let snapshot = BlobSnapshot(repository, label: "index", files: index.files)
-            return States(evaluated: snapshot, trusted: snapshot, changed: nil,
-                          historyHead: try git { try repository.head() }, isCommit: false, rangeCommits: nil)
+            let head = try git { try repository.head() }
+            return States(evaluated: snapshot, trusted: snapshot,
+                          changed: try git { try repository.stagedChangedPaths(against: head) },
+                          historyHead: head, isCommit: false, rangeCommits: nil)
         case .revision(let revision):
             let commit = try resolve(revision)
             let snapshot = try commitSnapshot(commit)

@@ -38,6 +38,27 @@ final class ModeTests: XCTestCase {
         XCTAssertTrue(workingTree.flat.contains("checked the working tree"), workingTree.stdout)
     }
 
+    func testStagedReportsOnlyWhatTheCommitChangesAndApprovalsOnlyWarn() throws {
+        let demo = try GitSandbox.demo()
+        try demo.write("README.md", "# DistilOps\n\nNotes.\n")
+        try demo.git("add", "README.md")
+        let unrelated = try demo.policy("check", "--staged")
+        XCTAssertEqual(unrelated.status, 0, "a commit that touches no subject is not blocked by the demo's p95: \(unrelated.stdout)")
+        XCTAssertEqual(try demo.policy("check", "--staged", "--all").status, 1)
+
+        // A new request: it cannot carry approvals before it is committed, so they only warn.
+        let request = try demo.read("requests/fraud-student-2.1.0-production.yaml")
+            .replacingOccurrences(of: "name: fraud-student-2.1.0-production", with: "name: fraud-student-2.1.0-production-retry")
+        try demo.write("requests/retry.yaml", request)
+        try demo.git("add", "requests/retry.yaml")
+        let staged = try demo.policy("check", "--staged", "--format", "json")
+        XCTAssertEqual(staged.status, 1, "still blocked by its p95")
+        let subjects = try staged.json()["subjects"] as? [[String: Any]] ?? []
+        XCTAssertEqual(subjects.compactMap { $0["name"] as? String }, ["fraud-student-2.1.0-production-retry"])
+        XCTAssertEqual(try outcome(of: "approvals/production-sign-off", in: staged), "warn")
+        XCTAssertEqual(try outcome(of: "release-gate/p95-latency", in: staged), "block")
+    }
+
     func testRevReadsThatCommitsTree() throws {
         let demo = try passingDemo()
         // HEAD passes; HEAD~3 is the demo's original state with p95 28.7 ms.

@@ -1,0 +1,259 @@
+import Foundation
+import XCTest
+
+/// The GitHub Action (action/action.yml) and the workflow `policy init` writes: valid YAML,
+/// inputs that exist, and a check step that passes the tool's exit code and outputs through.
+final class ActionTests: XCTestCase {
+    static let actionFile = GitSandbox.projectRoot.appendingPathComponent("action/action.yml")
+
+    func action() throws -> [String: Any] {
+        let parsed = try PythonTools.parseYAML([Self.actionFile.path])
+        return try XCTUnwrap(parsed.first as? [String: Any], "action.yml is not a mapping")
+    }
+
+    func steps(of action: [String: Any]) throws -> [[String: Any]] {
+        let runs = try XCTUnwrap(action["runs"] as? [String: Any])
+        XCTAssertEqual(runs["using"] as? String, "composite")
+        return try XCTUnwrap(runs["steps"] as? [[String: Any]])
+    }
+
+    /// The names after `<context>.` inside `${{ … }}` expressions of a text.
+    static func references(_ context: String, in text: String) throws -> Set<String> {
+        let expression = try NSRegularExpression(pattern: #"\$\{\{(.*?)\}\}"#, options: [.dotMatchesLineSeparators])
+        let name = try NSRegularExpression(pattern: "\\b\(context)\\.([A-Za-z0-9_-]+)")
+        var names: Set<String> = []
+        let whole = text as NSString
+        for match in expression.matches(in: text, range: NSRange(location: 0, length: whole.length)) {
+            let inner = whole.substring(with: match.range(at: 1))
+            let innerNS = inner as NSString
+            for found in name.matches(in: inner, range: NSRange(location: 0, length: innerNS.length)) {
+                names.insert(innerNS.substring(with: found.range(at: 1)))
+            }
+        }
+        return names
+    }
+
+    func testActionDeclaresEveryInputItUsesAndUsesEveryInputItDeclares() throws {
+        let action = try action()
+        let text = try String(contentsOf: Self.actionFile, encoding: .utf8)
+        let declared = Set(try XCTUnwrap(action["inputs"] as? [String: Any]).keys)
+        let used = try Self.references("inputs", in: text)
+        XCTAssertEqual(used.subtracting(declared), [], "inputs used but not declared under inputs:")
+        XCTAssertEqual(declared.subtracting(used), [], "inputs declared but never used")
+        for expected in ["formats", "fail-on", "working-directory", "base"] {
+            XCTAssertTrue(declared.contains(expected), "input \(expected)")
+        }
+        let inputs = try XCTUnwrap(action["inputs"] as? [String: [String: Any]])
+        XCTAssertEqual(inputs["base"]?["default"] as? String, "${{ github.event.pull_request.base.sha }}")
+    }
+
+    func testOutputsAndStepReferencesPointAtStepsThatExist() throws {
+        let action = try action()
+        let steps = try steps(of: action)
+        let ids = Set(steps.compactMap { $0["id"] as? String })
+        let text = try String(contentsOf: Self.actionFile, encoding: .utf8)
+        XCTAssertEqual(try Self.references("steps", in: text).subtracting(ids), [], "steps referenced but not defined")
+        let outputs = try XCTUnwrap(action["outputs"] as? [String: [String: Any]])
+        XCTAssertNotNil(outputs["sarif"], "the action offers the SARIF path as an output")
+        for (name, output) in outputs {
+            XCTAssertNotNil(output["value"] as? String, "output \(name) of a composite action needs a value")
+        }
+        for step in steps where step["run"] != nil {
+            XCTAssertEqual(step["shell"] as? String, "bash", "every run step names its shell: \(step["name"] ?? "")")
+        }
+    }
+
+    /// `${{ inputs.x }}` spliced into a script is a script injection; inputs go through `env:`.
+    func testRunScriptsTakeInputsOnlyThroughTheEnvironmentAndAreValidBash() throws {
+        for step in try steps(of: try action()) {
+            guard let script = step["run"] as? String else { continue }
+            XCTAssertFalse(script.contains("${{"), "step '\(step["name"] ?? "")' splices an expression into its script")
+            let check = try GitSandbox.run("/bin/bash", ["-n", "-c", script], in: FileManager.default.temporaryDirectory)
+            XCTAssertEqual(check.status, 0, "bash -n on step '\(step["name"] ?? "")': \(check.stderr)")
+        }
+    }
+
+    func testBuildStepBuildsThePolicyProductOfThePackageAboveTheAction() throws {
+        let steps = try steps(of: try action())
+        let text = steps.compactMap { $0["run"] as? String }.joined(separator: "\n")
+        XCTAssertTrue(text.contains("swift build -c release --product policy"), text)
+        XCTAssertTrue(text.contains("$GITHUB_ACTION_PATH/.."), text)
+        XCTAssertTrue(text.contains("libgit2-dev"), text)
+        let uses = steps.compactMap { $0["uses"] as? String }
+        XCTAssertTrue(uses.contains { $0.hasPrefix("actions/cache/restore@") }, "\(uses)")
+        XCTAssertFalse(uses.contains { $0.contains("upload") }, "the action uploads nothing by itself: \(uses)")
+        // The package the action builds is this repository: Package.swift one level up.
+        XCTAssertTrue(FileManager.default.fileExists(atPath: GitSandbox.projectRoot.appendingPathComponent("Package.swift").path))
+    }
+
+    func testGeneratedWorkflowParsesAndPassesOnlyInputsTheActionDeclares() throws {
+        let sandbox = try GitSandbox()
+        let home = sandbox.root.deletingLastPathComponent().path
+        let result = try sandbox.policy("init", environment: ["HOME": home, "GIT_CONFIG_NOSYSTEM": "1"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let path = sandbox.root.appendingPathComponent(".github/workflows/tollgate.yml").path
+        let workflow = try XCTUnwrap(try PythonTools.parseYAML([path]).first as? [String: Any])
+        let jobs = try XCTUnwrap(workflow["jobs"] as? [String: [String: Any]])
+        let steps = try XCTUnwrap(jobs.values.first?["steps"] as? [[String: Any]])
+
+        let checkout = try XCTUnwrap(steps.first { ($0["uses"] as? String)?.hasPrefix("actions/checkout@") == true })
+        XCTAssertEqual((checkout["with"] as? [String: Any])?["fetch-depth"] as? Int, 0, "full history")
+
+        let gate = try XCTUnwrap(steps.first { ($0["uses"] as? String)?.contains("/action@") == true }, "\(steps)")
+        let version = try sandbox.policy("--version").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue((gate["uses"] as? String)?.hasSuffix("/action@v\(version)") == true, "\(gate)")
+        let declared = Set(try XCTUnwrap(try action()["inputs"] as? [String: Any]).keys)
+        let passed = Set((gate["with"] as? [String: Any] ?? [:]).keys)
+        XCTAssertEqual(passed.subtracting(declared), [], "the workflow passes inputs the action does not declare")
+
+        let gateID = try XCTUnwrap(gate["id"] as? String)
+        let outputs = Set(try XCTUnwrap(try action()["outputs"] as? [String: Any]).keys)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let used = try Self.references("steps", in: text)
+        XCTAssertEqual(used, [gateID])
+        let outputUse = try NSRegularExpression(pattern: "steps\\.\(gateID)\\.outputs\\.([A-Za-z0-9_-]+)")
+        let ns = text as NSString
+        let usedOutputs = Set(outputUse.matches(in: text, range: NSRange(location: 0, length: ns.length))
+            .map { ns.substring(with: $0.range(at: 1)) })
+        XCTAssertFalse(usedOutputs.isEmpty)
+        XCTAssertEqual(usedOutputs.subtracting(outputs), [], "the workflow reads outputs the action does not declare")
+        let upload = try XCTUnwrap(steps.first { ($0["uses"] as? String)?.hasPrefix("github/codeql-action/upload-sarif@") == true })
+        XCTAssertEqual((upload["with"] as? [String: Any])?["sarif_file"] as? String, "${{ steps.\(gateID).outputs.sarif }}")
+        let permissions = try XCTUnwrap(workflow["permissions"] as? [String: String])
+        XCTAssertEqual(permissions["security-events"], "write")
+    }
+
+    // MARK: The check step, run as GitHub runs it
+
+    /// Runs the `check` step's script with `bash -e -o pipefail` in `directory`, as the runner
+    /// does, with the environment the step declares.
+    func runCheckStep(in sandbox: GitSandbox, formats: String, base: String, failOn: String = "block")
+        throws -> (result: GitSandbox.Result, outputs: [String: String]) {
+        let step = try XCTUnwrap(try steps(of: try action()).first { $0["id"] as? String == "check" })
+        let script = try XCTUnwrap(step["run"] as? String)
+        let outputFile = sandbox.root.deletingLastPathComponent().appendingPathComponent("github-output-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let result = try GitSandbox.run("/bin/bash", ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script],
+                                        in: sandbox.root,
+                                        environment: ["POLICY": GitSandbox.policyBinary.path, "TOLLGATE_FORMATS": formats,
+                                                      "TOLLGATE_FAIL_ON": failOn, "TOLLGATE_BASE": base, "TOLLGATE_ARGS": "",
+                                                      "GITHUB_OUTPUT": outputFile.path])
+        var outputs: [String: String] = [:]
+        for line in try String(contentsOf: outputFile, encoding: .utf8).split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { outputs[parts[0]] = parts[1] }
+        }
+        return (result, outputs)
+    }
+
+    func testCheckStepExitsWithTheToolsCodeAndReportsIt() throws {
+        let demo = try GitSandbox.demo()
+        // No base (a push): the whole HEAD commit, which blocks on the p95 latency. Formats may
+        // be separated by spaces or newlines (a YAML block scalar).
+        let blocked = try runCheckStep(in: demo, formats: "text\n  json=tollgate.json\n", base: "")
+        XCTAssertEqual(blocked.result.status, 1, blocked.result.stdout + blocked.result.stderr)
+        XCTAssertEqual(blocked.outputs["exit-code"], "1")
+        XCTAssertNil(blocked.outputs["sarif"], "no SARIF asked for")
+        XCTAssertTrue(blocked.result.stdout.contains("policy check --rev HEAD --format text --format json=tollgate.json --fail-on block"),
+                      blocked.result.stdout)
+        XCTAssertTrue(blocked.result.stdout.contains("BLOCK"), blocked.result.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: demo.root.appendingPathComponent("tollgate.json").path))
+
+        // A pull request that changes nothing: nothing to report, exit 0.
+        let head = try demo.git("rev-parse", "HEAD")
+        let clean = try runCheckStep(in: demo, formats: "text", base: head)
+        XCTAssertEqual(clean.result.status, 0, clean.result.stdout + clean.result.stderr)
+        XCTAssertEqual(clean.outputs["exit-code"], "0")
+
+        // A tool error stays a tool error.
+        let broken = try runCheckStep(in: demo, formats: "text", base: "no-such-revision")
+        XCTAssertEqual(broken.result.status, 2, broken.result.stdout + broken.result.stderr)
+        XCTAssertEqual(broken.outputs["exit-code"], "2")
+    }
+
+    func testCheckStepOutputsTheAbsolutePathOfTheSARIFReport() throws {
+        let demo = try GitSandbox.demo()
+        let probe = try demo.policy("check", "--format", "sarif=probe.sarif")
+        if probe.status == 2, probe.stderr.contains("format") {
+            throw XCTSkip("this build of policy does not write SARIF yet: \(probe.stderr)")
+        }
+        let run = try runCheckStep(in: demo, formats: "text sarif=tollgate.sarif", base: "")
+        XCTAssertEqual(run.result.status, 1, run.result.stdout + run.result.stderr)
+        let sarif = try XCTUnwrap(run.outputs["sarif"], "\(run.outputs)")
+        XCTAssertTrue(sarif.hasPrefix("/") && sarif.hasSuffix("/tollgate.sarif"), sarif)
+        let data = try Data(contentsOf: URL(fileURLWithPath: sarif))
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(json["version"] as? String, "2.1.0")
+    }
+}
+
+/// Python tools for the tests: PyYAML to parse what Tollgate writes (independently of the
+/// YAML library Tollgate itself uses) and pre-commit. PyYAML comes from the system's python3
+/// when it has it; otherwise, and for pre-commit, from a virtual environment cached in
+/// /tmp/tollgate-precommit-venv (created with pip on first use; pre-commit brings PyYAML).
+enum PythonTools {
+    static let venv = URL(fileURLWithPath: "/tmp/tollgate-precommit-venv")
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The virtual environment with pre-commit in it, created (once, under a lock, since test
+    /// processes run in parallel) when missing.
+    static func ensureVenv() throws -> URL {
+        let python = venv.appendingPathComponent("bin/python").path
+        let script = """
+            set -e
+            V=\(venv.path)
+            if "$V/bin/python" -c 'import pre_commit, yaml' 2>/dev/null; then exit 0; fi
+            rm -rf "$V"
+            python3 -m venv "$V"
+            "$V/bin/python" -m pip install --quiet --disable-pip-version-check pre-commit
+            """
+        let result: GitSandbox.Result
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/flock") {
+            result = try GitSandbox.run("/usr/bin/flock", [venv.path + ".lock", "/bin/sh", "-c", script],
+                                        in: FileManager.default.temporaryDirectory)
+        } else {
+            result = try GitSandbox.run("/bin/sh", ["-c", script], in: FileManager.default.temporaryDirectory)
+        }
+        guard result.status == 0, FileManager.default.isExecutableFile(atPath: python) else {
+            throw Failure(description: "could not create the pre-commit virtual environment at \(venv.path) (pip needs PyPI): \(result.stderr)")
+        }
+        return venv
+    }
+
+    /// A python3 that can `import yaml`.
+    static func pythonWithYAML() throws -> String {
+        if let system = which("python3"),
+           (try? GitSandbox.run(system, ["-c", "import yaml"], in: FileManager.default.temporaryDirectory))?.status == 0 {
+            return system
+        }
+        return try ensureVenv().appendingPathComponent("bin/python").path
+    }
+
+    /// Every file parsed with PyYAML's safe loader (one document each), as JSON values.
+    static func parseYAML(_ paths: [String]) throws -> [Any] {
+        let code = """
+            import json, sys, yaml
+            docs = []
+            for path in sys.argv[1:]:
+                with open(path, encoding="utf-8") as f:
+                    docs.append(yaml.safe_load(f))
+            print(json.dumps(docs, default=str))
+            """
+        let result = try GitSandbox.run(try pythonWithYAML(), ["-c", code] + paths, in: FileManager.default.temporaryDirectory)
+        guard result.status == 0 else { throw Failure(description: "PyYAML could not parse \(paths): \(result.stderr)") }
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8), options: [.fragmentsAllowed])
+        guard let list = object as? [Any] else { throw Failure(description: "unexpected output: \(result.stdout)") }
+        return list
+    }
+
+    static func which(_ name: String) -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+}
