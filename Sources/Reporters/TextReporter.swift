@@ -78,11 +78,12 @@ public struct TextReporter: Sendable {
         var summary = "\(badge(report.verdict)) \(parts.joined(separator: " · "))"
         let tags = report.findingsByTag
         if !tags.isEmpty {
-            summary += "\nby tag: " + tags.map { group in
+            let byTag = "by tag: " + tags.map { group in
                 let blocks = group.findings.filter { $0.severity == .block }.count
                 let warns = group.findings.count - blocks
                 return "\(group.tag) \(blocks) block\(warns > 0 ? ", \(warns) warn" : "")"
             }.joined(separator: " · ")
+            summary += "\n" + wrap(byTag, indent: 0, hanging: 8).joined(separator: "\n")
         }
         return summary + "\n" + wrap(context, indent: 0).map(dim).joined(separator: "\n")
     }
