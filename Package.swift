@@ -29,7 +29,7 @@ let package = Package(
         ),
         // The Common Expression Language: lexer, parser, AST, evaluator. Depends on nothing.
         .target(name: "CEL"),
-        .target(name: "Policy", dependencies: ["Documents"]),
+        .target(name: "Policy", dependencies: ["Documents", "CEL"]),
         .target(name: "Workspace", dependencies: ["GitKit", "Documents", "Policy", "Provenance"]),
         .target(
             name: "Provenance",

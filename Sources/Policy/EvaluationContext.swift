@@ -41,6 +41,8 @@ public struct EvaluationContext: Sendable {
     public var repository: (any RepositoryFacts)?
     /// The lifecycle stages of the Config, in order.
     public var stages: [String]
+    /// The variables of the policy whose rules are being evaluated (`expr` rules read them).
+    public var variables: [PolicyVariable] = []
 
     public init(subject: Document, documents: DocumentSet, bindings: [String: Binding],
                 approvals: [AttributedApproval] = [], repository: (any RepositoryFacts)? = nil,

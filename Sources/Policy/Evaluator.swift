@@ -62,6 +62,7 @@ public struct Evaluator: Sendable {
                     context.approvals = approvals(document)
                 }
                 for policy in matching {
+                    context.variables = policy.variables
                     for rule in policy.rules {
                         rules.append(evaluate(rule, of: policy, for: subject, in: context))
                     }

@@ -131,10 +131,15 @@ public enum JSONSchemaExport {
         var variants: [JSONText] = []
         for check in CheckRegistry.all {
             properties[check.keyword] = .object(["$ref": .string("#/$defs/\(check.keyword)")])
-            variants.append(.object([
+            var variant: [String: JSONText] = [
                 "title": .string(check.keyword),
                 "required": .strings([check.keyword]),
-            ]))
+            ]
+            if check.keyword != ExprCheck.keyword {
+                // message and messageExpression belong to expr rules only.
+                variant["not"] = .object(["anyOf": .array(PolicyLoader.exprKeys.map { .object(["required": .strings([$0])]) })])
+            }
+            variants.append(.object(variant))
         }
         let keywords = CheckRegistry.all.map { $0.keyword }.joined(separator: ", ")
         return .object([
@@ -153,6 +158,9 @@ public enum JSONSchemaExport {
         for check in CheckRegistry.all {
             definitions[check.keyword] = object(check.schema, description: check.summary, valuePaths: true)
         }
+        // `expr` is written as a string; its message keys sit beside it in the rule.
+        definitions[ExprCheck.keyword] = .object(["type": .string("string"), "minLength": .int(1),
+                                                   "description": .string(ExprCheck.summary)])
         return definitions
     }
 

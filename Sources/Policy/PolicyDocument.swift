@@ -9,6 +9,8 @@ public struct Policy: Sendable {
     public var tags: [String]
     public var rules: [Rule]
     public var file: String
+    /// `spec.variables`: named CEL expressions its `expr` rules read as `variables.<name>`.
+    public var variables: [PolicyVariable] = []
 
     public init(name: String, description: String?, match: Match, enforcement: Enforcement,
                 tags: [String], rules: [Rule], file: String) {

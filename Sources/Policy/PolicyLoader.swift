@@ -1,3 +1,5 @@
+import Foundation
+import CEL
 import Documents
 
 /// Turns Policy documents into policies. Any problem makes the policy invalid: the
@@ -10,7 +12,12 @@ public enum PolicyLoader {
         .optional("enforcement", .oneOf(["block", "warn"]), "block or warn; default: the policy's"),
         .optional("runbook", .text(.relativePath), "what to do when it fails"),
         .optional("tags", .list(.text()), "compliance tags, e.g. soc2:CC8.1"),
+        .optional("message", .text(), "expr rules: the message when the condition is false"),
+        .optional("messageExpression", .text(), "expr rules: CEL giving that message"),
     ])
+
+    /// Keys that belong to an `expr` rule beside the check key.
+    static let exprKeys = ["message", "messageExpression"]
 
     /// Parses every Policy document; returns the policies and the problems found.
     public static func load(_ documents: [Document]) -> (policies: [Policy], diagnostics: [Diagnostic]) {
@@ -49,8 +56,35 @@ public enum PolicyLoader {
             seen[rule.id] = rule.location
             rules.append(rule)
         }
-        return Policy(name: document.name, description: spec["description"]?.string, match: match,
-                      enforcement: enforcement, tags: tags, rules: rules, file: document.file)
+        var policy = Policy(name: document.name, description: spec["description"]?.string, match: match,
+                            enforcement: enforcement, tags: tags, rules: rules, file: document.file)
+        policy.variables = parseVariables(spec["variables"]?.list ?? [], diagnostics: &diagnostics)
+        return policy
+    }
+
+    /// `spec.variables`: names unique and identifier-shaped, expressions that parse.
+    static func parseVariables(_ items: [YAMLValue], diagnostics: inout [Diagnostic]) -> [PolicyVariable] {
+        var variables: [PolicyVariable] = []
+        for item in items {
+            guard let nameValue = item["name"], let name = nameValue.string,
+                  let expressionValue = item["expression"], let expression = expressionValue.string else { continue }
+            guard name.range(of: #"^[A-Za-z_][A-Za-z0-9_]*$"#, options: .regularExpression) != nil else {
+                diagnostics.append(Diagnostic(.schema, "variable name '\(name)' must be an identifier (letters, digits, _)", at: nameValue.location))
+                continue
+            }
+            if variables.contains(where: { $0.name == name }) {
+                diagnostics.append(Diagnostic(.schema, "variable '\(name)' is defined twice", at: nameValue.location))
+                continue
+            }
+            do {
+                variables.append(PolicyVariable(name: name, program: try CELProgram(expression, limits: ExprCheck.limits),
+                                                location: nameValue.location))
+            } catch {
+                diagnostics.append(Diagnostic(.schema, "variable '\(name)': \(error.message)",
+                                              at: ExprCheck.location(of: error, in: expressionValue)))
+            }
+        }
+        return variables
     }
 
     static func parseRule(_ item: YAMLValue, policyEnforcement: Enforcement, policyTags: [String],
@@ -85,8 +119,17 @@ public enum PolicyLoader {
                 at: checkEntry.keyLocation))
             return nil
         }
+        var checkValue = checkEntry.value
+        if checkEntry.key == ExprCheck.keyword {
+            // `expr: "<CEL>"` keeps its message keys beside it in the rule.
+            checkValue = YAMLValue(.map(YAMLMap([checkEntry] + map.entries.filter { exprKeys.contains($0.key) })),
+                                   at: checkEntry.keyLocation)
+        } else if let stray = map.entries.first(where: { exprKeys.contains($0.key) }) {
+            diagnostics.append(Diagnostic(.schema, "\(path): '\(stray.key)' belongs to expr rules", at: stray.keyLocation))
+            return nil
+        }
         var checkValidator = SchemaValidator()
-        let checkSpec = checkValidator.validate(checkEntry.value, as: .object(checkType.schema),
+        let checkSpec = checkValidator.validate(checkValue, as: .object(checkType.schema),
                                                 path: "\(path).\(checkEntry.key)", owner: checkEntry.keyLocation)
         guard checkValidator.diagnostics.isEmpty, validator.diagnostics.isEmpty,
               let id = normalized["id"]?.string else {

@@ -129,11 +129,11 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("did you mean 'run'?"), result.stderr)
 
         try demo.edit("policies/release-gate.yaml", replacing: "runs.spec", with: "run.spec")
-        try demo.edit("policies/release-gate.yaml", replacing: "threshold: {value: run.spec.serving.errorRate, max: 0.02}",
-                      with: "expr: \"run.spec.serving.errorRate < 0.02\"")
-        let unsupported = try demo.policy("check")
-        XCTAssertEqual(unsupported.status, 2)
-        XCTAssertTrue(unsupported.stderr.contains("the check 'expr' is not supported by this version"), unsupported.stderr)
+        try demo.edit("policies/release-gate.yaml", replacing: "threshold: {value: run.spec.serving.errorRate",
+                      with: "thresold: {value: run.spec.serving.errorRate")
+        let misspelt = try demo.policy("check")
+        XCTAssertEqual(misspelt.status, 2)
+        XCTAssertTrue(misspelt.stderr.contains("unknown key 'thresold'") && misspelt.stderr.contains("did you mean 'threshold'?"), misspelt.stderr)
     }
 
     func testAPolicyOutsideThePolicyDirectoryIsIgnoredWithAWarning() throws {

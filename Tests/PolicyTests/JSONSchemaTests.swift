@@ -121,8 +121,9 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertEqual(rule["required"] as? [String], ["id"])
         XCTAssertEqual(rule["additionalProperties"] as? Bool, false)
         let properties = try XCTUnwrap(rule["properties"] as? [String: Any])
-        XCTAssertEqual(Set(properties.keys), Set(["id", "description", "enforcement", "runbook", "tags"] + keywords))
-        for keyword in keywords {
+        XCTAssertEqual(Set(properties.keys), Set(["id", "description", "enforcement", "runbook", "tags", "message", "messageExpression"] + keywords))
+        XCTAssertEqual(value(policy, "$defs", "expr", "type") as? String, "string", "expr is written as a string")
+        for keyword in keywords where keyword != "expr" {
             XCTAssertEqual(value(properties, keyword, "$ref") as? String, "#/$defs/\(keyword)")
             let check = try XCTUnwrap(CheckRegistry.check(named: keyword))
             let definition = try XCTUnwrap(value(policy, "$defs", keyword) as? [String: Any], keyword)
@@ -408,7 +409,7 @@ final class JSONSchemaTests: XCTestCase {
                 metadata: {name: w}
                 spec: {policy: p, rule: r, subject: s, reason: x, expires: "2026-12-01t00:00:00z"}
                 """),
-            ("policy-planned-check", """
+            ("policy-message-without-expr", """
                 apiVersion: tollgate/v1
                 kind: Policy
                 metadata: {name: p}
@@ -416,7 +417,8 @@ final class JSONSchemaTests: XCTestCase {
                   match: {kinds: [PromotionRequest]}
                   rules:
                     - id: r
-                      expr: "run.spec.metrics.auc > 0.9"
+                      threshold: {value: run.spec.metrics.auc, min: 0.9}
+                      message: not an expr rule
                 """),
             ("policy-check-unknown-key", """
                 apiVersion: tollgate/v1

@@ -170,6 +170,10 @@ enum Schemas {
         ])), "which subjects the policy applies to"),
         .optional("enforcement", .oneOf(["block", "warn"]), "default enforcement of its rules"),
         .optional("tags", texts, "compliance tags for every rule"),
+        .optional("variables", .list(.object(ObjectSchema([
+            FieldSchema("name", .text(), "the variable's name; rules read it as variables.<name>"),
+            FieldSchema("expression", .text(), "CEL; may use the variables defined before it"),
+        ]))), "named CEL expressions for expr rules, evaluated lazily per subject"),
         FieldSchema("rules", .list(.any, minItems: 1), "the rules; each is validated by its check"),
     ])
 

@@ -144,7 +144,7 @@ public struct ExampleRepository: RepositoryFacts, Sendable {
 
 /// Every check Tollgate knows, by keyword. Groups live in `CheckRegistry+<Group>.swift`.
 public enum CheckRegistry {
-    public static let all: [any Check.Type] = documentation + slo + fairness + modelQuality + data + lifecycle
+    public static let all: [any Check.Type] = documentation + slo + fairness + modelQuality + data + lifecycle + expressions
 
     /// The checks of SPEC §2. One that is not registered makes a policy using it invalid
     /// (exit 2), never silently skipped.

@@ -1,0 +1,52 @@
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Stops the parser's and the evaluator's recursion before the current thread's stack runs
+/// out, whatever the thread (a 512 KiB secondary thread as well as an 8 MiB main thread) and
+/// however large unoptimised frames are. `CELLimits.maxDepth` is the portable limit; this is
+/// the backstop that turns a would-be crash into a `.limit` error.
+struct StackGuard {
+    /// The lowest stack address recursion may reach; 0 when the stack bounds are unknown.
+    private let floor: UInt
+
+    init() {
+        var lowest: UInt = 0
+        var size: UInt = 0
+        #if canImport(Darwin)
+        let top = UInt(bitPattern: pthread_get_stackaddr_np(pthread_self()))
+        size = UInt(pthread_get_stacksize_np(pthread_self()))
+        lowest = top - size
+        #elseif os(Linux)
+        // pthread_getattr_np is a GNU extension the Glibc module does not import.
+        typealias GetAttributes = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
+        var attributes = pthread_attr_t()
+        if let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "pthread_getattr_np"),
+           unsafeBitCast(symbol, to: GetAttributes.self)(pthread_self(), &attributes) == 0 {
+            var address: UnsafeMutableRawPointer?
+            var bytes = 0
+            if pthread_attr_getstack(&attributes, &address, &bytes) == 0, let address {
+                lowest = UInt(bitPattern: address)
+                size = UInt(bytes)
+            }
+            pthread_attr_destroy(&attributes)
+        }
+        #endif
+        // Keep a quarter of the stack (at most 256 KiB) for the work between two checks and
+        // for whatever the caller does after an error.
+        floor = lowest == 0 ? 0 : lowest + min(256 * 1024, size / 4)
+    }
+
+    /// Whether the stack still has room for another level of recursion.
+    @inline(never)
+    func hasRoom() -> Bool {
+        var marker: UInt8 = 0
+        return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) } > floor
+    }
+
+    static let message = "expression nests too deeply for this thread's stack; simplify it or evaluate it on a thread with a larger stack"
+}

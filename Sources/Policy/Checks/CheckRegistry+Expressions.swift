@@ -1,0 +1,4 @@
+extension CheckRegistry {
+    /// expr
+    static let expressions: [any Check.Type] = [ExprCheck.self]
+}
