@@ -115,4 +115,28 @@ final class ExprTests: XCTestCase {
         XCTAssertTrue(result.flat.contains("hostile-cel/blow-up"), result.stdout)
         XCTAssertTrue(result.flat.contains("exceeded its CEL budget"), result.stdout)
     }
+
+    /// The governance examples of docs/cel.md hold on the demo, so the documentation shows
+    /// expressions that work.
+    func testTheDocumentedExamplesHoldOnTheDemo() throws {
+        let doc = try String(contentsOf: GitSandbox.projectRoot.appendingPathComponent("docs/cel.md"), encoding: .utf8)
+        let section = try XCTUnwrap(doc.components(separatedBy: "## Examples for governance").last)
+        let expressions = section.split(separator: "\n").filter { $0.hasPrefix("expr: ") }.map { String($0.dropFirst(6)) }
+        XCTAssertGreaterThanOrEqual(expressions.count, 5)
+        let demo = try GitSandbox.demo()
+        let rules = expressions.enumerated().map { "    - id: example-\($0.offset)\n      expr: \($0.element)" }.joined(separator: "\n")
+        try demo.write("policies/cel-examples.yaml", """
+            apiVersion: tollgate/v1
+            kind: Policy
+            metadata: {name: cel-examples}
+            spec:
+              match: {kinds: [PromotionRequest], to: [production]}
+              rules:
+            \(rules)
+            """)
+        let outcomes = try outcomes(try demo.policy("check", "--format", "json"))
+        for index in expressions.indices {
+            XCTAssertEqual(outcomes["cel-examples/example-\(index)"], "pass", expressions[index])
+        }
+    }
 }
