@@ -17,6 +17,9 @@ public enum Bindings {
             set.documents(of: kind).first { $0.text("model") == model && $0.text("version") == version }
         }
         func teacher(of document: Document) -> EvaluationContext.Binding? {
+            if document.kind == .runManifest, let named = document.spec.value(at: "teacher.run"), named.string == document.name {
+                return .missing("RunManifest '\(document.name)' names itself as its teacher (spec.teacher.run)", at: named.location)
+            }
             if let explicit = byName(.runManifest, field: "teacher.run", of: document) { return explicit }
             guard let teacherModel = document.text("teacher.model") else { return nil }
             let teacherVersion = document.text("teacher.version")

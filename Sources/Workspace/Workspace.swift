@@ -37,6 +37,12 @@ public final class Workspace: @unchecked Sendable {
         let evaluated = try load(from: states.evaluated, config: config, .subjects)
 
         var diagnostics = evaluated.diagnostics
+        // Unmerged paths are not in the staged snapshot: say so rather than pass them over.
+        for path in states.conflicted where config.includes(path) || config.isPolicyPath(path) {
+            diagnostics.append(Diagnostic(.yaml,
+                "\(path) has unresolved merge conflicts in the index; resolve them and `git add` the file, then check again",
+                at: .start(of: path)))
+        }
         if states.rangeCommits != nil {
             // The head's own policy changes are not applied, but a broken one still blocks the change.
             let headTrusted = try load(from: states.evaluated, config: config, .trusted)
@@ -139,6 +145,8 @@ public final class Workspace: @unchecked Sendable {
         var rangeCommits: [ObjectID]?
         /// Range mode: the merge base, whose first-parent history is the target branch.
         var mergeBase: ObjectID?
+        /// Staged mode: paths with unmerged (conflict) entries in the index.
+        var conflicted: [String] = []
     }
 
     func resolveStates(_ mode: CheckOptions.Mode) throws -> States {
@@ -152,9 +160,12 @@ public final class Workspace: @unchecked Sendable {
             let index = try git { try repository.indexFiles() }
             let snapshot = BlobSnapshot(repository, label: "index", files: index.files)
             let head = try git { try repository.head() }
-            return States(evaluated: snapshot, trusted: snapshot,
-                          changed: try git { try repository.stagedChangedPaths(against: head) },
-                          historyHead: head, isCommit: false, rangeCommits: nil)
+            var states = States(evaluated: snapshot, trusted: snapshot,
+                                changed: try git { try repository.stagedChangedPaths(against: head) },
+                                historyHead: head, isCommit: false, rangeCommits: nil)
+            states.conflicted = index.conflicted
+            states.changed = (states.changed ?? []) + index.conflicted
+            return states
         case .revision(let revision):
             let commit = try resolve(revision)
             let snapshot = try commitSnapshot(commit)

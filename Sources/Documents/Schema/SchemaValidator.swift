@@ -24,7 +24,11 @@ public struct SchemaValidator {
             normalized.kind = .string(text)
             return normalized
         case .number:
-            if value.number == nil { return mismatch(value, expected: type, path: path) }
+            guard let number = value.number else { return mismatch(value, expected: type, path: path) }
+            if !number.isFinite {
+                // `.nan` would pass every bound it is compared with, `.inf` or 1e400 most of them.
+                report("\(value.text ?? "\(number)") is not a finite number", path: path, at: value.location)
+            }
             return value
         case .integer:
             guard case .int = value.kind else { return mismatch(value, expected: type, path: path) }

@@ -68,7 +68,7 @@ public struct ThresholdCheck: Check {
         let at = observed.location
         var found: [Violation] = []
         if min != nil || max != nil {
-            guard let number = observed.number else {
+            guard let number = observed.number, !number.isNaN else {
                 return [Violation("\(label) (\(value)) must be a number, found \(observed.typeDescription) \(ValueFormatting.value(observed))", at: at)]
             }
             let shown = ValueFormatting.quantity(number, unit: unit)
