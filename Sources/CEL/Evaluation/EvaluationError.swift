@@ -1,7 +1,10 @@
 /// Why evaluating an expression failed. `&&`, `||` and the `all`/`exists` macros absorb
 /// these when the other operand decides the result, except `limit`, which always stops
 /// evaluation.
-struct EvaluationError: Error, Sendable, Hashable {
+///
+/// A class, so that every `try` on the evaluator's recursive path reserves a pointer rather
+/// than the whole error (unoptimised builds reserve one slot per call site).
+final class EvaluationError: Error, Sendable {
     enum Kind: Sendable, Hashable {
         case noMatchingOverload
         case noSuchKey
@@ -20,10 +23,10 @@ struct EvaluationError: Error, Sendable, Hashable {
         case limit
     }
 
-    var kind: Kind
-    var message: String
+    let kind: Kind
+    let message: String
     /// Where it happened; filled in with the failing node's position when thrown without one.
-    var position: SourcePosition?
+    let position: SourcePosition?
 
     init(_ kind: Kind, _ message: String, at position: SourcePosition? = nil) {
         self.kind = kind
@@ -43,9 +46,7 @@ struct EvaluationError: Error, Sendable, Hashable {
     /// The error positioned at `position` unless it already has a position.
     func located(at position: SourcePosition) -> EvaluationError {
         guard self.position == nil else { return self }
-        var copy = self
-        copy.position = position
-        return copy
+        return EvaluationError(kind, message, at: position)
     }
 }
 
@@ -58,7 +59,7 @@ extension CELError {
 
 extension EvaluationError {
     /// A custom function's error, kept as a limit when it says it is one.
-    init(_ error: CELError) {
+    convenience init(_ error: CELError) {
         self.init(error.kind == .limit ? .limit : .custom, error.message)
     }
 }

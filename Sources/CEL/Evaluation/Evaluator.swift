@@ -60,24 +60,44 @@ final class Evaluator {
         }
     }
 
-    /// Checks a value that a function produced against the size limits, charging its size.
+    /// Checks a value that a custom function produced against the size limits, charging
+    /// its size.
     func checkProduced(_ value: CELValue) throws(EvaluationError) {
         switch value {
-        case .string(let s):
-            try checkString(s.utf8.count)
-            try charge(s.utf8.count / 8)
-        case .bytes(let b):
-            try checkString(b.count)
-            try charge(b.count / 8)
-        case .list(let l):
-            try checkCollection(l.count)
-            try charge(l.count)
-        case .map(let m):
-            try checkCollection(m.count)
-            try charge(m.count)
-        default:
-            break
+        case .string(let s): try checkString(s.utf8.count)
+        case .bytes(let b): try checkString(b.count)
+        case .list(let l): try checkCollection(l.count)
+        case .map(let m): try checkCollection(m.count)
+        default: break
         }
+        try chargeSize(of: value)
+    }
+
+    /// Charges the abstract size of a value that evaluation built (langdef "Abstract
+    /// Sizes": one per value, plus its elements, plus a string's length / 8).
+    ///
+    /// Lists share their elements, so `l.map(x, [x + x, x + x])` chained builds values
+    /// whose size doubles at every step while costing almost nothing to build; charging
+    /// the size stops such an expression before anyone (a reporter printing the result)
+    /// has to walk it. The walk stops as soon as the budget is exceeded, so it costs at
+    /// most the remaining budget.
+    func chargeSize(of value: CELValue) throws(EvaluationError) {
+        let remaining = limits.maxCost - cost
+        var size = 0
+        var pending = [value]
+        while let next = pending.popLast(), size <= remaining {
+            size += 1
+            switch next {
+            case .string(let s): size += s.utf8.count / 8
+            case .bytes(let b): size += b.count / 8
+            case .list(let elements): pending.append(contentsOf: elements)
+            case .map(let map):
+                size += map.count
+                for (_, element) in map { pending.append(element) }
+            default: break
+            }
+        }
+        try charge(size)
     }
 
     // MARK: Dispatch
@@ -310,7 +330,9 @@ final class Evaluator {
         var values: [CELValue] = []
         values.reserveCapacity(elements.count)
         for element in elements { values.append(try evaluate(element)) }
-        return .list(values)
+        let list = CELValue.list(values)
+        try chargeSize(of: list)
+        return list
     }
 
     private func map(_ expr: Expr) throws(EvaluationError) -> CELValue {
@@ -329,31 +351,39 @@ final class Evaluator {
             }
             map[mapKey] = value
         }
-        return .map(map)
+        let result = CELValue.map(map)
+        try chargeSize(of: result)
+        return result
     }
 
     // MARK: Calls
 
     private func call(_ expr: Expr) throws(EvaluationError) -> CELValue {
         guard case .call(let function, let target, let arguments) = expr.kind else { return .null }
-        // `a.b.f(x)` calls a function named "a.b.f" when one exists and `a` is no variable.
-        if let target, let namespace = Parser.qualifiedName(target),
-           functions.contains(namespace + "." + function, receiver: false),
-           let root = namespace.split(separator: ".").first, local(String(root)) == nil,
-           try global(namespace) == nil {
-            return try invoke(namespace + "." + function, receiver: false, arguments: arguments.map { $0 })
+        if let target, let qualified = try namespacedFunction(function, target) {
+            return try apply(qualified, receiver: false, try evaluateAll(arguments, receiver: nil))
         }
-        var values: [CELValue] = []
-        values.reserveCapacity(arguments.count + 1)
-        if let target { values.append(try evaluate(target)) }
-        for argument in arguments { values.append(try evaluate(argument)) }
-        return try apply(function, receiver: target != nil, values)
+        return try apply(function, receiver: target != nil, try evaluateAll(arguments, receiver: target))
     }
 
-    private func invoke(_ function: String, receiver: Bool, arguments: [Expr]) throws(EvaluationError) -> CELValue {
+    /// "a.b.f" for `a.b.f(…)` when a function of that name exists and `a` is no variable.
+    private func namespacedFunction(_ function: String, _ target: Expr) throws(EvaluationError) -> String? {
+        guard let namespace = Parser.qualifiedName(target) else { return nil }
+        let qualified = namespace + "." + function
+        guard functions.contains(qualified, receiver: false),
+              let root = namespace.split(separator: ".").first, local(String(root)) == nil,
+              try global(namespace) == nil
+        else { return nil }
+        return qualified
+    }
+
+    /// The values of a call's receiver (if any) and arguments, in order.
+    private func evaluateAll(_ arguments: [Expr], receiver: Expr?) throws(EvaluationError) -> [CELValue] {
         var values: [CELValue] = []
+        values.reserveCapacity(arguments.count + 1)
+        if let receiver { values.append(try evaluate(receiver)) }
         for argument in arguments { values.append(try evaluate(argument)) }
-        return try apply(function, receiver: receiver, values)
+        return values
     }
 
     /// Calls `function` with evaluated arguments (the receiver first for receiver calls).
@@ -444,7 +474,9 @@ final class Evaluator {
                     case let value: throw EvaluationError.noMatchingOverload("map", value)
                     }
                 }
-                mapped.append(try step(variable, element, comprehension.transform))
+                let value = try step(variable, element, comprehension.transform)
+                try chargeSize(of: value)
+                mapped.append(value)
                 try checkCollection(mapped.count)
             }
             try charge(mapped.count)

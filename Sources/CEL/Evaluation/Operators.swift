@@ -55,8 +55,9 @@ enum Operators {
             return .bytes(a + b)
         case (.list(let a), .list(let b)):
             try evaluator.checkCollection(a.count + b.count)
-            try evaluator.charge(a.count + b.count)
-            return .list(a + b)
+            let result = CELValue.list(a + b)
+            try evaluator.chargeSize(of: result)
+            return result
         case (.timestamp(let t), .duration(let d)), (.duration(let d), .timestamp(let t)):
             guard let sum = t + d else { throw EvaluationError(.overflow, "timestamp out of range") }
             return .timestamp(sum)

@@ -49,6 +49,34 @@ struct Parser {
 
     private var peek: Token { tokens[current] }
 
+    /// Whether the next token is of `kind` (kept out of line: comparing in place costs the
+    /// recursive functions stack space for temporaries in unoptimised builds).
+    private func at(_ kind: Token.Kind) -> Bool { tokens[current].kind == kind }
+
+    /// What follows a member expression: 0 none, 1 `.`, 2 `[`, 3 `{`.
+    private func memberSuffix() -> Int {
+        switch tokens[current].kind {
+        case .dot: return 1
+        case .leftBracket: return 2
+        case .leftBrace: return 3
+        default: return 0
+        }
+    }
+
+    /// What starts a primary expression: 0 literal, 1 `(`, 2 `[`, 3 `{`, 4 identifier, 5 `.`.
+    private func primaryStart() -> Int {
+        switch tokens[current].kind {
+        case .leftParen: return 1
+        case .leftBracket: return 2
+        case .leftBrace: return 3
+        case .identifier: return 4
+        case .dot: return 5
+        default: return 0
+        }
+    }
+
+    private func atBinaryOperator() -> Bool { Self.binaryOperator(tokens[current].kind) != nil }
+
     private func peek(_ ahead: Int) -> Token {
         tokens[min(current + ahead, tokens.count - 1)]
     }
@@ -100,7 +128,7 @@ struct Parser {
         defer { depth -= 1 }
         if depth > maxDepth || !stackGuard.hasRoom() { throw depthError() }
         let condition = try logical()
-        guard peek.kind == .question else { return condition }
+        guard at(.question) else { return condition }
         return try conditional(condition)
     }
 
@@ -125,7 +153,7 @@ struct Parser {
     /// `ConditionalAnd = [ConditionalAnd "&&"] Relation ;`
     private mutating func logical() throws(ParserError) -> Expr {
         let first = try arithmetic()
-        guard peek.kind == .and || peek.kind == .or else { return first }
+        guard at(.and) || at(.or) else { return first }
         return try logicalChain(first)
     }
 
@@ -167,7 +195,7 @@ struct Parser {
     /// `Multiplication = [Multiplication ("*" | "/" | "%")] Unary ;`
     private mutating func arithmetic() throws(ParserError) -> Expr {
         let first = try unary()
-        guard Self.binaryOperator(peek.kind) != nil else { return first }
+        guard atBinaryOperator() else { return first }
         return try arithmeticChain(first)
     }
 
@@ -217,7 +245,7 @@ struct Parser {
 
     /// `Unary = Member | "!" {"!"} Member | "-" {"-"} Member ;`
     private mutating func unary() throws(ParserError) -> Expr {
-        guard peek.kind == .not || peek.kind == .minus else { return try member() }
+        guard at(.not) || at(.minus) else { return try member() }
         return try prefixed()
     }
 
@@ -256,10 +284,10 @@ struct Parser {
     private mutating func member() throws(ParserError) -> Expr {
         var expr = try primary()
         while true {
-            switch peek.kind {
-            case .dot: expr = try selection(expr)
-            case .leftBracket: expr = try indexing(expr)
-            case .leftBrace: expr = try messageLiteral(expr)
+            switch memberSuffix() {
+            case 1: expr = try selection(expr)
+            case 2: expr = try indexing(expr)
+            case 3: expr = try messageLiteral(expr)
             default: return expr
             }
         }
@@ -311,12 +339,12 @@ struct Parser {
     /// `Primary = ["."] IDENT ["(" [ExprList] ")"] | "(" Expr ")" | "[" [ExprList] "]"`
     /// `        | "{" [MapInits] "}" | LITERAL ;`
     private mutating func primary() throws(ParserError) -> Expr {
-        switch peek.kind {
-        case .leftParen: return try parenthesized()
-        case .leftBracket: return try listLiteral()
-        case .leftBrace: return try mapLiteral()
-        case .identifier: return try identifierOrCall(rooted: false)
-        case .dot: return try identifierOrCall(rooted: true)
+        switch primaryStart() {
+        case 1: return try parenthesized()
+        case 2: return try listLiteral()
+        case 3: return try mapLiteral()
+        case 4: return try identifierOrCall(rooted: false)
+        case 5: return try identifierOrCall(rooted: true)
         default: return try literal()
         }
     }
@@ -478,10 +506,19 @@ struct Parser {
 
     /// `a.b.c` for an identifier followed by field selections, otherwise nil.
     static func qualifiedName(_ expr: Expr) -> String? {
-        switch expr.kind {
-        case .identifier(let name, _): return name
-        case .select(let operand, let field): return qualifiedName(operand).map { "\($0).\(field)" }
-        default: return nil
+        var fields: [String] = []
+        var current = expr
+        while true {
+            switch current.kind {
+            case .identifier(let name, _):
+                fields.append(name)
+                return fields.reversed().joined(separator: ".")
+            case .select(let operand, let field):
+                fields.append(field)
+                current = operand
+            default:
+                return nil
+            }
         }
     }
 }

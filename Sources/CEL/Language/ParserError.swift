@@ -1,9 +1,15 @@
 /// A CEL expression that does not follow the grammar, or that is longer or deeper than the
 /// limits allow (`isLimit`).
-struct ParserError: Error, Sendable, Hashable {
-    var message: String
-    var position: SourcePosition
-    var isLimit = false
+final class ParserError: Error, Sendable {
+    let message: String
+    let position: SourcePosition
+    let isLimit: Bool
+
+    init(message: String, position: SourcePosition, isLimit: Bool = false) {
+        self.message = message
+        self.position = position
+        self.isLimit = isLimit
+    }
 }
 
 extension CELError {

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Darwin)
 import Darwin
 #elseif canImport(Glibc)
@@ -15,6 +16,24 @@ struct StackGuard {
     private let floor: UInt
 
     init() {
+        // The main thread's bounds are costly to ask for on Linux (glibc reads
+        // /proc/self/maps), and never change.
+        floor = Thread.isMainThread ? Self.mainThreadFloor : Self.currentFloor()
+    }
+
+    private static let mainThreadFloor = currentFloor()
+
+    #if os(Linux)
+    private typealias GetAttributes = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
+
+    /// `pthread_getattr_np`, a GNU extension that the Glibc module does not import.
+    private static let getAttributes: GetAttributes? = {
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "pthread_getattr_np") else { return nil }
+        return unsafeBitCast(symbol, to: GetAttributes.self)
+    }()
+    #endif
+
+    private static func currentFloor() -> UInt {
         var lowest: UInt = 0
         var size: UInt = 0
         #if canImport(Darwin)
@@ -22,11 +41,8 @@ struct StackGuard {
         size = UInt(pthread_get_stacksize_np(pthread_self()))
         lowest = top - size
         #elseif os(Linux)
-        // pthread_getattr_np is a GNU extension the Glibc module does not import.
-        typealias GetAttributes = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
         var attributes = pthread_attr_t()
-        if let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "pthread_getattr_np"),
-           unsafeBitCast(symbol, to: GetAttributes.self)(pthread_self(), &attributes) == 0 {
+        if let getAttributes, getAttributes(pthread_self(), &attributes) == 0 {
             var address: UnsafeMutableRawPointer?
             var bytes = 0
             if pthread_attr_getstack(&attributes, &address, &bytes) == 0, let address {
@@ -38,7 +54,7 @@ struct StackGuard {
         #endif
         // Keep a quarter of the stack (at most 256 KiB) for the work between two checks and
         // for whatever the caller does after an error.
-        floor = lowest == 0 ? 0 : lowest + min(256 * 1024, size / 4)
+        return lowest == 0 ? 0 : lowest + min(256 * 1024, size / 4)
     }
 
     /// Whether the stack still has room for another level of recursion.
