@@ -191,4 +191,13 @@ final class EvaluatorTests: XCTestCase {
         let call = try XCTUnwrap(failure("'é' + int('x')"))
         XCTAssertEqual([call.column, call.offset], [7, 7], "the call's name; columns count code points, offsets bytes")
     }
+
+    func testErrorMessagesStayShortWhateverTheInput() throws {
+        let big: CELValue = .list(Array(repeating: .int(1), count: 10_000))
+        let error = try XCTUnwrap(failure("{1: 2}[l]", ["l": big]))
+        XCTAssertTrue(error.message.hasPrefix("no such key: [1, 1, 1"), error.message)
+        XCTAssertLessThan(error.message.count, 160)
+        let conversion = try XCTUnwrap(failure("int(s)", ["s": .string(String(repeating: "9x", count: 50_000))]))
+        XCTAssertLessThan(conversion.message.count, 160)
+    }
 }

@@ -122,8 +122,8 @@ final class ParserTests: XCTestCase {
         let deep = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
         let error = try XCTUnwrap(parseError(deep))
         XCTAssertEqual(error.kind, .limit)
-        XCTAssertTrue(error.message.contains("250 levels"), error.message)
-        XCTAssertEqual(parseError(deep, limits: CELLimits(maxDepth: 10))?.message.contains("10 levels"), true)
+        XCTAssertTrue(error.message.contains("limit of 250 levels"), error.message)
+        XCTAssertEqual(parseError(deep, limits: CELLimits(maxDepth: 10))?.message.contains("limit of 10 levels"), true)
 
         let long = try XCTUnwrap(parseError("1 + 1", limits: CELLimits(maxExpressionLength: 4)))
         XCTAssertEqual(long.kind, .limit)

@@ -60,19 +60,24 @@ public struct CELProgram: Sendable {
         }
     }
 
-    private static func collectFreeVariables(_ expr: Expr, bound: Set<String>, into names: inout Set<String>) {
-        switch expr.kind {
-        case .identifier(let name, _):
-            if !bound.contains(name) && !CELValue.typeNames.contains(name) { names.insert(name) }
-        case .comprehension(let comprehension):
-            collectFreeVariables(comprehension.range, bound: bound, into: &names)
-            var inner = bound
-            inner.insert(comprehension.variable)
-            for body in [comprehension.predicate, comprehension.transform].compactMap({ $0 }) {
-                collectFreeVariables(body, bound: inner, into: &names)
+    /// Walks the tree with an explicit stack (no recursion: the tree may be as deep as
+    /// `maxDepth`, and this runs on the caller's stack, unguarded).
+    private static func collectFreeVariables(_ root: Expr, bound: Set<String>, into names: inout Set<String>) {
+        var pending: [(expr: Expr, bound: Set<String>)] = [(root, bound)]
+        while let (expr, bound) = pending.popLast() {
+            switch expr.kind {
+            case .identifier(let name, _):
+                if !bound.contains(name) && !CELValue.typeNames.contains(name) { names.insert(name) }
+            case .comprehension(let comprehension):
+                pending.append((comprehension.range, bound))
+                var inner = bound
+                inner.insert(comprehension.variable)
+                for body in [comprehension.predicate, comprehension.transform].compactMap({ $0 }) {
+                    pending.append((body, inner))
+                }
+            default:
+                for child in expr.kind.children { pending.append((child, bound)) }
             }
-        default:
-            for child in expr.kind.children { collectFreeVariables(child, bound: bound, into: &names) }
         }
     }
 }

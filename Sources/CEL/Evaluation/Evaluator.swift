@@ -42,7 +42,7 @@ final class Evaluator {
     private func countIteration() throws(EvaluationError) {
         iterations += 1
         if iterations > limits.maxIterations {
-            throw EvaluationError(.limit, "comprehensions ran more than \(limits.maxIterations) iterations (CELLimits.maxIterations)")
+            throw EvaluationError(.limit, "comprehensions ran more than the limit of \(limits.maxIterations) iterations (CELLimits.maxIterations)")
         }
     }
 
@@ -118,8 +118,7 @@ final class Evaluator {
             case .call: return try call(expr)
             case .unary: return try unary(expr)
             case .binary: return try binary(expr)
-            case .and: return try logical(expr, and: true)
-            case .or: return try logical(expr, and: false)
+            case .and, .or: return try logical(expr)
             case .conditional: return try conditional(expr)
             case .list: return try list(expr)
             case .map: return try map(expr)
@@ -229,9 +228,9 @@ final class Evaluator {
             return elements[Int(position)]
         case .map(let map):
             guard let key = Self.mapKey(index) else {
-                throw EvaluationError(.noSuchKey, "no such key: \(index) (a map key is an int, uint, bool or string)")
+                throw EvaluationError(.noSuchKey, "no such key: \(CELFormatting.abbreviated(index)) (a map key is an int, uint, bool or string)")
             }
-            guard let value = map[key] else { throw EvaluationError(.noSuchKey, "no such key: \(index)") }
+            guard let value = map[key] else { throw EvaluationError(.noSuchKey, "no such key: \(CELFormatting.abbreviated(index))") }
             return value
         default:
             throw EvaluationError.noMatchingOverload("_[_]", base, index)
@@ -277,12 +276,12 @@ final class Evaluator {
     /// `&&` and `||`, commutative: an operand that decides the result (false for `&&`, true
     /// for `||`) wins over errors and non-booleans among the others, wherever it stands.
     /// Evaluation stops at the first deciding operand.
-    private func logical(_ expr: Expr, and: Bool) throws(EvaluationError) -> CELValue {
-        guard case .and(let terms) = expr.kind else {
-            guard case .or(let terms) = expr.kind else { return .null }
-            return try logical(terms, and: false)
+    private func logical(_ expr: Expr) throws(EvaluationError) -> CELValue {
+        switch expr.kind {
+        case .and(let terms): return try logical(terms, and: true)
+        case .or(let terms): return try logical(terms, and: false)
+        default: return .null
         }
-        return try logical(terms, and: true)
     }
 
     private func logical(_ terms: [Expr], and: Bool) throws(EvaluationError) -> CELValue {
@@ -347,7 +346,7 @@ final class Evaluator {
             }
             let value = try evaluate(entry.value)
             guard map[mapKey] == nil else {
-                throw EvaluationError(.invalidArgument, "repeated key \(key) in a map literal").located(at: entry.key.span.location)
+                throw EvaluationError(.invalidArgument, "repeated key \(CELFormatting.abbreviated(key)) in a map literal").located(at: entry.key.span.location)
             }
             map[mapKey] = value
         }

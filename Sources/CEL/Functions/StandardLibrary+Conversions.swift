@@ -102,7 +102,7 @@ extension StandardLibrary {
             case .duration: return arguments[0]
             case .string(let s):
                 guard let duration = CELDuration(parsing: s) else {
-                    throw EvaluationError(.conversion, "invalid duration '\(s)' (expected a form like \"1h30m\", \"1.5s\", \"-2m\"; range about ±292 years)")
+                    throw EvaluationError(.conversion, "invalid duration \(CELFormatting.abbreviated(.string(s))) (expected a form like \"1h30m\", \"1.5s\", \"-2m\"; range about ±292 years)")
                 }
                 return .duration(duration)
             default:
@@ -114,7 +114,7 @@ extension StandardLibrary {
             case .timestamp: return arguments[0]
             case .string(let s):
                 guard let timestamp = CELTimestamp(parsing: s) else {
-                    throw EvaluationError(.conversion, "invalid timestamp '\(s)' (expected RFC 3339, like \"2024-05-01T12:00:00Z\", years 1 to 9999)")
+                    throw EvaluationError(.conversion, "invalid timestamp \(CELFormatting.abbreviated(.string(s))) (expected RFC 3339, like \"2024-05-01T12:00:00Z\", years 1 to 9999)")
                 }
                 return .timestamp(timestamp)
             case .int(let seconds):
@@ -133,6 +133,6 @@ extension StandardLibrary {
     }
 
     private static func conversionError(_ text: String, _ type: String) -> EvaluationError {
-        EvaluationError(.conversion, "type conversion error: \(CELFormatting.quoted(text)) is not a valid \(type)")
+        EvaluationError(.conversion, "type conversion error: \(CELFormatting.abbreviated(.string(text))) is not a valid \(type)")
     }
 }

@@ -64,7 +64,7 @@ extension StandardLibrary {
             return sign * (hours * 3600 + minutes * 60)
         }
         guard let timeZone = TimeZone(identifier: zone) else {
-            throw EvaluationError(.invalidArgument, "unknown time zone '\(zone)' (use \"UTC\", an offset like \"+05:30\", or a name like \"Europe/Paris\")")
+            throw EvaluationError(.invalidArgument, "unknown time zone \(CELFormatting.abbreviated(.string(zone))) (use \"UTC\", an offset like \"+05:30\", or a name like \"Europe/Paris\")")
         }
         return timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(timestamp.seconds)))
     }

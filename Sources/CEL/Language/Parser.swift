@@ -4,8 +4,8 @@
 ///
 /// Recursion is bounded: every nested `Expr` counts one level of `CELLimits.maxDepth`
 /// before the parser descends into it, and every node it builds checks that the tree
-/// under it is no taller than the same limit, so neither the parser nor the evaluator
-/// (which recurses over the tree) can exhaust the stack, whatever the input.
+/// under it is no taller than the same limit, so the evaluator (which recurses over the
+/// tree) is bounded too. A `StackGuard` backs both up on threads with small stacks.
 struct Parser {
     private let tokens: [Token]
     private var current = 0
@@ -24,7 +24,7 @@ struct Parser {
         if length > limits.maxExpressionLength {
             throw CELError(
                 kind: .limit,
-                message: "expression is \(length) bytes long, more than the limit of \(limits.maxExpressionLength)",
+                message: "expression is \(length) bytes long, more than the limit of \(limits.maxExpressionLength) (CELLimits.maxExpressionLength)",
                 position: .start)
         }
         let tokens: [Token]
@@ -53,25 +53,29 @@ struct Parser {
     /// recursive functions stack space for temporaries in unoptimised builds).
     private func at(_ kind: Token.Kind) -> Bool { tokens[current].kind == kind }
 
-    /// What follows a member expression: 0 none, 1 `.`, 2 `[`, 3 `{`.
-    private func memberSuffix() -> Int {
+    private enum MemberSuffix { case none, selection, index, message }
+
+    /// What follows a member expression.
+    private func memberSuffix() -> MemberSuffix {
         switch tokens[current].kind {
-        case .dot: return 1
-        case .leftBracket: return 2
-        case .leftBrace: return 3
-        default: return 0
+        case .dot: return .selection
+        case .leftBracket: return .index
+        case .leftBrace: return .message
+        default: return .none
         }
     }
 
-    /// What starts a primary expression: 0 literal, 1 `(`, 2 `[`, 3 `{`, 4 identifier, 5 `.`.
-    private func primaryStart() -> Int {
+    private enum PrimaryStart { case literal, parenthesis, list, map, identifier, rootedIdentifier }
+
+    /// What starts a primary expression.
+    private func primaryStart() -> PrimaryStart {
         switch tokens[current].kind {
-        case .leftParen: return 1
-        case .leftBracket: return 2
-        case .leftBrace: return 3
-        case .identifier: return 4
-        case .dot: return 5
-        default: return 0
+        case .leftParen: return .parenthesis
+        case .leftBracket: return .list
+        case .leftBrace: return .map
+        case .identifier: return .identifier
+        case .dot: return .rootedIdentifier
+        default: return .literal
         }
     }
 
@@ -108,7 +112,7 @@ struct Parser {
         let expr = Expr(kind, span: span)
         if expr.height > maxDepth {
             throw ParserError(
-                message: "expression nests more than \(maxDepth) levels deep (the depth limit)",
+                message: "expression nests deeper than the limit of \(maxDepth) levels (CELLimits.maxDepth)",
                 position: span.location, isLimit: true)
         }
         return expr
@@ -134,7 +138,7 @@ struct Parser {
 
     private func depthError() -> ParserError {
         let message = depth > maxDepth
-            ? "expression nests more than \(maxDepth) levels deep (the depth limit)" : StackGuard.message
+            ? "expression nests deeper than the limit of \(maxDepth) levels (CELLimits.maxDepth)" : StackGuard.message
         return ParserError(message: message, position: peek.position, isLimit: true)
     }
 
@@ -285,10 +289,10 @@ struct Parser {
         var expr = try primary()
         while true {
             switch memberSuffix() {
-            case 1: expr = try selection(expr)
-            case 2: expr = try indexing(expr)
-            case 3: expr = try messageLiteral(expr)
-            default: return expr
+            case .selection: expr = try selection(expr)
+            case .index: expr = try indexing(expr)
+            case .message: expr = try messageLiteral(expr)
+            case .none: return expr
             }
         }
     }
@@ -340,12 +344,12 @@ struct Parser {
     /// `        | "{" [MapInits] "}" | LITERAL ;`
     private mutating func primary() throws(ParserError) -> Expr {
         switch primaryStart() {
-        case 1: return try parenthesized()
-        case 2: return try listLiteral()
-        case 3: return try mapLiteral()
-        case 4: return try identifierOrCall(rooted: false)
-        case 5: return try identifierOrCall(rooted: true)
-        default: return try literal()
+        case .parenthesis: return try parenthesized()
+        case .list: return try listLiteral()
+        case .map: return try mapLiteral()
+        case .identifier: return try identifierOrCall(rooted: false)
+        case .rootedIdentifier: return try identifierOrCall(rooted: true)
+        case .literal: return try literal()
         }
     }
 

@@ -15,7 +15,8 @@ struct RegexParser {
     private let pattern: [Unicode.Scalar]
     private var index = 0
     private var depth = 0
-    static let maxNesting = 200
+    private let stackGuard = StackGuard()
+    static let maxNesting = 100
     /// RE2's bound on a counted repetition.
     static let maxRepeat = 1000
 
@@ -156,7 +157,9 @@ struct RegexParser {
     private mutating func group(_ flags: inout Flags) throws(RegexError) -> RegexNode? {
         depth += 1
         defer { depth -= 1 }
-        if depth > Self.maxNesting { throw RegexError(message: "groups nest more than \(Self.maxNesting) deep") }
+        if depth > Self.maxNesting || !stackGuard.hasRoom() {
+            throw RegexError(message: "groups nest more than \(Self.maxNesting) deep")
+        }
         var inner = flags
         if peek == "?" {
             index += 1

@@ -28,7 +28,7 @@ struct RegexProgram: Sendable {
 
     init(_ pattern: String) throws(RegexError) {
         let node = try RegexParser.parse(pattern)
-        try emit(node)
+        try emit(node, StackGuard())
         try append(.match)
     }
 
@@ -43,7 +43,10 @@ struct RegexProgram: Sendable {
         return instructions.count - 1
     }
 
-    private mutating func emit(_ node: RegexNode) throws(RegexError) {
+    private mutating func emit(_ node: RegexNode, _ stackGuard: StackGuard) throws(RegexError) {
+        if !stackGuard.hasRoom() {
+            throw RegexError(message: "pattern nests too deeply for this thread's stack")
+        }
         switch node {
         case .empty:
             break
@@ -61,27 +64,27 @@ struct RegexProgram: Sendable {
         case .assertion(let assertion):
             try append(.assertion(assertion))
         case .concatenation(let items):
-            for item in items { try emit(item) }
+            for item in items { try emit(item, stackGuard) }
         case .alternation(let branches):
             var exits: [Int] = []
             for (offset, branch) in branches.enumerated() {
                 if offset == branches.count - 1 {
-                    try emit(branch)
+                    try emit(branch, stackGuard)
                 } else {
                     let split = try append(.split(0, 0))
-                    try emit(branch)
+                    try emit(branch, stackGuard)
                     exits.append(try append(.jump(0)))
                     instructions[split] = .split(split + 1, instructions.count)
                 }
             }
             for exit in exits { instructions[exit] = .jump(instructions.count) }
         case .repetition(let body, let min, let max, let greedy):
-            for _ in 0..<min { try emit(body) }
+            for _ in 0..<min { try emit(body, stackGuard) }
             if let max {
                 var splits: [Int] = []
                 for _ in min..<max {
                     splits.append(try append(.split(0, 0)))
-                    try emit(body)
+                    try emit(body, stackGuard)
                 }
                 let end = instructions.count
                 for split in splits {
@@ -89,7 +92,7 @@ struct RegexProgram: Sendable {
                 }
             } else {
                 let loop = try append(.split(0, 0))
-                try emit(body)
+                try emit(body, stackGuard)
                 try append(.jump(loop))
                 let end = instructions.count
                 instructions[loop] = greedy ? .split(loop + 1, end) : .split(end, loop + 1)
@@ -172,29 +175,4 @@ struct RegexProgram: Sendable {
         let v = scalar.value
         return (48...57).contains(v) || (65...90).contains(v) || (97...122).contains(v) || v == 95
     }
-}
-
-/// A set of program counters with O(1) insert, membership and clear (a sparse set), in
-/// insertion order.
-private struct ThreadSet {
-    private(set) var members: [Int] = []
-    private var slots: [Int]
-
-    init(capacity: Int) {
-        slots = [Int](repeating: 0, count: capacity)
-        members.reserveCapacity(capacity)
-    }
-
-    var isEmpty: Bool { members.isEmpty }
-
-    /// Inserts `pc`; false if it was already present.
-    mutating func insert(_ pc: Int) -> Bool {
-        let slot = slots[pc]
-        if slot < members.count && members[slot] == pc { return false }
-        slots[pc] = members.count
-        members.append(pc)
-        return true
-    }
-
-    mutating func clear() { members.removeAll(keepingCapacity: true) }
 }

@@ -85,4 +85,45 @@ enum CELFormatting {
         }
         return text + "\""
     }
+
+    /// A value written as a CEL literal for an error message, cut after about `limit`
+    /// characters (`[1, 2, 3, …`), so that a huge input never makes a huge message.
+    static func abbreviated(_ value: CELValue, limit: Int = 80) -> String {
+        var text = ""
+        append(value, to: &text, limit: limit)
+        if text.count > limit {
+            text = String(text.prefix(limit)) + "…"
+        }
+        return text
+    }
+
+    private static func append(_ value: CELValue, to text: inout String, limit: Int) {
+        guard text.count <= limit else { return }
+        switch value {
+        case .list(let elements):
+            text += "["
+            for (index, element) in elements.enumerated() {
+                guard text.count <= limit else { return }
+                if index > 0 { text += ", " }
+                append(element, to: &text, limit: limit)
+            }
+            text += "]"
+        case .map(let map):
+            text += "{"
+            for (index, entry) in map.enumerated() {
+                guard text.count <= limit else { return }
+                if index > 0 { text += ", " }
+                append(entry.key.value, to: &text, limit: limit)
+                text += ": "
+                append(entry.value, to: &text, limit: limit)
+            }
+            text += "}"
+        case .string(let s) where s.utf8.count > limit:
+            text += quoted(String(s.prefix(limit)))
+        case .bytes(let b) where b.count > limit:
+            text += CELValue.bytes(Array(b.prefix(limit))).description
+        default:
+            text += value.description
+        }
+    }
 }

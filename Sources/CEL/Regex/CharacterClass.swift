@@ -1,23 +1,3 @@
-/// A parsed regular expression (RE2 syntax).
-indirect enum RegexNode: Sendable {
-    case empty
-    case scalar(Unicode.Scalar, caseInsensitive: Bool)
-    /// `.`: any code point, or any but `\n` unless the `s` flag is set.
-    case any(matchesNewline: Bool)
-    case characterClass(CharacterClass)
-    case assertion(RegexAssertion)
-    case concatenation([RegexNode])
-    case alternation([RegexNode])
-    /// `x*`, `x+`, `x?`, `x{n,m}`; `max` nil for unbounded. Greediness is parsed but does
-    /// not change whether a match exists, which is all `matches` asks.
-    case repetition(RegexNode, min: Int, max: Int?, greedy: Bool)
-}
-
-/// The zero-width assertions: `^`, `$` (by line with the `m` flag), `\A`, `\z`, `\b`, `\B`.
-enum RegexAssertion: Sendable, Hashable {
-    case beginText, endText, beginLine, endLine, wordBoundary, notWordBoundary
-}
-
 /// A set of code points: `[a-z]`, `[^…]`, `\d`, `\w`, `\s`, `[[:alpha:]]`, `\pL`.
 struct CharacterClass: Sendable {
     /// Code point ranges in the set.
@@ -129,31 +109,5 @@ struct CharacterClass: Sendable {
         }
         if next <= 0x10FFFF { result.append(next...0x10FFFF) }
         return result
-    }
-}
-
-/// Simple case folding for `(?i)`.
-enum CaseFolding {
-    /// The other cases of `scalar` that are single code points (`a` → `A`, `Σ` → `σ`).
-    static func variants(of scalar: Unicode.Scalar) -> [Unicode.Scalar] {
-        var result: [Unicode.Scalar] = []
-        for mapping in [scalar.properties.lowercaseMapping, scalar.properties.uppercaseMapping, scalar.properties.titlecaseMapping] {
-            let scalars = mapping.unicodeScalars
-            if scalars.count == 1, let only = scalars.first, only != scalar, !result.contains(only) {
-                result.append(only)
-            }
-        }
-        return result
-    }
-
-    /// A representative of `scalar`'s case class: equal for `a` and `A`.
-    static func fold(_ scalar: Unicode.Scalar) -> UInt32 {
-        if scalar.isASCII {
-            let value = scalar.value
-            return (65...90).contains(value) ? value + 32 : value
-        }
-        let lower = scalar.properties.lowercaseMapping.unicodeScalars
-        if lower.count == 1, let only = lower.first { return only.value }
-        return scalar.value
     }
 }
