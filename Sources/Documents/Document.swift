@@ -69,9 +69,7 @@ extension YAMLValue {
 
     /// Splits `a.b[0].c` into `["a", "b", "0", "c"]`.
     public static func pathComponents(_ path: String) -> [String] {
-        path.replacingOccurrences(of: "[", with: ".")
-            .replacingOccurrences(of: "]", with: "")
-            .split(separator: ".", omittingEmptySubsequences: true)
-            .map(String.init)
+        // On the hot path of every rule: split on the characters, no Foundation string copies.
+        path.split(whereSeparator: { $0 == "." || $0 == "[" || $0 == "]" }).map(String.init)
     }
 }

@@ -6,6 +6,7 @@ public struct DocumentSet: Sendable {
     /// Duplicate names and unresolved references.
     public private(set) var diagnostics: [Diagnostic] = []
     private var index: [DocumentReference: Document] = [:]
+    private var byKind: [DocumentKind: [Document]] = [:]
 
     public init(_ documents: [Document]) {
         self.documents = documents.sorted { ($0.file, $0.kind.rawValue) < ($1.file, $1.kind.rawValue) }
@@ -17,6 +18,7 @@ public struct DocumentSet: Sendable {
                     notes: [.init("first defined here", at: first.nameLocation)]))
             } else {
                 index[document.reference] = document
+                byKind[document.kind, default: []].append(document)
             }
         }
         diagnostics += checkReferences()
@@ -26,8 +28,10 @@ public struct DocumentSet: Sendable {
         index[DocumentReference(kind: kind, name: name)]
     }
 
+    /// The canonical documents of a kind (not later duplicates), in path order. Computed once:
+    /// rules ask for them for every subject.
     public func documents(of kind: DocumentKind) -> [Document] {
-        documents.filter { $0.kind == kind && index[$0.reference] == $0 }
+        byKind[kind] ?? []
     }
 
     /// Whether `document` is the one its name resolves to (not a later duplicate).
