@@ -6,6 +6,12 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "policy", targets: ["PolicyCLI"]),
+        // Libraries so that the fuzzing package (Fuzz/) and other tools can link the layers.
+        .library(name: "GitKit", targets: ["GitKit"]),
+        .library(name: "Documents", targets: ["Documents"]),
+        .library(name: "CEL", targets: ["CEL"]),
+        .library(name: "Policy", targets: ["Policy"]),
+        .library(name: "Provenance", targets: ["Provenance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
