@@ -13,8 +13,13 @@ public struct BundleDigest: Hashable, Sendable, CustomStringConvertible {
     /// The digest of any bundle: SHA-256 over the canonical JSON array of the documents.
     /// A Waiver's bundle is the waiver alone.
     public init(documents: [Document]) {
-        let payload = "[" + documents.map { CanonicalJSON.encode($0.root) }.joined(separator: ",") + "]"
-        value = "sha256:" + ContentHash.sha256Hex(Array(payload.utf8))
+        var payload: [UInt8] = [UInt8(ascii: "[")]
+        for (index, document) in documents.enumerated() {
+            if index > 0 { payload.append(UInt8(ascii: ",")) }
+            CanonicalJSON.write(document.root, to: &payload)
+        }
+        payload.append(UInt8(ascii: "]"))
+        value = "sha256:" + ContentHash.sha256Hex(payload)
     }
 
     public var description: String { value }

@@ -55,13 +55,24 @@ extension YAMLValue {
     /// The value at a dotted path of mapping keys (`serving.p95Ms`); list items by
     /// index (`artifacts.0.path` or `artifacts[0].path`).
     public func value(at path: String) -> YAMLValue? {
-        var current: YAMLValue? = self
-        for component in YAMLValue.pathComponents(path) {
-            guard let node = current else { return nil }
-            if let list = node.list, let index = Int(component) {
-                current = list.indices.contains(index) ? list[index] : nil
-            } else {
-                current = node.map?[component]
+        // On the hot path of every rule and binding: walk the path in place, no component array.
+        var current = self
+        var rest = path[...]
+        while !rest.isEmpty {
+            let end = rest.utf8.firstIndex { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }
+                ?? rest.endIndex
+            let component = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.utf8.index(after: end)...]
+            if component.isEmpty { continue }
+            switch current.kind {
+            case .list(let list):
+                guard let index = Int(component), list.indices.contains(index) else { return nil }
+                current = list[index]
+            case .map(let map):
+                guard let entry = map.entries.first(where: { $0.key == component }) else { return nil }
+                current = entry.value
+            default:
+                return nil
             }
         }
         return current

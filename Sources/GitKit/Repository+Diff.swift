@@ -10,6 +10,18 @@ extension Repository {
         return try DiffHandle.between(oldTree, newTree, in: handle, operation).paths
     }
 
+    /// What changed between two commits' trees, path by path, with the blob on each side
+    /// (`git diff --raw from to`, without rename detection), sorted by path. Readers take
+    /// the blobs from here instead of looking each path up in each tree again.
+    ///
+    /// - Parameter from: the old commit; `nil` means the empty tree.
+    public func changes(from: ObjectID?, to: ObjectID) throws(GitError) -> [TreeChange] {
+        let operation = "cannot compare \(from?.short ?? "the empty tree") with \(to.short)"
+        let oldTree = try from.map { (id) throws(GitError) in try tree(ofCommit: id) }
+        let newTree = try tree(ofCommit: to)
+        return try DiffHandle.between(oldTree, newTree, in: handle, operation).changes
+    }
+
     /// Paths staged for the next commit: those that differ between `commit`'s tree and the index
     /// (`git diff --cached --name-only commit`). Sorted, unique.
     ///
@@ -36,5 +48,23 @@ extension Repository {
 
     private func tree(ofCommit id: ObjectID) throws(GitError) -> TreeHandle {
         try TreeHandle.lookup(CommitHandle.lookup(id, in: handle).treeID, in: handle)
+    }
+}
+
+/// One path that differs between two trees: its blob and mode on each side, `nil` on the
+/// side where the path is absent.
+public struct TreeChange: Sendable, Hashable {
+    public var path: String
+    public var old: ObjectID?
+    public var new: ObjectID?
+    public var oldMode: UInt32?
+    public var newMode: UInt32?
+
+    public init(path: String, old: ObjectID?, new: ObjectID?, oldMode: UInt32? = nil, newMode: UInt32? = nil) {
+        self.path = path
+        self.old = old
+        self.new = new
+        self.oldMode = oldMode
+        self.newMode = newMode
     }
 }

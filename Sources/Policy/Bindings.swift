@@ -82,8 +82,8 @@ public enum Bindings {
             return .missing("the request names no baseline (spec.baseline) and no history is available to find the champion",
                             at: request.nameLocation)
         }
-        guard let model, let merged = repository.mergedPromotions().first(where: {
-            $0.model == model && $0.to == "production" && $0.request.name != request.name
+        guard let model, let merged = repository.mergedPromotions(of: model).first(where: {
+            $0.to == "production" && $0.request.name != request.name
         }) else {
             return .missing("the request names no baseline (spec.baseline) and no production promotion of \(model ?? "?") was merged before",
                             at: request.nameLocation)

@@ -12,6 +12,15 @@ public protocol RepositoryFacts: Sendable {
     /// first-parent history), newest merge first. The evaluated subject itself is included
     /// only if it was merged before.
     func mergedPromotions() -> [MergedPromotion]
+    /// The merged promotions of one model, newest merge first. Implementations index them:
+    /// checks ask once per subject, so a scan of the whole history per question is quadratic.
+    func mergedPromotions(of model: String) -> [MergedPromotion]
+}
+
+extension RepositoryFacts {
+    public func mergedPromotions(of model: String) -> [MergedPromotion] {
+        mergedPromotions().filter { $0.model == model }
+    }
 }
 
 /// What a file holds, for artifact checksums.

@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import Policy
+import Documents
 
 /// Who made a commit, as far as the history proves it: the signature verified against the
 /// Team's keys (identity is the key), and the author e-mail (consistency only).
@@ -28,11 +29,7 @@ public struct CommitFacts: Sendable {
     }
 
     static func day(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
+        RFC3339.day(date)
     }
 }
 

@@ -19,10 +19,8 @@ public enum AuditReporter {
             var schemaVersion = AuditReporter.schemaVersion
             var events: [AuditEvent]
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(Output(events: events)) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        guard let text = try? PrettyJSONEncoder.encode(Output(events: events)) else { return "{}\n" }
+        return text + "\n"
     }
 
     public static func markdown(_ events: [AuditEvent]) -> String {

@@ -12,9 +12,7 @@ public struct JSONReporter: Sendable {
 
     public func render(_ report: Report, metadata: ReportMetadata) -> String {
         let document = Output(report: report, metadata: metadata)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(document), let text = String(data: data, encoding: .utf8) else {
+        guard let text = try? PrettyJSONEncoder.encode(document) else {
             return "{}\n"  // unreachable: every value above is encodable
         }
         return text + "\n"

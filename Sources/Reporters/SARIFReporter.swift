@@ -44,9 +44,7 @@ public struct SARIFReporter: Sendable {
 
     public func render(_ report: Report, metadata: ReportMetadata) -> String {
         let log = Log(runs: [run(report, metadata: metadata)])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(log), let text = String(data: data, encoding: .utf8) else {
+        guard let text = try? PrettyJSONEncoder.encode(log) else {
             return "{}\n"  // unreachable: every value above is encodable
         }
         return text + "\n"

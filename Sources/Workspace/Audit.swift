@@ -30,7 +30,6 @@ extension Workspace {
         let provenance = CommitProvenance(repository: repository, team: current.team)
         let mainline = try firstParentChain(from: head)
         let commits = try git { try repository.commits(from: nil, to: head) }.reversed()
-        var reader = DocumentReader(repository: repository)
         var events: [AuditEvent] = []
 
         for commit in commits {
@@ -56,11 +55,12 @@ extension Workspace {
                 continue
             }
             let parent = info.parents.first
-            let changed = try git { try repository.changedPaths(from: parent, to: commit) }
-                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
-            for path in changed {
-                let before = parent.flatMap { try? reader.document(path, in: $0) }
-                let after = try? reader.document(path, in: commit)
+            let changes = try git { try repository.changes(from: parent, to: commit) }
+                .filter { $0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml") }
+            for change in changes {
+                let path = change.path
+                let before = try? documents.document(change.old, path: path, in: repository)
+                let after = try? documents.document(change.new, path: path, in: repository)
                 guard let document = after ?? before else { continue }
                 switch document.kind {
                 case .promotionRequest:
@@ -120,7 +120,7 @@ extension Workspace {
         return events.filter { event in
             (filter.model == nil || event.model == filter.model)
                 && (filter.request == nil || event.request == filter.request)
-                && (filter.since == nil || (ISO8601DateFormatter().date(from: event.date) ?? .distantPast) >= filter.since!)
+                && (filter.since == nil || (RFC3339.parse(event.date) ?? .distantPast) >= filter.since!)
         }
     }
 
@@ -145,9 +145,7 @@ extension Workspace {
     }
 
     static func rfc3339(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        RFC3339.format(date)
     }
 
     /// What HEAD says: the Team, each request's model and current digest, and which request
@@ -195,23 +193,35 @@ extension Workspace {
     }
 }
 
-/// Reads documents at commits, parsing each blob once.
-struct DocumentReader {
-    let repository: Repository
-    private var cache: [ObjectID: Document?] = [:]
+/// Documents read from blobs, shared for the life of a `Workspace`: the check, the walk for
+/// merged promotions and the audit read the same blobs again and again. The path is part of
+/// the key because a document remembers where it was read. Per path only the two most
+/// recent blobs are kept — a walk through history needs a file's content before and after
+/// a commit — so memory follows the number of files, not the length of the history.
+final class DocumentCache: @unchecked Sendable {
+    static let blobsPerPath = 2
+    private var byPath: [String: [(blob: ObjectID, reading: DocumentLoader.Reading)]] = [:]
 
-    init(repository: Repository) {
-        self.repository = repository
+    subscript(blob: ObjectID, path: String) -> DocumentLoader.Reading? {
+        get { byPath[path]?.last { $0.blob == blob }?.reading }
+        set {
+            var kept = (byPath[path] ?? []).filter { $0.blob != blob }
+            if let newValue { kept.append((blob, newValue)) }
+            byPath[path] = Array(kept.suffix(DocumentCache.blobsPerPath))
+        }
     }
 
-    mutating func document(_ path: String, in commit: ObjectID) throws -> Document? {
-        guard let blob = try repository.blobID(atPath: path, inCommit: commit) else { return nil }
-        if let known = cache[blob] { return known }
-        var document: Document?
-        if case .document(let read, _) = DocumentLoader.read(try repository.blob(blob), path: path) {
-            document = read
-        }
-        cache[blob] = document
+    /// The reading of a blob, parsed now if it was not read before.
+    func reading(_ blob: ObjectID, path: String, in repository: Repository) throws -> DocumentLoader.Reading {
+        if let known = self[blob, path] { return known }
+        let reading = DocumentLoader.read(try repository.blob(blob), path: path)
+        self[blob, path] = reading
+        return reading
+    }
+
+    /// The document a blob holds, or nil when it holds none (or an unreadable one).
+    func document(_ blob: ObjectID?, path: String, in repository: Repository) throws -> Document? {
+        guard let blob, case .document(let document, _) = try reading(blob, path: path, in: repository) else { return nil }
         return document
     }
 }

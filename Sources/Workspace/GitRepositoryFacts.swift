@@ -11,11 +11,14 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     /// Whose first-parent history counts as "merged": HEAD, the evaluated commit, or in range
     /// mode the merge base (the target branch, not the change under review).
     let branchHead: ObjectID?
+    let documents: DocumentCache
     private var merged: [MergedPromotion]?
+    private var mergedByModel: [String: [MergedPromotion]]?
     private var files: [String: FileFacts] = [:]
 
-    init(repository: Repository, snapshot: Snapshot, branchHead: ObjectID?) {
+    init(repository: Repository, snapshot: Snapshot, branchHead: ObjectID?, documents: DocumentCache) {
         self.repository = repository
+        self.documents = documents
         self.snapshot = snapshot
         self.branchHead = branchHead
     }
@@ -58,6 +61,16 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
         return found
     }
 
+    func mergedPromotions(of model: String) -> [MergedPromotion] {
+        if let mergedByModel { return mergedByModel[model] ?? [] }
+        var index: [String: [MergedPromotion]] = [:]
+        for promotion in mergedPromotions() {
+            if let model = promotion.model { index[model, default: []].append(promotion) }
+        }
+        mergedByModel = index
+        return index[model] ?? []
+    }
+
     /// Walks the first-parent history oldest first; a request is merged at the first commit
     /// of that history whose tree holds it.
     private func walkMergedPromotions() throws -> [MergedPromotion] {
@@ -68,15 +81,15 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
             chain.append(commit)
             current = try repository.commit(commit).parents.first
         }
-        var reader = DocumentReader(repository: repository)
         var seen: Set<String> = []
         var result: [MergedPromotion] = []
         var previous: ObjectID?
         for commit in chain.reversed() {
-            let changed = try repository.changedPaths(from: previous, to: commit)
+            let changes = try repository.changes(from: previous, to: commit)
             previous = commit
-            for path in changed where path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
-                guard let document = try? reader.document(path, in: commit), document.kind == .promotionRequest,
+            for change in changes where change.path.hasSuffix(".yaml") || change.path.hasSuffix(".yml") {
+                guard let document = try? documents.document(change.new, path: change.path, in: repository),
+                      document.kind == .promotionRequest,
                       !seen.contains(document.name) else { continue }
                 seen.insert(document.name)
                 let info = try repository.commit(commit)

@@ -8,6 +8,13 @@ public protocol Snapshot: Sendable {
     /// Repository-relative paths, sorted.
     var paths: [String] { get }
     func read(_ path: String) throws -> [UInt8]
+    /// The blob holding a path's content, when the state is made of blobs (nil for the
+    /// working tree): what documents are cached by.
+    func blobID(_ path: String) -> ObjectID?
+}
+
+extension Snapshot {
+    public func blobID(_ path: String) -> ObjectID? { nil }
 }
 
 /// The working tree: tracked files still on disk plus untracked, non-ignored files.
@@ -40,6 +47,10 @@ struct BlobSnapshot: Snapshot, @unchecked Sendable {
         let regular = files.filter { $0.mode != 0o120000 }
         blobs = Dictionary(regular.map { ($0.path, $0.oid) }, uniquingKeysWith: { a, _ in a })
         paths = regular.map(\.path).sorted()
+    }
+
+    func blobID(_ path: String) -> ObjectID? {
+        blobs[path]
     }
 
     func read(_ path: String) throws -> [UInt8] {

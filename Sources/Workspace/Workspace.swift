@@ -10,6 +10,8 @@ public final class Workspace: @unchecked Sendable {
     public let repository: Repository
     /// The directory the user ran in, relative to the working tree root ("" = root).
     public let subdirectory: String
+    /// Every blob parsed, by blob and path, shared by the check and the history walks.
+    let documents = DocumentCache()
 
     /// Opens the repository containing `directory` (like `git -C`). Shallow clones are
     /// refused: the audit trail needs the full history.
@@ -72,7 +74,8 @@ public final class Workspace: @unchecked Sendable {
         }
         let ledger = ApprovalLedger(attributor)
         let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
-                                       branchHead: states.mergeBase ?? states.historyHead)
+                                       branchHead: states.mergeBase ?? states.historyHead,
+                                       documents: documents)
         var evaluator = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
                                   repository: facts, stages: config.stages, waiverRequirement: config.waivers)
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
@@ -229,15 +232,27 @@ public final class Workspace: @unchecked Sendable {
     /// Reads one part of a state. Trusted kinds found outside the policy directories are
     /// reported and ignored, so a policy cannot be slipped in beside the models.
     func load(from snapshot: Snapshot, config: ProjectConfig, _ part: Part) throws -> Loaded {
-        var loaded = Loaded()
-        for path in snapshot.paths {
+        let paths = snapshot.paths.filter { path in
             let inPolicies = config.isPolicyPath(path) || path == config.file
             switch part {
-            case .subjects: if inPolicies || !config.includes(path) { continue }
-            case .trusted: if !inPolicies { continue }
+            case .subjects: return !inPolicies && config.includes(path)
+            case .trusted: return inPolicies
             }
-            let bytes = try git { try snapshot.read(path) }
-            switch DocumentLoader.read(bytes, path: path) {
+        }
+        // Read what is not cached, parse it on every core, then take the readings in path order.
+        var unread: [(bytes: [UInt8], path: String)] = []
+        for path in paths where snapshot.blobID(path).flatMap({ documents[$0, path] }) == nil {
+            unread.append((try git { try snapshot.read(path) }, path))
+        }
+        var fresh: [String: DocumentLoader.Reading] = [:]
+        for (file, reading) in zip(unread, DocumentLoader.readAll(unread)) {
+            fresh[file.path] = reading
+            if let blob = snapshot.blobID(file.path) { documents[blob, file.path] = reading }
+        }
+        var loaded = Loaded()
+        for path in paths {
+            guard let reading = fresh[path] ?? snapshot.blobID(path).flatMap({ documents[$0, path] }) else { continue }
+            switch reading {
             case .notTollgate:
                 continue
             case .unreadable(let problems):

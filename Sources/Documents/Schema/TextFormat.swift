@@ -17,25 +17,49 @@ public enum TextFormat: String, Sendable, CaseIterable {
     /// A repository-relative path (no leading `/`, no `..` segment).
     case relativePath
 
-    /// Whether `text` satisfies the format.
+    /// Whether `text` satisfies the format. Checked byte by byte: every text field of every
+    /// document passes through here, so no regular expressions on this path.
     public func accepts(_ text: String) -> Bool {
+        let bytes = text.utf8
         switch self {
         case .name:
-            return TextFormat.matches(text, #"^[a-z0-9][a-z0-9._-]*$"#) && text.count <= 253
+            guard let first = bytes.first, Self.isLowerAlphanumeric(first), bytes.count <= 253 else { return false }
+            return bytes.allSatisfy { Self.isLowerAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
         case .commitSHA:
-            return TextFormat.matches(text, #"^[0-9a-fA-F]{40}$"#)
+            return bytes.count == 40 && bytes.allSatisfy(Self.isHex)
         case .imageDigest:
-            return TextFormat.matches(text, #"^[^@\s]+@sha256:[0-9a-f]{64}$"#)
+            guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at != bytes.startIndex else { return false }
+            let name = bytes[..<at]
+            let digest = bytes[bytes.index(after: at)...]
+            return !name.contains(where: Self.isSpace) && digest.starts(with: "sha256:".utf8)
+                && digest.count == 71 && digest.dropFirst(7).allSatisfy(Self.isLowerHex)
         case .sha256:
-            return TextFormat.matches(text, #"^[0-9a-fA-F]{64}$"#)
+            return bytes.count == 64 && bytes.allSatisfy(Self.isHex)
         case .bundleDigest:
-            return TextFormat.matches(text, #"^sha256:[0-9a-f]{64}$"#)
+            return bytes.count == 71 && bytes.starts(with: "sha256:".utf8) && bytes.dropFirst(7).allSatisfy(Self.isLowerHex)
         case .rfc3339:
             return RFC3339.parse(text) != nil
         case .relativePath:
             return !text.isEmpty && !text.hasPrefix("/")
                 && !text.split(separator: "/").contains("..")
         }
+    }
+
+    static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    static func isHex(_ byte: UInt8) -> Bool {
+        isLowerHex(byte) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+    }
+
+    static func isLowerHex(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    }
+
+    /// What `\s` matches in ICU regular expressions, for ASCII.
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 
     /// The message for a value that does not satisfy the format.
@@ -57,33 +81,99 @@ public enum TextFormat: String, Sendable, CaseIterable {
             return "'\(text)' must be a repository-relative path without '..'"
         }
     }
-
-    static func matches(_ text: String, _ pattern: String) -> Bool {
-        text.range(of: pattern, options: .regularExpression) != nil
-    }
 }
 
-/// RFC 3339 dates and date-times.
+/// RFC 3339 dates and date-times, parsed and printed without Foundation formatters (which
+/// cost an ICU formatter per call on the hot path of every document).
 public enum RFC3339 {
-    /// Parses `YYYY-MM-DD` (midnight UTC) or a full RFC 3339 date-time.
+    /// Parses `YYYY-MM-DD` (midnight UTC) or a full RFC 3339 date-time
+    /// (`YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm)`, or a space for the `T`): exactly what the
+    /// exported JSON Schema pattern accepts. A day past the month's end rolls over
+    /// (2026-02-31 is 2026-03-03), as Foundation's lenient calendar did.
     public static func parse(_ text: String) -> Date? {
-        let dateOnly = #"^\d{4}-\d{2}-\d{2}$"#
-        if text.range(of: dateOnly, options: .regularExpression) != nil {
-            var components = DateComponents()
-            let parts = text.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
-            components.year = parts[0]; components.month = parts[1]; components.day = parts[2]
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
-            return calendar.date(from: components)
+        let b = Array(text.utf8)
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= b.count else { return nil }
+            var value = 0
+            for byte in b[start..<(start + count)] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
         }
-        let pattern = #"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"#
-        guard text.range(of: pattern, options: .regularExpression) != nil else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let normalized = text.replacingOccurrences(of: " ", with: "T")
-        if let date = formatter.date(from: normalized) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: normalized)
+        guard b.count >= 10, let year = digits(0, 4), b[4] == UInt8(ascii: "-"), let month = digits(5, 2),
+              b[7] == UInt8(ascii: "-"), let day = digits(8, 2),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        let midnight = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        if b.count == 10 { return Date(timeIntervalSince1970: midnight) }
+        guard b.count >= 20, b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " "),
+              let hour = digits(11, 2), b[13] == UInt8(ascii: ":"), let minute = digits(14, 2),
+              b[16] == UInt8(ascii: ":"), let second = digits(17, 2),
+              hour < 24, minute < 60, second < 60 else { return nil }
+        var position = 19
+        var fraction = 0.0
+        if b[position] == UInt8(ascii: ".") {
+            let start = position + 1
+            position = start
+            while position < b.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b[position]) { position += 1 }
+            guard position > start, let value = Double("0." + String(decoding: b[start..<position], as: UTF8.self)) else { return nil }
+            fraction = value
+        }
+        var offset = 0
+        guard position < b.count else { return nil }
+        switch b[position] {
+        case UInt8(ascii: "Z"):
+            guard position + 1 == b.count else { return nil }
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard position + 6 == b.count, let hours = digits(position + 1, 2), b[position + 3] == UInt8(ascii: ":"),
+                  let minutes = digits(position + 4, 2), hours < 24, minutes < 60 else { return nil }
+            offset = (hours * 60 + minutes) * 60 * (b[position] == UInt8(ascii: "-") ? -1 : 1)
+        default:
+            return nil
+        }
+        return Date(timeIntervalSince1970: midnight + Double(hour * 3600 + minute * 60 + second - offset) + fraction)
+    }
+
+    /// `2026-11-20T14:03:00Z`: the date-time in UTC, whole seconds.
+    public static func format(_ date: Date) -> String {
+        let (day, seconds) = civil(date)
+        return day + "T" + pad(seconds / 3600) + ":" + pad(seconds / 60 % 60) + ":" + pad(seconds % 60) + "Z"
+    }
+
+    /// `2026-11-20`: the date in UTC.
+    public static func day(_ date: Date) -> String {
+        civil(date).day
+    }
+
+    private static func civil(_ date: Date) -> (day: String, seconds: Int) {
+        let total = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+        let seconds = total - days * 86_400
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let yearText = String(year)
+        return (String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + pad(month) + "-" + pad(day), seconds)
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    private static func pad(_ value: Int) -> String {
+        value < 10 ? "0" + String(value) : String(value)
     }
 }

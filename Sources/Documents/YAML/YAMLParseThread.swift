@@ -10,18 +10,30 @@ import Foundation
 enum YAMLParseThread {
     static let stackSize = 16 << 20
 
+    /// Marks the threads started here: on them, `run` calls its body directly.
+    private static let marker = "dev.tollgate.yaml-thread"
+
     static func run<Value: Sendable>(_ body: @escaping @Sendable () -> Value) -> Value {
+        if Thread.current.threadDictionary[marker] != nil { return body() }
         let outcome = Outcome<Value>()
-        let thread = Thread {
+        start {
             outcome.value = body()
             outcome.done.signal()
+        }
+        outcome.done.wait()
+        // The semaphore orders the write on the thread before this read.
+        return outcome.value ?? body()
+    }
+
+    /// Starts `body` on a new thread with the large stack; `run` inside it needs no other thread.
+    static func start(_ body: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            Thread.current.threadDictionary[marker] = true
+            body()
         }
         thread.stackSize = stackSize
         thread.name = "Tollgate YAML"
         thread.start()
-        outcome.done.wait()
-        // The semaphore orders the write on the thread before this read.
-        return outcome.value ?? body()
     }
 
     private final class Outcome<Value>: @unchecked Sendable {

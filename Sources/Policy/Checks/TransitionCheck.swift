@@ -66,8 +66,8 @@ public struct TransitionCheck: Check {
                     at: toValue.location))
                 return outcome
             }
-            let earlier = repository.mergedPromotions().first {
-                $0.model == model && $0.version == version && $0.to == prior.stage && $0.request.name != context.subject.name
+            let earlier = repository.mergedPromotions(of: model).first {
+                $0.version == version && $0.to == prior.stage && $0.request.name != context.subject.name
             }
             if let earlier {
                 outcome.evidence.append(Evidence(path: "history.promotion(\(prior.stage))",
