@@ -1,3 +1,5 @@
+import Foundation
+
 /// The documents of one revision, indexed by kind and name, with the problems found
 /// between documents: duplicate names and references to documents that do not exist.
 public struct DocumentSet: Sendable {
@@ -7,6 +9,7 @@ public struct DocumentSet: Sendable {
     public private(set) var diagnostics: [Diagnostic] = []
     private var index: [DocumentReference: Document] = [:]
     private var byKind: [DocumentKind: [Document]] = [:]
+    private let fieldIndexes = FieldIndexes()
 
     public init(_ documents: [Document]) {
         self.documents = documents.sorted { ($0.file, $0.kind.rawValue) < ($1.file, $1.kind.rawValue) }
@@ -32,6 +35,16 @@ public struct DocumentSet: Sendable {
     /// rules ask for them for every subject.
     public func documents(of kind: DocumentKind) -> [Document] {
         byKind[kind] ?? []
+    }
+
+    /// The canonical documents of a kind whose spec text at `field` is `value` (approvals
+    /// of a request, incidents of a model), in path order. Each (kind, field) is indexed on
+    /// first use: rules ask for every subject, and a scan each time is quadratic.
+    public func documents(of kind: DocumentKind, where field: String, is value: String) -> [Document] {
+        fieldIndexes.index(kind, field) {
+            Dictionary(grouping: documents(of: kind).compactMap { document in document.text(field).map { ($0, document) } },
+                       by: \.0).mapValues { $0.map(\.1) }
+        }[value] ?? []
     }
 
     /// Whether `document` is the one its name resolves to (not a later duplicate).
@@ -102,5 +115,26 @@ public struct DocumentSet: Sendable {
             }
         }
         return problems
+    }
+}
+
+/// The lazily built field indexes of a `DocumentSet`; a reference so that a set stays a value.
+private final class FieldIndexes: @unchecked Sendable {
+    private struct Key: Hashable {
+        var kind: DocumentKind
+        var field: String
+    }
+
+    private var indexes: [Key: [String: [Document]]] = [:]
+    private let lock = NSLock()
+
+    func index(_ kind: DocumentKind, _ field: String, build: () -> [String: [Document]]) -> [String: [Document]] {
+        lock.lock()
+        defer { lock.unlock() }
+        let key = Key(kind: kind, field: field)
+        if let known = indexes[key] { return known }
+        let index = build()
+        indexes[key] = index
+        return index
     }
 }

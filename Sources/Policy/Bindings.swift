@@ -14,7 +14,8 @@ public enum Bindings {
                             at: value.location)
         }
         func sameVersion(_ kind: DocumentKind, model: String?, version: String?) -> Document? {
-            set.documents(of: kind).first { $0.text("model") == model && $0.text("version") == version }
+            guard let model else { return nil }
+            return set.documents(of: kind, where: "model", is: model).first { $0.text("version") == version }
         }
         func teacher(of document: Document) -> EvaluationContext.Binding? {
             if document.kind == .runManifest, let named = document.spec.value(at: "teacher.run"), named.string == document.name {
@@ -46,7 +47,7 @@ public enum Bindings {
                 bindings["teacher"] = teacher(of: run)
             }
             unbound("teacher", "the request's run names no teacher")
-            let approvals = set.documents(of: .approval).filter { $0.text("request") == subject.name }
+            let approvals = set.documents(of: .approval, where: "request", is: subject.name)
             bindings["approvals"] = .documents(approvals, at: subject.nameLocation)
         case .runManifest:
             bindings["run"] = .document(subject)
@@ -67,8 +68,8 @@ public enum Bindings {
         default:
             break
         }
-        if model != nil {
-            let incidents = set.documents(of: .incident).filter { $0.text("model") == model }
+        if let model {
+            let incidents = set.documents(of: .incident, where: "model", is: model)
             bindings["incidents"] = .documents(incidents, at: subject.nameLocation)
         }
         return EvaluationContext(subject: subject, documents: set, bindings: bindings, repository: repository)

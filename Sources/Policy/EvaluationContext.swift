@@ -63,11 +63,12 @@ public struct EvaluationContext: Sendable {
     }
 
     public func lookup(_ path: String) -> Lookup {
-        let components = YAMLValue.pathComponents(path)
-        guard let head = components.first else {
+        // Walked in place (no component array): every rule reads its paths for every subject.
+        var components = PathComponents(path)
+        guard let head = components.next() else {
             return .missing(reason: "empty path", location: subject.nameLocation)
         }
-        guard let binding = bindings[head] else {
+        guard let binding = bindings[String(head)] else {
             return .missing(reason: "\(path) cannot be read: '\(head)' is not bound for \(subject.kind.rawValue) subjects",
                             location: subject.nameLocation)
         }
@@ -76,22 +77,42 @@ public struct EvaluationContext: Sendable {
                             location: binding.missingLocation ?? subject.nameLocation)
         }
         var anchor = current.location
-        var walked = head
-        for component in components.dropFirst() {
-            if let list = current.list, let index = Int(component), list.indices.contains(index) {
+        while let component = components.next() {
+            if case .list(let list) = current.kind, let index = Int(component), list.indices.contains(index) {
                 current = list[index]
                 anchor = current.location
-            } else if let entry = current.map?.entry(component) {
+            } else if case .map(let map) = current.kind, let entry = map.entries.first(where: { $0.key == component }) {
                 current = entry.value
                 anchor = entry.keyLocation
             } else {
-                return .missing(reason: "\(path) is missing (\(walked) has no '\(component)')", location: anchor)
+                let parts = sequence(state: PathComponents(String(path[..<component.startIndex]))) { $0.next() }.map(String.init)
+                return .missing(reason: "\(path) is missing (\(parts.joined(separator: ".")) has no '\(component)')", location: anchor)
             }
-            walked += ".\(component)"
         }
         if current.isNull {
             return .missing(reason: "\(path) is empty", location: anchor)
         }
         return .found(current)
+    }
+}
+
+/// The components of a value path (`run.spec.slices[0].auc` → run, spec, slices, 0, auc),
+/// as substrings of the path.
+struct PathComponents: IteratorProtocol {
+    private var rest: Substring
+
+    init(_ path: String) {
+        rest = path[...]
+    }
+
+    mutating func next() -> Substring? {
+        while !rest.isEmpty {
+            let end = rest.utf8.firstIndex { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }
+                ?? rest.endIndex
+            let component = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.utf8.index(after: end)...]
+            if !component.isEmpty { return component }
+        }
+        return nil
     }
 }

@@ -112,34 +112,27 @@ struct CheckCommand: ParsableCommand {
         }
         let threshold: Verdict = failOn == .warn ? .warn : .block
         for output in outputs {
-            let text: String
+            let destination = try ReportOutput(file: output.file)
             switch output.kind {
             case .text:
-                text = TextReporter(color: output.file == nil && useColor).render(run.report, metadata: metadata)
+                destination.write(TextReporter(color: output.file == nil && useColor).render(run.report, metadata: metadata))
             case .json:
-                text = JSONReporter().render(run.report, metadata: metadata)
+                // Streamed: the report of a large repository runs to hundreds of megabytes.
+                JSONReporter().write(run.report, metadata: metadata, to: destination.write)
             case .sarif:
-                text = SARIFReporter(sourceRoot: run.root.map { URL(fileURLWithPath: $0, isDirectory: true).absoluteString },
-                                     runbookBase: blobBase).render(run.report, metadata: metadata)
+                destination.write(SARIFReporter(sourceRoot: run.root.map { URL(fileURLWithPath: $0, isDirectory: true).absoluteString },
+                                                runbookBase: blobBase).render(run.report, metadata: metadata))
             case .junit:
-                text = JUnitReporter(failOn: threshold).render(run.report, metadata: metadata)
+                destination.write(JUnitReporter(failOn: threshold).render(run.report, metadata: metadata))
             case .github:
-                text = GitHubReporter().render(run.report, metadata: metadata)
+                destination.write(GitHubReporter().render(run.report, metadata: metadata))
                 if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
                     try append(GitHubReporter().summaryMarkdown(run.report, metadata: metadata), to: summary)
                 }
             case .markdown:
-                text = MarkdownReporter(linkBase: blobBase).render(run.report, metadata: metadata)
+                destination.write(MarkdownReporter(linkBase: blobBase).render(run.report, metadata: metadata))
             }
-            if let file = output.file {
-                do {
-                    try text.write(toFile: file, atomically: true, encoding: .utf8)
-                } catch {
-                    throw ToolError("cannot write \(output.kind.rawValue) output to \(file): \(error.localizedDescription)")
-                }
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
+            try destination.finish()
         }
         if run.report.verdict >= threshold {
             throw ExitCode(1)

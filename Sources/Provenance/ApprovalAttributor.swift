@@ -29,10 +29,10 @@ public struct ApprovalAttributor: @unchecked Sendable {
     /// The approvals (and rejections) that name `request` (a PromotionRequest or a Waiver),
     /// with what the history proves.
     public func approvals(of request: Document) -> [AttributedApproval] {
+        let approvals = documents.documents(of: .approval, where: "request", is: request.name)
+        guard !approvals.isEmpty else { return [] }
         let bundle = self.bundle(of: request)
-        return documents.documents(of: .approval)
-            .filter { $0.text("request") == request.name }
-            .map { attribute($0, request: request, bundle: bundle) }
+        return approvals.map { attribute($0, request: request, bundle: bundle) }
     }
 
     struct Bundle {

@@ -11,10 +11,25 @@ public struct JSONReporter: Sendable {
     public init() {}
 
     public func render(_ report: Report, metadata: ReportMetadata) -> String {
-        let document = Output(report: report, metadata: metadata)
-        guard let text = try? PrettyJSONEncoder.encode(document) else {
-            return "{}\n"  // unreachable: every value above is encodable
-        }
+        var writer = JSONStreamWriter(capacity: 1 << 20)
+        Output(report: report, metadata: metadata).write(to: &writer)
+        writer.newline()
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Writes the report in pieces of about a megabyte to `sink`: the same bytes as
+    /// `render`, without holding them all.
+    public func write(_ report: Report, metadata: ReportMetadata, to sink: @escaping (ArraySlice<UInt8>) -> Void) {
+        var writer = JSONStreamWriter(capacity: 1 << 20, flushingTo: sink)
+        Output(report: report, metadata: metadata).write(to: &writer)
+        writer.newline()
+        writer.flush()
+    }
+
+    /// The same report through `Codable`, keys sorted by the encoder: the reference the
+    /// hand-written `write(to:)` methods are tested against.
+    func renderEncodable(_ report: Report, metadata: ReportMetadata) -> String {
+        guard let text = try? PrettyJSONEncoder.encode(Output(report: report, metadata: metadata)) else { return "{}\n" }
         return text + "\n"
     }
 
@@ -159,6 +174,165 @@ public struct JSONReporter: Sendable {
             file = location.file
             line = location.line
             column = location.column
+        }
+    }
+}
+
+// MARK: - Writing, keys in sorted order
+
+extension JSONReporter.Output {
+    func write(to w: inout JSONStreamWriter) {
+        w.beginObject()
+        w.field("evaluated", evaluated)
+        w.field("policies", strings: policies)
+        w.field("policySource", policySource)
+        w.field("schemaVersion", schemaVersion)
+        w.key("subjects")
+        w.beginArray()
+        for subject in subjects { subject.write(to: &w) }
+        w.endArray()
+        w.key("summary")
+        summary.write(to: &w)
+        w.key("tool")
+        w.beginObject()
+        w.field("name", tool.name)
+        w.field("version", tool.version)
+        w.endObject()
+        w.field("verdict", verdict.rawValue)
+        w.endObject()
+    }
+}
+
+extension JSONReporter.Summary {
+    func write(to w: inout JSONStreamWriter) {
+        w.beginObject()
+        w.field("block", block)
+        w.field("blockingFindings", blockingFindings)
+        w.field("documents", documents)
+        w.field("pass", pass)
+        w.field("subjects", subjects)
+        w.key("tags")
+        w.beginObject()
+        for tag in tags.keys.sorted() {
+            let summary = tags[tag]!
+            w.key(tag)
+            w.beginObject()
+            w.field("block", summary.block)
+            w.field("rules", strings: summary.rules)
+            w.field("warn", summary.warn)
+            w.endObject()
+        }
+        w.endObject()
+        w.field("waivedFindings", waivedFindings)
+        w.field("warn", warn)
+        w.field("warningFindings", warningFindings)
+        w.endObject()
+    }
+}
+
+extension JSONReporter.SubjectOutput {
+    func write(to w: inout JSONStreamWriter) {
+        w.beginObject()
+        w.field("file", file)
+        w.field("kind", kind)
+        w.field("name", name)
+        w.key("rules")
+        w.beginArray()
+        for rule in rules { rule.write(to: &w) }
+        w.endArray()
+        w.field("verdict", verdict.rawValue)
+        w.endObject()
+    }
+}
+
+extension JSONReporter.RuleOutput {
+    func write(to w: inout JSONStreamWriter) {
+        w.beginObject()
+        w.field("check", check)
+        if let definedAt {
+            w.key("definedAt")
+            definedAt.write(to: &w)
+        }
+        w.field("description", description)
+        w.key("evidence")
+        w.beginArray()
+        for item in evidence {
+            w.beginObject()
+            w.field("found", item.found)
+            if let location = item.location {
+                w.key("location")
+                location.write(to: &w)
+            }
+            w.field("path", item.path)
+            w.key("value")
+            item.value.write(to: &w)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("findings")
+        w.beginArray()
+        for finding in findings { finding.write(to: &w) }
+        w.endArray()
+        w.field("id", id)
+        w.field("outcome", outcome.rawValue)
+        w.field("runbook", runbook)
+        w.field("tags", strings: tags)
+        w.endObject()
+    }
+}
+
+extension JSONReporter.FindingOutput {
+    func write(to w: inout JSONStreamWriter) {
+        w.beginObject()
+        w.key("location")
+        location.write(to: &w)
+        w.field("message", message)
+        w.key("notes")
+        w.beginArray()
+        for note in notes {
+            w.beginObject()
+            w.key("location")
+            note.location.write(to: &w)
+            w.field("message", note.message)
+            w.endObject()
+        }
+        w.endArray()
+        w.field("severity", severity.rawValue)
+        w.field("tags", strings: tags)
+        w.field("waivedBy", waivedBy)
+        w.endObject()
+    }
+}
+
+extension JSONReporter.Location {
+    func write(to w: inout JSONStreamWriter) {
+        w.beginObject()
+        w.field("column", column)
+        w.field("file", file)
+        w.field("line", line)
+        w.endObject()
+    }
+}
+
+extension JSONValue {
+    func write(to w: inout JSONStreamWriter) {
+        switch self {
+        case .null: w.null()
+        case .bool(let b): w.bool(b)
+        case .int(let i): w.int(i)
+        case .double(let d): w.double(d)
+        case .string(let s): w.string(s)
+        case .array(let items):
+            w.beginArray()
+            for item in items { item.write(to: &w) }
+            w.endArray()
+        case .object(let pairs):
+            w.beginObject()
+            for (key, value) in pairs.sorted(by: { $0.0 < $1.0 }) {
+                w.key(key)
+                value.write(to: &w)
+            }
+            w.endObject()
         }
     }
 }

@@ -4,7 +4,9 @@
 ///
 /// The machine reports of a large repository run to hundreds of megabytes; the benchmark
 /// profile showed Foundation's encoder taking a third of a full check (docs/performance.md).
-/// Values are first encoded into a small tree, then written once into a byte buffer.
+/// Each value is written to bytes as soon as its `encode(to:)` returns; only the fields of
+/// the objects still open are held, so sorting keys costs one copy per level, not a tree of
+/// the whole report.
 /// Keys are sorted by their Unicode scalars; numbers are written as Swift prints them
 /// (`2.0` as `2`); non-finite numbers are refused, as `JSONEncoder` refuses them.
 enum PrettyJSONEncoder {
@@ -13,68 +15,65 @@ enum PrettyJSONEncoder {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
-        let root = try TreeEncoder.node(for: value, at: [])
-        var out: [UInt8] = []
-        out.reserveCapacity(1 << 16)
-        write(root, depth: 0, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: try TreeEncoder.bytes(for: value, depth: 0, at: []), as: UTF8.self)
     }
 
-    // MARK: - Tree
+    // MARK: - Open containers
 
-    indirect enum Node {
-        case null
-        case bool(Bool)
-        /// A number as JSON text.
-        case number(String)
-        case string(String)
+    /// A value being encoded: written bytes, or a container whose fields may still change.
+    enum Node {
+        case bytes([UInt8])
         case array(ArrayStorage)
         case object(ObjectStorage)
+
+        /// The value's JSON at `depth`, containers closed.
+        func finish(depth: Int) -> [UInt8] {
+            switch self {
+            case .bytes(let bytes): return bytes
+            case .array(let storage): return storage.finish(depth: depth)
+            case .object(let storage): return storage.finish(depth: depth)
+            }
+        }
     }
 
     /// Containers are references so nested containers can be filled after they are attached.
     final class ArrayStorage {
         var items: [Node] = []
-    }
 
-    final class ObjectStorage {
-        var fields: [String: Node] = [:]
-    }
-
-    // MARK: - Writing
-
-    static func write(_ node: Node, depth: Int, into out: inout [UInt8]) {
-        switch node {
-        case .null: out += "null".utf8
-        case .bool(let b): out += (b ? "true" : "false").utf8
-        case .number(let text): out += text.utf8
-        case .string(let s): writeString(s, into: &out)
-        case .array(let storage):
-            out.append(UInt8(ascii: "["))
-            out.append(UInt8(ascii: "\n"))
-            for (index, item) in storage.items.enumerated() {
+        func finish(depth: Int) -> [UInt8] {
+            var out: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "\n")]
+            for (index, item) in items.enumerated() {
                 if index > 0 { out += ",\n".utf8 }
                 indent(depth + 1, into: &out)
-                write(item, depth: depth + 1, into: &out)
+                out += item.finish(depth: depth + 1)
             }
             out.append(UInt8(ascii: "\n"))
             indent(depth, into: &out)
             out.append(UInt8(ascii: "]"))
-        case .object(let storage):
-            out.append(UInt8(ascii: "{"))
-            out.append(UInt8(ascii: "\n"))
-            for (index, key) in storage.fields.keys.sorted().enumerated() {
+            return out
+        }
+    }
+
+    final class ObjectStorage {
+        var fields: [String: Node] = [:]
+
+        func finish(depth: Int) -> [UInt8] {
+            var out: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "\n")]
+            for (index, key) in fields.keys.sorted().enumerated() {
                 if index > 0 { out += ",\n".utf8 }
                 indent(depth + 1, into: &out)
                 writeString(key, into: &out)
                 out += " : ".utf8
-                write(storage.fields[key]!, depth: depth + 1, into: &out)
+                out += fields[key]!.finish(depth: depth + 1)
             }
             out.append(UInt8(ascii: "\n"))
             indent(depth, into: &out)
             out.append(UInt8(ascii: "}"))
+            return out
         }
     }
+
+    // MARK: - Writing
 
     static func indent(_ depth: Int, into out: inout [UInt8]) {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
@@ -102,51 +101,62 @@ enum PrettyJSONEncoder {
         out.append(UInt8(ascii: "\""))
     }
 
-    static func number(_ value: Double, at path: [any CodingKey]) throws -> Node {
+    static func number(_ value: Double, at path: [any CodingKey]) throws -> [UInt8] {
         guard value.isFinite else {
             throw InvalidValue(description: "\(value) at \(path.map(\.stringValue).joined(separator: ".")) is not a JSON number")
         }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
-        return .number(text)
+        return Array(text.utf8)
     }
 
     // MARK: - Encoder
 
+    static func string(_ value: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count + 2)
+        writeString(value, into: &out)
+        return out
+    }
+
     final class TreeEncoder: Encoder {
         let codingPath: [any CodingKey]
         var userInfo: [CodingUserInfoKey: Any] { [:] }
+        /// The nesting depth of the value, for indentation.
+        let depth: Int
         /// Receives the node once the value's shape is known.
         let sink: (Node) -> Void
 
-        init(codingPath: [any CodingKey], sink: @escaping (Node) -> Void) {
+        init(codingPath: [any CodingKey], depth: Int, sink: @escaping (Node) -> Void) {
             self.codingPath = codingPath
+            self.depth = depth
             self.sink = sink
         }
 
-        static func node<T: Encodable>(for value: T, at path: [any CodingKey]) throws -> Node {
+        /// Encodes `value` and writes it out: its `encode(to:)` has returned, so it is complete.
+        static func bytes<T: Encodable>(for value: T, depth: Int, at path: [any CodingKey]) throws -> [UInt8] {
             switch value {
-            case let string as String: return .string(string)
-            case let int as Int: return .number(String(int))
-            case let bool as Bool: return .bool(bool)
+            case let string as String: return PrettyJSONEncoder.string(string)
+            case let int as Int: return Array(String(int).utf8)
+            case let bool as Bool: return Array((bool ? "true" : "false").utf8)
             case let double as Double: return try PrettyJSONEncoder.number(double, at: path)
             default:
                 var result: Node = .object(ObjectStorage())  // an encode(to:) that encodes nothing: {}
-                try value.encode(to: TreeEncoder(codingPath: path) { result = $0 })
-                return result
+                try value.encode(to: TreeEncoder(codingPath: path, depth: depth) { result = $0 })
+                return result.finish(depth: depth)
             }
         }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
             let storage = ObjectStorage()
             sink(.object(storage))
-            return KeyedEncodingContainer(KeyedContainer<Key>(storage: storage, codingPath: codingPath))
+            return KeyedEncodingContainer(KeyedContainer<Key>(storage: storage, codingPath: codingPath, depth: depth))
         }
 
         func unkeyedContainer() -> any UnkeyedEncodingContainer {
             let storage = ArrayStorage()
             sink(.array(storage))
-            return UnkeyedContainer(storage: storage, codingPath: codingPath)
+            return UnkeyedContainer(storage: storage, codingPath: codingPath, depth: depth)
         }
 
         func singleValueContainer() -> any SingleValueEncodingContainer {
@@ -157,24 +167,26 @@ enum PrettyJSONEncoder {
     struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let storage: ObjectStorage
         let codingPath: [any CodingKey]
+        /// The depth of the object; its fields are one deeper.
+        let depth: Int
 
-        mutating func encodeNil(forKey key: Key) throws { storage.fields[key.stringValue] = .null }
+        mutating func encodeNil(forKey key: Key) throws { storage.fields[key.stringValue] = .bytes(Array("null".utf8)) }
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            storage.fields[key.stringValue] = try TreeEncoder.node(for: value, at: codingPath + [key])
+            storage.fields[key.stringValue] = .bytes(try TreeEncoder.bytes(for: value, depth: depth + 1, at: codingPath + [key]))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
                                                            forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             let nested = ObjectStorage()
             storage.fields[key.stringValue] = .object(nested)
-            return KeyedEncodingContainer(KeyedContainer<NestedKey>(storage: nested, codingPath: codingPath + [key]))
+            return KeyedEncodingContainer(KeyedContainer<NestedKey>(storage: nested, codingPath: codingPath + [key], depth: depth + 1))
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
             let nested = ArrayStorage()
             storage.fields[key.stringValue] = .array(nested)
-            return UnkeyedContainer(storage: nested, codingPath: codingPath + [key])
+            return UnkeyedContainer(storage: nested, codingPath: codingPath + [key], depth: depth + 1)
         }
 
         mutating func superEncoder() -> any Encoder {
@@ -187,38 +199,39 @@ enum PrettyJSONEncoder {
 
         private func superEncoder(named name: String) -> any Encoder {
             let storage = self.storage
-            return TreeEncoder(codingPath: codingPath) { storage.fields[name] = $0 }
+            return TreeEncoder(codingPath: codingPath, depth: depth + 1) { storage.fields[name] = $0 }
         }
     }
 
     struct UnkeyedContainer: UnkeyedEncodingContainer {
         let storage: ArrayStorage
         let codingPath: [any CodingKey]
+        let depth: Int
         var count: Int { storage.items.count }
 
-        mutating func encodeNil() throws { storage.items.append(.null) }
+        mutating func encodeNil() throws { storage.items.append(.bytes(Array("null".utf8))) }
 
         mutating func encode<T: Encodable>(_ value: T) throws {
-            storage.items.append(try TreeEncoder.node(for: value, at: codingPath))
+            storage.items.append(.bytes(try TreeEncoder.bytes(for: value, depth: depth + 1, at: codingPath)))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
             let nested = ObjectStorage()
             storage.items.append(.object(nested))
-            return KeyedEncodingContainer(KeyedContainer<NestedKey>(storage: nested, codingPath: codingPath))
+            return KeyedEncodingContainer(KeyedContainer<NestedKey>(storage: nested, codingPath: codingPath, depth: depth + 1))
         }
 
         mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
             let nested = ArrayStorage()
             storage.items.append(.array(nested))
-            return UnkeyedContainer(storage: nested, codingPath: codingPath)
+            return UnkeyedContainer(storage: nested, codingPath: codingPath, depth: depth + 1)
         }
 
         mutating func superEncoder() -> any Encoder {
             let storage = self.storage
             let index = storage.items.count
-            storage.items.append(.null)
-            return TreeEncoder(codingPath: codingPath) { storage.items[index] = $0 }
+            storage.items.append(.bytes(Array("null".utf8)))
+            return TreeEncoder(codingPath: codingPath, depth: depth + 1) { storage.items[index] = $0 }
         }
     }
 
@@ -226,23 +239,25 @@ enum PrettyJSONEncoder {
         let encoder: TreeEncoder
         var codingPath: [any CodingKey] { encoder.codingPath }
 
-        mutating func encodeNil() throws { encoder.sink(.null) }
-        mutating func encode(_ value: Bool) throws { encoder.sink(.bool(value)) }
-        mutating func encode(_ value: String) throws { encoder.sink(.string(value)) }
-        mutating func encode(_ value: Double) throws { encoder.sink(try PrettyJSONEncoder.number(value, at: codingPath)) }
-        mutating func encode(_ value: Float) throws { encoder.sink(try PrettyJSONEncoder.number(Double(value), at: codingPath)) }
-        mutating func encode(_ value: Int) throws { encoder.sink(.number(String(value))) }
-        mutating func encode(_ value: Int8) throws { encoder.sink(.number(String(value))) }
-        mutating func encode(_ value: Int16) throws { encoder.sink(.number(String(value))) }
-        mutating func encode(_ value: Int32) throws { encoder.sink(.number(String(value))) }
-        mutating func encode(_ value: Int64) throws { encoder.sink(.number(String(value))) }
-        mutating func encode(_ value: UInt) throws { encoder.sink(.number(String(value))) }
-        mutating func encode(_ value: UInt8) throws { encoder.sink(.number(String(value))) }
-        mutating func encode(_ value: UInt16) throws { encoder.sink(.number(String(value))) }
-        mutating func encode(_ value: UInt32) throws { encoder.sink(.number(String(value))) }
-        mutating func encode(_ value: UInt64) throws { encoder.sink(.number(String(value))) }
+        private func put(_ text: String) { encoder.sink(.bytes(Array(text.utf8))) }
+
+        mutating func encodeNil() throws { put("null") }
+        mutating func encode(_ value: Bool) throws { put(value ? "true" : "false") }
+        mutating func encode(_ value: String) throws { encoder.sink(.bytes(PrettyJSONEncoder.string(value))) }
+        mutating func encode(_ value: Double) throws { encoder.sink(.bytes(try PrettyJSONEncoder.number(value, at: codingPath))) }
+        mutating func encode(_ value: Float) throws { encoder.sink(.bytes(try PrettyJSONEncoder.number(Double(value), at: codingPath))) }
+        mutating func encode(_ value: Int) throws { put(String(value)) }
+        mutating func encode(_ value: Int8) throws { put(String(value)) }
+        mutating func encode(_ value: Int16) throws { put(String(value)) }
+        mutating func encode(_ value: Int32) throws { put(String(value)) }
+        mutating func encode(_ value: Int64) throws { put(String(value)) }
+        mutating func encode(_ value: UInt) throws { put(String(value)) }
+        mutating func encode(_ value: UInt8) throws { put(String(value)) }
+        mutating func encode(_ value: UInt16) throws { put(String(value)) }
+        mutating func encode(_ value: UInt32) throws { put(String(value)) }
+        mutating func encode(_ value: UInt64) throws { put(String(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            encoder.sink(try TreeEncoder.node(for: value, at: codingPath))
+            encoder.sink(.bytes(try TreeEncoder.bytes(for: value, depth: encoder.depth, at: codingPath)))
         }
     }
 }

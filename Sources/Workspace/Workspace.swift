@@ -309,7 +309,7 @@ public final class Workspace: @unchecked Sendable {
         for link in DocumentSet.links(of: document) {
             if let target = set.document(link.target, named: link.name) { files.append(target.file) }
         }
-        files += set.documents(of: .approval).filter { $0.text("request") == document.name }.map(\.file)
+        files += set.documents(of: .approval, where: "request", is: document.name).map(\.file)
         return files
     }
 

@@ -32,7 +32,7 @@ public struct IncidentsCheck: Check {
             outcome.violations.append(Violation("the subject names no model (spec.model); the rule fails closed", at: context.subject.nameLocation))
             return outcome
         }
-        let incidents = context.documents.documents(of: .incident).filter { $0.text("model") == model }
+        let incidents = context.documents.documents(of: .incident, where: "model", is: model)
         for incident in incidents {
             let status = incident.text("status") ?? "?"
             let severity = incident.text("severity") ?? "?"
