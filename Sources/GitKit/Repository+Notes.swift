@@ -31,4 +31,26 @@ extension Repository {
         try check(git_note_create(&noteID, handle.pointer, notesRef, signature, signature, &oid, message, 1),
                   "cannot write the note of \(target.hex) in \(notesRef)")
     }
+
+    /// The commits that have a note under `notesRef` (empty when the ref does not exist).
+    /// Read once: a walk through history asks for every commit, and most have none.
+    public func notedCommits(_ notesRef: String) throws(GitError) -> Set<ObjectID> {
+        if let known = memo.notedCommits[notesRef] { return known }
+        final class Found { var ids: Set<ObjectID> = [] }
+        let found = Found()
+        let rc = withExtendedLifetime(found) {
+            git_note_foreach(handle.pointer, notesRef, { _, annotated, payload in
+                guard let annotated, let payload else { return 0 }
+                Unmanaged<Found>.fromOpaque(payload).takeUnretainedValue().ids.insert(ObjectID(annotated.pointee))
+                return 0
+            }, Unmanaged.passUnretained(found).toOpaque())
+        }
+        if rc == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+        } else {
+            try check(rc, "cannot list the notes in \(notesRef)")
+        }
+        memo.notedCommits[notesRef] = found.ids
+        return found.ids
+    }
 }

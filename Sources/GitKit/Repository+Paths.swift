@@ -23,19 +23,61 @@ extension Repository {
     /// into that branch), and stop at the first commit none of whose parents holds it. Nil when
     /// `head` has no such path. This is `git log -1 -- path` with history simplification.
     public func lastChange(of path: String, from head: ObjectID) throws(GitError) -> ObjectID? {
-        guard let blob = try blobID(atPath: path, inCommit: head) else { return nil }
+        let key = head.hex + "\u{0}" + path
+        if let known = memo.lastChanges[key] { return known }
+        let found = try walkToLastChange(of: path, from: head)
+        memo.lastChanges[key] = .some(found)
+        return found
+    }
+
+    private func walkToLastChange(of path: String, from head: ObjectID) throws(GitError) -> ObjectID? {
+        guard try blobID(atPath: path, inCommit: head) != nil else { return nil }
+        // Compare the path's directories before the file: in most commits the top directory
+        // is untouched, and one small tree lookup proves the blob is the same.
+        let components = path.split(separator: "/").map(String.init)
+        let prefixes = components.indices.map { components[...$0].joined(separator: "/") }
         var current = head
+        var currentTree = try TreeHandle.lookup(try CommitHandle.lookup(head, in: handle).treeID, in: handle)
         var steps = 0
         walking: while true {
             steps += 1
-            if steps > 1_000_000 { return current }  // a cycle is impossible in git; this only bounds the loop
-            let parents = try commitParents(current)
-            for parent in parents where try blobID(atPath: path, inCommit: parent) == blob {
-                current = parent
-                continue walking
+            if steps > 10_000_000 { return current }  // a cycle is impossible in git; this only bounds the loop
+            for parent in try commitParents(current) {
+                let parentTree = try TreeHandle.lookup(try CommitHandle.lookup(parent, in: handle).treeID, in: handle)
+                if try sameEntry(prefixes, in: currentTree, and: parentTree) {
+                    current = parent
+                    currentTree = parentTree
+                    continue walking
+                }
             }
             return current
         }
+    }
+
+    /// Whether two trees hold the same object at the last of `prefixes` (a path's directories
+    /// then the path), deciding as soon as a directory is the same in both.
+    private func sameEntry(_ prefixes: [String], in tree: TreeHandle, and other: TreeHandle) throws(GitError) -> Bool {
+        if git_oid_equal(git_tree_id(tree.pointer), git_tree_id(other.pointer)) != 0 { return true }
+        for prefix in prefixes {
+            let left = try entryID(prefix, in: tree)
+            let right = try entryID(prefix, in: other)
+            guard var left, var right else { return false }
+            if git_oid_equal(&left, &right) != 0 { return true }
+        }
+        return false
+    }
+
+    private func entryID(_ path: String, in tree: TreeHandle) throws(GitError) -> git_oid? {
+        var entry: OpaquePointer?
+        let rc = git_tree_entry_bypath(&entry, tree.pointer, path)
+        if rc == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            return nil
+        }
+        try check(rc, "cannot look up \(path)")
+        guard let entry else { return nil }
+        defer { git_tree_entry_free(entry) }
+        return git_tree_entry_id(entry).pointee
     }
 
     /// The parents recorded in a commit. (Tollgate refuses shallow clones before it walks history.)

@@ -9,6 +9,16 @@ internal import CLibGit2
 /// It is marked `@unchecked Sendable` only so that it can be handed over to another task.
 public final class Repository: @unchecked Sendable {
     let handle: RepositoryHandle
+    /// Answers about history that cannot change while the repository is open (they are
+    /// keyed by commit ids), remembered because checks ask the same question per rule.
+    let memo = Memo()
+
+    final class Memo {
+        /// `lastChange(of:from:)` by head and path.
+        var lastChanges: [String: ObjectID?] = [:]
+        /// The commits annotated under a notes ref, read once per ref.
+        var notedCommits: [String: Set<ObjectID>] = [:]
+    }
 
     private init(handle: RepositoryHandle) {
         self.handle = handle

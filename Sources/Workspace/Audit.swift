@@ -30,6 +30,7 @@ extension Workspace {
         let provenance = CommitProvenance(repository: repository, team: current.team)
         let mainline = try firstParentChain(from: head)
         let commits = try git { try repository.commits(from: nil, to: head) }.reversed()
+        let noted = (try? repository.notedCommits(Workspace.notesRef)) ?? []
         var events: [AuditEvent] = []
 
         for commit in commits {
@@ -112,7 +113,7 @@ extension Workspace {
                     continue
                 }
             }
-            if let note = try? repository.note(Workspace.notesRef, for: commit),
+            if noted.contains(commit), let note = try? repository.note(Workspace.notesRef, for: commit),
                let verdict = Workspace.recordedVerdict(note) {
                 events.append(event(.verdictRecorded, model: nil, request: nil, file: nil, "verdict recorded: \(verdict)"))
             }
