@@ -17,9 +17,15 @@ extension Repository {
     /// - Parameter from: the old commit; `nil` means the empty tree.
     public func changes(from: ObjectID?, to: ObjectID) throws(GitError) -> [TreeChange] {
         let operation = "cannot compare \(from?.short ?? "the empty tree") with \(to.short)"
-        let oldTree = try from.map { (id) throws(GitError) in try tree(ofCommit: id) }
-        let newTree = try tree(ofCommit: to)
-        return try DiffHandle.between(oldTree, newTree, in: handle, operation).changes
+        do {
+            let oldTree = try from.map { (id) throws(GitError) in try tree(ofCommit: id) }
+            let newTree = try tree(ofCommit: to)
+            var comparison = TreeComparison(repository: handle)
+            try comparison.compare(oldTree, newTree)
+            return comparison.changes.sorted { PathOrder.precedes($0.path, $1.path) }
+        } catch {
+            throw GitError(code: error.code, message: "\(operation): \(error.message)")
+        }
     }
 
     /// Paths staged for the next commit: those that differ between `commit`'s tree and the index

@@ -67,24 +67,4 @@ final class DiffHandle {
         }
         return PathOrder.sortedUnique(paths)
     }
-
-    /// Every delta with its blobs. A side whose file is absent (an addition's old side, a
-    /// deletion's new side) is `nil`.
-    var changes: [TreeChange] {
-        var changes: [TreeChange] = []
-        for position in 0..<git_diff_num_deltas(pointer) {
-            guard let delta = git_diff_get_delta(pointer, position)?.pointee,
-                  let path = delta.new_file.path ?? delta.old_file.path else { continue }
-            let text = String(cString: path)
-            guard !text.isEmpty, !text.hasSuffix("/") else { continue }
-            func side(_ file: git_diff_file) -> (ObjectID, UInt32)? {
-                guard file.flags & GIT_DIFF_FLAG_EXISTS.rawValue != 0 else { return nil }
-                return (ObjectID(file.id), UInt32(file.mode))
-            }
-            let old = side(delta.old_file)
-            let new = side(delta.new_file)
-            changes.append(TreeChange(path: text, old: old?.0, new: new?.0, oldMode: old?.1, newMode: new?.1))
-        }
-        return changes.sorted { PathOrder.precedes($0.path, $1.path) }
-    }
 }
