@@ -19,6 +19,8 @@ public struct AuditFilter: Sendable {
 
 extension Workspace {
     public static let notesRef = "refs/notes/tollgate"
+    /// Commits whose documents are parsed together, in parallel, by walks through history.
+    static let walkBatch = 1000
 
     /// The timeline of the history of HEAD, oldest first (SPEC §3): requests created and
     /// changed, their bundles changed, approvals and rejections added (signer, key, fresh or
@@ -32,8 +34,28 @@ extension Workspace {
         let commits = try git { try repository.commits(from: nil, to: head) }.reversed()
         let noted = (try? repository.notedCommits(Workspace.notesRef)) ?? []
         var events: [AuditEvent] = []
+        // Documents are parsed a batch of commits ahead, on every core; the walk reads them.
+        var changesOf: [ObjectID: [TreeChange]] = [:]
+        var batchStart = 0
 
-        for commit in commits {
+        for (position, commit) in commits.enumerated() {
+            if position == batchStart {
+                batchStart = min(commits.count, position + Workspace.walkBatch)
+                changesOf = [:]
+                var blobs: [(blob: ObjectID, path: String)] = []
+                for ahead in commits.dropFirst(position).prefix(Workspace.walkBatch) {
+                    let parents = try git { try repository.commit(ahead) }.parents
+                    guard parents.count <= 1 else { continue }
+                    let changes = try git { try repository.changes(from: parents.first, to: ahead) }
+                        .filter { $0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml") }
+                    changesOf[ahead] = changes
+                    for change in changes {
+                        if let old = change.old { blobs.append((old, change.path)) }
+                        if let new = change.new { blobs.append((new, change.path)) }
+                    }
+                }
+                try git { try documents.prefetch(blobs, in: repository) }
+            }
             let info = try git { try repository.commit(commit) }
             let facts = try? provenance.facts(commit)
             func event(_ kind: AuditEvent.Kind, model: String?, request: String?, file: String?, _ summary: String) -> AuditEvent {
@@ -56,7 +78,7 @@ extension Workspace {
                 continue
             }
             let parent = info.parents.first
-            let changes = try git { try repository.changes(from: parent, to: commit) }
+            let changes = try changesOf[commit] ?? git { try repository.changes(from: parent, to: commit) }
                 .filter { $0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml") }
             for change in changes {
                 let path = change.path
@@ -203,12 +225,46 @@ final class DocumentCache: @unchecked Sendable {
     static let blobsPerPath = 2
     private var byPath: [String: [(blob: ObjectID, reading: DocumentLoader.Reading)]] = [:]
 
+    /// Readings parsed ahead of a walk (see `prefetch`), until the next prefetch.
+    private var ahead: [Key: DocumentLoader.Reading] = [:]
+
+    struct Key: Hashable {
+        var blob: ObjectID
+        var path: String
+    }
+
     subscript(blob: ObjectID, path: String) -> DocumentLoader.Reading? {
-        get { byPath[path]?.last { $0.blob == blob }?.reading }
+        get { ahead[Key(blob: blob, path: path)] ?? byPath[path]?.last { $0.blob == blob }?.reading }
         set {
             var kept = (byPath[path] ?? []).filter { $0.blob != blob }
             if let newValue { kept.append((blob, newValue)) }
             byPath[path] = Array(kept.suffix(DocumentCache.blobsPerPath))
+        }
+    }
+
+    /// Parses, on every core, the blobs a walk through history is about to read, so that the
+    /// walk itself only looks them up. `wanted` sees each blob's bytes first: a blob it refuses
+    /// is not parsed, and reads as `.notTollgate` until the next prefetch. Each call replaces
+    /// what the previous one parsed, so memory follows the batch, not the history.
+    func prefetch(_ blobs: [(blob: ObjectID, path: String)], in repository: Repository,
+                  wanted: ([UInt8]) -> Bool = { _ in true }) throws {
+        ahead = [:]
+        var unread: [(bytes: [UInt8], path: String)] = []
+        var keys: [Key] = []
+        for (blob, path) in blobs {
+            let key = Key(blob: blob, path: path)
+            guard self[blob, path] == nil, ahead[key] == nil else { continue }
+            let bytes = try repository.blob(blob)
+            guard wanted(bytes) else {
+                ahead[key] = .notTollgate
+                continue
+            }
+            ahead[key] = .notTollgate  // placeholder so a blob listed twice is read once
+            unread.append((bytes, path))
+            keys.append(key)
+        }
+        for (key, reading) in zip(keys, DocumentLoader.readAll(unread)) {
+            ahead[key] = reading
         }
     }
 

@@ -84,19 +84,48 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
         var seen: Set<String> = []
         var result: [MergedPromotion] = []
         var previous: ObjectID?
-        for commit in chain.reversed() {
-            let changes = try repository.changes(from: previous, to: commit)
-            previous = commit
-            for change in changes where change.path.hasSuffix(".yaml") || change.path.hasSuffix(".yml") {
-                guard let document = try? documents.document(change.new, path: change.path, in: repository),
-                      document.kind == .promotionRequest,
-                      !seen.contains(document.name) else { continue }
-                seen.insert(document.name)
-                let info = try repository.commit(commit)
-                result.append(MergedPromotion(request: document, commit: commit.short,
-                                              date: Workspace.rfc3339(info.committer.time)))
+        let ordered = Array(chain.reversed())
+        for batch in stride(from: 0, to: ordered.count, by: Workspace.walkBatch) {
+            var changesOf: [(commit: ObjectID, changes: [TreeChange])] = []
+            for commit in ordered[batch..<min(ordered.count, batch + Workspace.walkBatch)] {
+                let changes = try repository.changes(from: previous, to: commit)
+                    .filter { $0.new != nil && ($0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml")) }
+                previous = commit
+                changesOf.append((commit, changes))
+            }
+            // Only a blob that spells the kind (or escapes characters) can hold a request:
+            // the others are not parsed. A request missed here would only make checks stricter.
+            try documents.prefetch(changesOf.flatMap { $0.changes.map { ($0.new!, $0.path) } }, in: repository,
+                                   wanted: GitRepositoryFacts.mayHoldPromotionRequest)
+            for (commit, changes) in changesOf {
+                for change in changes {
+                    guard let document = try? documents.document(change.new, path: change.path, in: repository),
+                          document.kind == .promotionRequest, !seen.contains(document.name) else { continue }
+                    seen.insert(document.name)
+                    let info = try repository.commit(commit)
+                    result.append(MergedPromotion(request: document, commit: commit.short,
+                                                  date: Workspace.rfc3339(info.committer.time)))
+                }
             }
         }
         return result.reversed()
+    }
+
+    /// Whether a file's bytes can hold a PromotionRequest: they spell the kind, or they use a
+    /// backslash, with which a double-quoted YAML scalar can spell it in escapes.
+    static func mayHoldPromotionRequest(_ bytes: [UInt8]) -> Bool {
+        bytes.contains(UInt8(ascii: "\\")) || containsKind(bytes)
+    }
+
+    private static let kindBytes = Array("PromotionRequest".utf8)
+
+    private static func containsKind(_ bytes: [UInt8]) -> Bool {
+        let first = kindBytes[0]
+        var index = bytes.startIndex
+        while let found = bytes[index...].firstIndex(of: first) {
+            if bytes[found...].starts(with: kindBytes) { return true }
+            index = found + 1
+        }
+        return false
     }
 }
