@@ -140,7 +140,7 @@ public struct LineageCheck: Check {
             found.append(Self.wrongType(.datasetVersion, value, expected: "a version text"))
             return
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = String(text.trimmedOfWhitespace)
         if trimmed.isEmpty {
             found.append(Violation("datasetVersion: \(Item.datasetVersion.path) is empty: pin the dataset version the run was trained on",
                                    at: value.location))

@@ -47,7 +47,7 @@ public struct RequireCheck: Check {
     private func emptiness(of value: YAMLValue) -> String? {
         switch value.kind {
         case .string(let s):
-            let length = s.trimmingCharacters(in: .whitespacesAndNewlines).count
+            let length = s.trimmedOfWhitespace.count
             if length == 0 { return "is empty" }
             if length < minLength { return "has \(length) characters, needs at least \(minLength)" }
         case .list(let items):
@@ -55,7 +55,7 @@ public struct RequireCheck: Check {
                 return items.isEmpty ? "is empty" : "has \(items.count) item\(items.count == 1 ? "" : "s"), needs at least \(minItems)"
             }
             for item in items {
-                if let s = item.string, s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                if let s = item.string, s.trimmedOfWhitespace.isEmpty {
                     return "has an empty item"
                 }
             }
