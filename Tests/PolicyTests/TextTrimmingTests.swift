@@ -14,4 +14,14 @@ final class TextTrimmingTests: XCTestCase {
             XCTAssertEqual(text.trimmedOfWhitespace.count, text.trimmingCharacters(in: .whitespacesAndNewlines).count)
         }
     }
+
+    func testTrimsExactlyFoundationsWhiteSpaceOverAllOfUnicode() {
+        let foundation = CharacterSet.whitespacesAndNewlines
+        var differences: [String] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if String.isTrimmedSpace(scalar) != foundation.contains(scalar) { differences.append(String(value, radix: 16)) }
+        }
+        XCTAssertEqual(differences, [])
+    }
 }
