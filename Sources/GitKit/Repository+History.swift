@@ -14,7 +14,7 @@ extension Repository {
         var out = git_oid()
         var first = a.gitOID
         var second = b.gitOID
-        let rc = git_merge_base(&out, handle.pointer, &first, &second)
+        let rc = LibGit2Watch.reading("the merge base") { git_merge_base(&out, handle.pointer, &first, &second) }
         if rc == GIT_ENOTFOUND.rawValue {
             return nil
         }

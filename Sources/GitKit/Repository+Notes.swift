@@ -5,7 +5,7 @@ extension Repository {
     public func note(_ notesRef: String, for target: ObjectID) throws(GitError) -> String? {
         var note: OpaquePointer?
         var oid = target.gitOID
-        let rc = git_note_read(&note, handle.pointer, notesRef, &oid)
+        let rc = LibGit2Watch.reading("a note") { git_note_read(&note, handle.pointer, notesRef, &oid) }
         if rc == GIT_ENOTFOUND.rawValue {
             git_error_clear()
             return nil

@@ -6,7 +6,7 @@ extension Repository {
     public func blobID(atPath path: String, inCommit id: ObjectID) throws(GitError) -> ObjectID? {
         let tree = try TreeHandle.lookup(try CommitHandle.lookup(id, in: handle).treeID, in: handle)
         var entry: OpaquePointer?
-        let rc = git_tree_entry_bypath(&entry, tree.pointer, path)
+        let rc = LibGit2Watch.reading("a tree") { git_tree_entry_bypath(&entry, tree.pointer, path) }
         if rc == GIT_ENOTFOUND.rawValue {
             git_error_clear()
             return nil
@@ -69,7 +69,7 @@ extension Repository {
 
     private func entryID(_ path: String, in tree: TreeHandle) throws(GitError) -> git_oid? {
         var entry: OpaquePointer?
-        let rc = git_tree_entry_bypath(&entry, tree.pointer, path)
+        let rc = LibGit2Watch.reading("a tree") { git_tree_entry_bypath(&entry, tree.pointer, path) }
         if rc == GIT_ENOTFOUND.rawValue {
             git_error_clear()
             return nil
@@ -92,7 +92,9 @@ extension Repository {
         if ancestor == commit { return true }
         var descendant = commit.gitOID
         var candidate = ancestor.gitOID
-        return try check(git_graph_descendant_of(handle.pointer, &descendant, &candidate),
-                         "cannot relate \(ancestor.short) and \(commit.short)") == 1
+        return try LibGit2Watch.reading("the history") { () throws(GitError) in
+            try check(git_graph_descendant_of(handle.pointer, &descendant, &candidate),
+                      "cannot relate \(ancestor.short) and \(commit.short)") == 1
+        }
     }
 }

@@ -17,7 +17,7 @@ final class BlobHandle {
     static func lookup(_ id: ObjectID, in repository: RepositoryHandle) throws(GitError) -> BlobHandle {
         var oid = id.gitOID
         var out: OpaquePointer?
-        try check(git_blob_lookup(&out, repository.pointer, &oid), "cannot read blob \(id.hex)")
+        try LibGit2Watch.reading("a blob") { () throws(GitError) in try check(git_blob_lookup(&out, repository.pointer, &oid), "cannot read blob \(id.hex)") }
         return BlobHandle(pointer: try unwrap(out, "cannot read blob \(id.hex)"), repository: repository)
     }
 

@@ -17,7 +17,7 @@ final class CommitHandle {
     static func lookup(_ id: ObjectID, in repository: RepositoryHandle) throws(GitError) -> CommitHandle {
         var oid = id.gitOID
         var out: OpaquePointer?
-        try check(git_commit_lookup(&out, repository.pointer, &oid), "cannot read commit \(id.hex)")
+        try LibGit2Watch.reading("a commit") { () throws(GitError) in try check(git_commit_lookup(&out, repository.pointer, &oid), "cannot read commit \(id.hex)") }
         return CommitHandle(pointer: try unwrap(out, "cannot read commit \(id.hex)"), repository: repository)
     }
 

@@ -27,7 +27,7 @@ final class DiffHandle {
     ) throws(GitError) -> DiffHandle {
         var options = try options()
         var out: OpaquePointer?
-        try check(git_diff_tree_to_tree(&out, repository.pointer, old?.pointer, new?.pointer, &options), operation)
+        try LibGit2Watch.reading("a diff of two trees") { () throws(GitError) in try check(git_diff_tree_to_tree(&out, repository.pointer, old?.pointer, new?.pointer, &options), operation) }
         return DiffHandle(pointer: try unwrap(out, operation), repository: repository)
     }
 
@@ -37,7 +37,7 @@ final class DiffHandle {
     ) throws(GitError) -> DiffHandle {
         var options = try options()
         var out: OpaquePointer?
-        try check(git_diff_tree_to_index(&out, repository.pointer, old?.pointer, index.pointer, &options), operation)
+        try LibGit2Watch.reading("a diff against the index") { () throws(GitError) in try check(git_diff_tree_to_index(&out, repository.pointer, old?.pointer, index.pointer, &options), operation) }
         return DiffHandle(pointer: try unwrap(out, operation), repository: repository)
     }
 
@@ -47,7 +47,7 @@ final class DiffHandle {
     ) throws(GitError) -> DiffHandle {
         var options = try options(flags: GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue)
         var out: OpaquePointer?
-        try check(git_diff_index_to_workdir(&out, repository.pointer, index.pointer, &options), operation)
+        try LibGit2Watch.reading("a diff of the working tree") { () throws(GitError) in try check(git_diff_index_to_workdir(&out, repository.pointer, index.pointer, &options), operation) }
         return DiffHandle(pointer: try unwrap(out, operation), repository: repository)
     }
 

@@ -20,7 +20,7 @@ final class IndexHandle {
         var out: OpaquePointer?
         try check(git_repository_index(&out, repository.pointer), "cannot open the index")
         let index = IndexHandle(pointer: try unwrap(out, "cannot open the index"), repository: repository)
-        try check(git_index_read(index.pointer, 1), "cannot read the index")
+        try LibGit2Watch.reading("the index") { () throws(GitError) in try check(git_index_read(index.pointer, 1), "cannot read the index") }
         return index
     }
 

@@ -24,7 +24,7 @@ final class ObjectDatabaseHandle {
     func read(_ id: ObjectID) throws(GitError) -> RawObjectHandle {
         var oid = id.gitOID
         var out: OpaquePointer?
-        try check(git_odb_read(&out, pointer, &oid), "cannot read object \(id.hex)")
+        try LibGit2Watch.reading("an object") { () throws(GitError) in try check(git_odb_read(&out, pointer, &oid), "cannot read object \(id.hex)") }
         return RawObjectHandle(adopting: try unwrap(out, "cannot read object \(id.hex)"), database: self)
     }
 }

@@ -22,7 +22,7 @@ final class ObjectHandle {
         _ operation: (GitError.Code) -> String
     ) throws(GitError) -> ObjectHandle {
         var out: OpaquePointer?
-        try check(git_revparse_single(&out, repository.pointer, revision), operation)
+        try LibGit2Watch.reading("a revision") { () throws(GitError) in try check(git_revparse_single(&out, repository.pointer, revision), operation) }
         return ObjectHandle(adopting: try unwrap(out, operation(.other(-1))), repository: repository)
     }
 
@@ -33,7 +33,7 @@ final class ObjectHandle {
         var oid = git_oid()
         try check(git_oid_fromstrn(&oid, hex, hex.utf8.count), "'\(hex)' is not an object id")
         var out: OpaquePointer?
-        try check(git_object_lookup_prefix(&out, repository.pointer, &oid, hex.utf8.count, kind), "cannot find object \(hex)")
+        try LibGit2Watch.reading("an object") { () throws(GitError) in try check(git_object_lookup_prefix(&out, repository.pointer, &oid, hex.utf8.count, kind), "cannot find object \(hex)") }
         return ObjectHandle(adopting: try unwrap(out, "cannot find object \(hex)"), repository: repository)
     }
 

@@ -39,7 +39,7 @@ final class RevWalkHandle {
     /// The next commit, or `nil` when the walk is over.
     func next() throws(GitError) -> ObjectID? {
         var oid = git_oid()
-        let rc = git_revwalk_next(&oid, pointer)
+        let rc = LibGit2Watch.reading("the history") { git_revwalk_next(&oid, pointer) }
         if rc == GIT_ITEROVER.rawValue {
             return nil
         }

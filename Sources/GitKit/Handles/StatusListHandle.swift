@@ -33,7 +33,7 @@ final class StatusListHandle {
             | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
         var out: OpaquePointer?
-        try check(git_status_list_new(&out, repository.pointer, &options), "cannot read the working tree status")
+        try LibGit2Watch.reading("the working tree status") { () throws(GitError) in try check(git_status_list_new(&out, repository.pointer, &options), "cannot read the working tree status") }
         return StatusListHandle(pointer: try unwrap(out, "cannot read the working tree status"), repository: repository)
     }
 

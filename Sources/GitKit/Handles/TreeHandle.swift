@@ -25,7 +25,7 @@ final class TreeHandle {
     static func lookup(_ id: ObjectID, in repository: RepositoryHandle) throws(GitError) -> TreeHandle {
         var oid = id.gitOID
         var out: OpaquePointer?
-        try check(git_tree_lookup(&out, repository.pointer, &oid), "cannot read tree \(id.hex)")
+        try LibGit2Watch.reading("a tree") { () throws(GitError) in try check(git_tree_lookup(&out, repository.pointer, &oid), "cannot read tree \(id.hex)") }
         return TreeHandle(pointer: try unwrap(out, "cannot read tree \(id.hex)"), repository: repository)
     }
 
