@@ -47,13 +47,13 @@ struct AuditCommand: ParsableCommand {
         } catch let error as WorkspaceError {
             throw ToolError(error.localizedDescription)
         }
-        let output: String
+        let output = try ReportOutput(file: nil)
         switch format {
-        case .text: output = AuditReporter.text(events)
-        case .json: output = AuditReporter.json(events)
-        case .markdown: output = AuditReporter.markdown(events)
+        case .text: output.write(AuditReporter.text(events))
+        case .json: AuditReporter.writeJSON(events, to: output.write)
+        case .markdown: output.write(AuditReporter.markdown(events))
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        try output.finish()
     }
 }
 
