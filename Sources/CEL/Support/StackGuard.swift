@@ -12,16 +12,17 @@ import Musl
 /// however large unoptimised frames are. `CELLimits.maxDepth` is the portable limit; this is
 /// the backstop that turns a would-be crash into a `.limit` error.
 struct StackGuard {
-    /// The lowest stack address recursion may reach; 0 when the stack bounds are unknown.
-    private let floor: UInt
+    /// The lowest address of the thread's stack and the lowest one recursion may reach;
+    /// both 0 when the stack bounds are unknown.
+    private let bounds: (lowest: UInt, floor: UInt)
 
     init() {
         // The main thread's bounds are costly to ask for on Linux (glibc reads
         // /proc/self/maps), and never change.
-        floor = Thread.isMainThread ? Self.mainThreadFloor : Self.currentFloor()
+        bounds = Thread.isMainThread ? Self.mainThreadBounds : Self.currentBounds()
     }
 
-    private static let mainThreadFloor = currentFloor()
+    private static let mainThreadBounds = currentBounds()
 
     #if os(Linux)
     private typealias GetAttributes = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
@@ -33,7 +34,7 @@ struct StackGuard {
     }()
     #endif
 
-    private static func currentFloor() -> UInt {
+    private static func currentBounds() -> (lowest: UInt, floor: UInt) {
         var lowest: UInt = 0
         var size: UInt = 0
         #if canImport(Darwin)
@@ -54,14 +55,20 @@ struct StackGuard {
         #endif
         // Keep a quarter of the stack (at most 256 KiB) for the work between two checks and
         // for whatever the caller does after an error.
-        return lowest == 0 ? 0 : lowest + min(256 * 1024, size / 4)
+        return lowest == 0 ? (0, 0) : (lowest, lowest + min(256 * 1024, size / 4))
     }
 
     /// Whether the stack still has room for another level of recursion.
     @inline(never)
     func hasRoom() -> Bool {
         var marker: UInt8 = 0
-        return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) } > floor
+        let address = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+        // Only a local on the thread's stack tells the depth. AddressSanitizer's
+        // use-after-return detection (on by default) moves locals to a "fake stack" mapped
+        // elsewhere; read as exhaustion, it made every expression fail with this limit in an
+        // ASan build (`swift test --sanitize=address`, the fuzzers). There `maxDepth` alone
+        // bounds the recursion.
+        return address > bounds.floor || address < bounds.lowest
     }
 
     static let message = "expression nests too deeply for this thread's stack; simplify it or evaluate it on a thread with a larger stack"
