@@ -163,6 +163,50 @@ final class JSONSchemaTests: XCTestCase {
         }
     }
 
+    /// The text formats are checked by hand-written byte code (no regular expressions on the
+    /// hot path); random near-miss strings must get the same answer from the code and from the
+    /// exported pattern. A seeded generator keeps failures reproducible.
+    func testRandomStringsGetTheSameAnswerFromCodeAndPattern() throws {
+        var generator = SplitMix64(seed: 0x7011_6a7e)
+        let hex64 = String(repeating: "ab", count: 32)
+        let stems: [TextFormat: [String]] = [
+            .name: ["fraud-student-2.1.0", "run_8812", "a"],
+            .commitSHA: [String(hex64.prefix(40))],
+            .imageDigest: ["registry.example.com/ml/train@sha256:\(hex64)"],
+            .sha256: [hex64],
+            .bundleDigest: ["sha256:\(hex64)"],
+            .rfc3339: ["2026-11-20", "2026-11-20T14:03:00Z", "2026-11-20 14:03:00.25+05:30", "1999-02-31T23:59:59-08:00"],
+            .relativePath: ["docs/runbooks/a.md", "a/../b"],
+        ]
+        let alphabet = Array("0123456789abcdefABCDEFTZtz:.-+_/ @\t\n".unicodeScalars) + ["é", "\u{0}"]
+        for (format, seeds) in stems {
+            // ECMA 262's `$` (JSON Schema) is the end of input; ICU's also matches before a final
+            // line break, which the code rightly refuses ("run-8812\n" is no name).
+            let ecma = JSONSchemaExport.pattern(format).replacingOccurrences(of: "$", with: "\\z")
+            let pattern = try NSRegularExpression(pattern: ecma)
+            let parent = try NSRegularExpression(pattern: JSONSchemaExport.relativePathParentPattern)
+            for _ in 0..<3000 {
+                var scalars = Array(seeds[Int(generator.next() % UInt64(seeds.count))].unicodeScalars)
+                for _ in 0..<(1 + Int(generator.next() % 3)) {
+                    let position = scalars.isEmpty ? 0 : Int(generator.next() % UInt64(scalars.count + 1))
+                    let scalar = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                    switch generator.next() % 3 {
+                    case 0: scalars.insert(scalar, at: position)
+                    case 1: if position < scalars.count { scalars.remove(at: position) }
+                    default: if position < scalars.count { scalars[position] = scalar }
+                    }
+                }
+                var text = ""
+                text.unicodeScalars.append(contentsOf: scalars)
+                let range = NSRange(text.startIndex..., in: text)
+                var matches = pattern.firstMatch(in: text, range: range) != nil
+                if format == .relativePath { matches = matches && parent.firstMatch(in: text, range: range) == nil }
+                if format == .name { matches = matches && text.count <= 253 }
+                XCTAssertEqual(matches, format.accepts(text), "\(format) \(text.debugDescription)")
+            }
+        }
+    }
+
     // MARK: - check-jsonschema
 
     /// check-jsonschema from $TOLLGATE_CHECK_JSONSCHEMA or $PATH; the acceptance tests skip
@@ -499,5 +543,18 @@ final class JSONSchemaTests: XCTestCase {
                 XCTAssertTrue(output.contains("\(url.path)::"), "\(name) passes the \(kind.rawValue) schema:\n\(output)")
             }
         }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for reproducible random tests.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
