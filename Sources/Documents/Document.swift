@@ -57,13 +57,8 @@ extension YAMLValue {
     public func value(at path: String) -> YAMLValue? {
         // On the hot path of every rule and binding: walk the path in place, no component array.
         var current = self
-        var rest = path[...]
-        while !rest.isEmpty {
-            let end = rest.utf8.firstIndex { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }
-                ?? rest.endIndex
-            let component = rest[..<end]
-            rest = end == rest.endIndex ? rest[end...] : rest[rest.utf8.index(after: end)...]
-            if component.isEmpty { continue }
+        var components = PathComponents(path)
+        while let component = components.next() {
             switch current.kind {
             case .list(let list):
                 guard let index = Int(component), list.indices.contains(index) else { return nil }
@@ -81,6 +76,27 @@ extension YAMLValue {
     /// Splits `a.b[0].c` into `["a", "b", "0", "c"]`.
     public static func pathComponents(_ path: String) -> [String] {
         // On the hot path of every rule: split on the characters, no Foundation string copies.
-        path.split(whereSeparator: { $0 == "." || $0 == "[" || $0 == "]" }).map(String.init)
+        sequence(state: PathComponents(path)) { $0.next() }.map(String.init)
+    }
+}
+
+/// The components of a value path (`run.spec.slices[0].auc` → run, spec, slices, 0, auc),
+/// as substrings of the path.
+public struct PathComponents: IteratorProtocol {
+    private var rest: Substring
+
+    public init(_ path: String) {
+        rest = path[...]
+    }
+
+    public mutating func next() -> Substring? {
+        while !rest.isEmpty {
+            let end = rest.utf8.firstIndex { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }
+                ?? rest.endIndex
+            let component = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.utf8.index(after: end)...]
+            if !component.isEmpty { return component }
+        }
+        return nil
     }
 }

@@ -95,24 +95,3 @@ public struct EvaluationContext: Sendable {
         return .found(current)
     }
 }
-
-/// The components of a value path (`run.spec.slices[0].auc` → run, spec, slices, 0, auc),
-/// as substrings of the path.
-struct PathComponents: IteratorProtocol {
-    private var rest: Substring
-
-    init(_ path: String) {
-        rest = path[...]
-    }
-
-    mutating func next() -> Substring? {
-        while !rest.isEmpty {
-            let end = rest.utf8.firstIndex { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }
-                ?? rest.endIndex
-            let component = rest[..<end]
-            rest = end == rest.endIndex ? rest[end...] : rest[rest.utf8.index(after: end)...]
-            if !component.isEmpty { return component }
-        }
-        return nil
-    }
-}
