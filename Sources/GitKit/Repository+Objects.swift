@@ -11,6 +11,16 @@ extension Repository {
         try BlobHandle.lookup(id, in: handle).bytes
     }
 
+    /// The id git would give `bytes` as a blob (`git hash-object`), without writing anything.
+    public static func blobID(hashing bytes: [UInt8]) throws(GitError) -> ObjectID {
+        var oid = git_oid()
+        let result = bytes.withUnsafeBytes { raw in
+            git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB)
+        }
+        try check(result, "cannot hash a file's content")
+        return ObjectID(oid)
+    }
+
     /// The raw bytes of a commit object as stored — headers (`tree …`, `parent …`, `author …`,
     /// `committer …`, `gpgsig …`), a blank line, the message — without git's `commit <size>\0`
     /// object header. This is what signature verification needs.

@@ -45,6 +45,10 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Store the JSON verdict as a git note of the evaluated commit (refs/notes/tollgate). Needs --rev or --base.")
     var record = false
 
+    @Flag(name: .customLong("no-cache"),
+          help: "Parse every document: neither read nor write the readings kept in .git/tollgate/ (local modes only; also TOLLGATE_NO_CACHE=1).")
+    var noCache = false
+
     @Option(name: .customLong("format"),
             help: ArgumentHelp("Output format: text, json, sarif, junit, github or markdown, optionally to a file: sarif=out.sarif. Repeatable.",
                                valueName: "fmt[=file]"))
@@ -94,7 +98,8 @@ struct CheckCommand: ParsableCommand {
         let metadata: ReportMetadata
         do {
             let workspace = try Workspace(directory: repository.resolvedDirectory)
-            run = try workspace.check(CheckOptions(mode: mode, paths: paths, all: all))
+            let cacheOff = noCache || ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["TOLLGATE_NO_CACHE"]?.lowercased() ?? "")
+            run = try workspace.check(CheckOptions(mode: mode, paths: paths, all: all, keepsReadings: !cacheOff))
             metadata = ReportMetadata(toolVersion: PolicyCommand.version, evaluated: run.evaluated,
                                       policySource: run.policySource, policies: run.policies,
                                       documentCount: run.documentCount)

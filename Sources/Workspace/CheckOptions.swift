@@ -20,10 +20,24 @@ public struct CheckOptions: Sendable {
     public var paths: [String]
     /// In range and staged modes, report every subject, not only the changed ones.
     public var all: Bool
+    /// In the local modes (working tree, staged), keep readings of documents between runs in
+    /// `.git/tollgate/readings` so that only changed files are parsed (see `ReadingStore`).
+    /// Never used for `--rev` or `--base`.
+    public var keepsReadings: Bool
 
-    public init(mode: Mode = .workingTree, paths: [String] = [], all: Bool = false) {
+    public init(mode: Mode = .workingTree, paths: [String] = [], all: Bool = false, keepsReadings: Bool = true) {
         self.mode = mode
         self.paths = paths
         self.all = all
+        self.keepsReadings = keepsReadings
+    }
+
+    /// Whether this check may use the reading store: a local mode, and not turned off.
+    var usesReadingStore: Bool {
+        guard keepsReadings else { return false }
+        switch mode {
+        case .workingTree, .staged: return true
+        case .revision, .range: return false
+        }
     }
 }

@@ -12,6 +12,8 @@ public final class Workspace: @unchecked Sendable {
     public let subdirectory: String
     /// Every blob parsed, by blob and path, shared by the check and the history walks.
     let documents = DocumentCache()
+    /// The reading store of the last local check, for tests.
+    var lastReadingStore: ReadingStore?
 
     /// Opens the repository containing `directory` (like `git -C`). Shallow clones are
     /// refused: the audit trail needs the full history.
@@ -35,8 +37,11 @@ public final class Workspace: @unchecked Sendable {
     public func check(_ options: CheckOptions) throws -> CheckRun {
         let states = try resolveStates(options.mode)
         let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
-        let trusted = try loadTrusted(from: states.trusted, config: config)
-        let evaluated = try load(from: states.evaluated, config: config, .subjects)
+        let store = options.usesReadingStore ? ReadingStore(gitDirectory: repository.gitDirectory) : nil
+        let trusted = try loadTrusted(from: states.trusted, config: config, store: store)
+        let evaluated = try load(from: states.evaluated, config: config, .subjects, store: store)
+        store?.save()
+        lastReadingStore = store
 
         var diagnostics = evaluated.diagnostics
         // Unmerged paths are not in the staged snapshot: say so rather than pass them over.
@@ -231,7 +236,7 @@ public final class Workspace: @unchecked Sendable {
 
     /// Reads one part of a state. Trusted kinds found outside the policy directories are
     /// reported and ignored, so a policy cannot be slipped in beside the models.
-    func load(from snapshot: Snapshot, config: ProjectConfig, _ part: Part) throws -> Loaded {
+    func load(from snapshot: Snapshot, config: ProjectConfig, _ part: Part, store: ReadingStore? = nil) throws -> Loaded {
         let paths = snapshot.paths.filter { path in
             let inPolicies = config.isPolicyPath(path) || path == config.file
             switch part {
@@ -239,15 +244,32 @@ public final class Workspace: @unchecked Sendable {
             case .trusted: return inPolicies
             }
         }
-        // Read what is not cached, parse it on every core, then take the readings in path order.
+        // Read what is not cached (in this process, or kept by the store), parse it on every
+        // core, then take the readings in path order.
         var unread: [(bytes: [UInt8], path: String)] = []
-        for path in paths where snapshot.blobID(path).flatMap({ documents[$0, path] }) == nil {
-            unread.append((try git { try snapshot.read(path) }, path))
-        }
+        var contentIDs: [ObjectID?] = []
         var fresh: [String: DocumentLoader.Reading] = [:]
-        for (file, reading) in zip(unread, DocumentLoader.readAll(unread)) {
+        for path in paths where snapshot.blobID(path).flatMap({ documents[$0, path] }) == nil {
+            let blob = snapshot.blobID(path)
+            if let store, let blob, let kept = store.reading(blob: blob, path: path) {
+                fresh[path] = kept
+                documents[blob, path] = kept
+                continue
+            }
+            let bytes = try git { try snapshot.read(path) }
+            // The working tree has no blob ids: its files are kept under the id git would give them.
+            let content = store == nil ? blob : (blob ?? (try? Repository.blobID(hashing: bytes)))
+            if let store, blob == nil, let content, let kept = store.reading(blob: content, path: path) {
+                fresh[path] = kept
+                continue
+            }
+            unread.append((bytes, path))
+            contentIDs.append(content)
+        }
+        for ((file, content), reading) in zip(zip(unread, contentIDs), DocumentLoader.readAll(unread)) {
             fresh[file.path] = reading
             if let blob = snapshot.blobID(file.path) { documents[blob, file.path] = reading }
+            if let store, let content { store.keep(reading, blob: content, path: file.path) }
         }
         var loaded = Loaded()
         for path in paths {
@@ -281,8 +303,8 @@ public final class Workspace: @unchecked Sendable {
     }
 
     /// Policies, Teams and the Config: any problem in them stops the check (exit 2).
-    func loadTrusted(from snapshot: Snapshot, config: ProjectConfig) throws -> Trusted {
-        let loaded = try load(from: snapshot, config: config, .trusted)
+    func loadTrusted(from snapshot: Snapshot, config: ProjectConfig, store: ReadingStore? = nil) throws -> Trusted {
+        let loaded = try load(from: snapshot, config: config, .trusted, store: store)
         let errors = loaded.diagnostics.filter { $0.severity == .error }
         var documents = loaded.documents
         if let configDocument = config.document, !documents.contains(configDocument) { documents.append(configDocument) }

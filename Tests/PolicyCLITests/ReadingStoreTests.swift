@@ -1,0 +1,103 @@
+import Documents
+import Foundation
+import GitKit
+@testable import Workspace
+import XCTest
+
+/// The readings kept between local checks in `.git/tollgate/readings`: a second check gives
+/// the same report without parsing what did not change, a change is always seen, a damaged
+/// store is ignored, and `--rev` / `--base` never read it.
+final class ReadingStoreTests: XCTestCase {
+    let run = "runs/fraud-student/run-8812.yaml"
+
+    func storeFile(_ sandbox: GitSandbox) -> URL {
+        sandbox.root.appendingPathComponent(".git/tollgate/readings")
+    }
+
+    func testASecondCheckGivesTheSameReportFromTheStore() throws {
+        let demo = try GitSandbox.demo()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: storeFile(demo).path))
+        for arguments in [["check", "--format", "json"], ["check", "--staged", "--all", "--format", "json"]] {
+            try? FileManager.default.removeItem(at: storeFile(demo))
+            let uncached = try demo.policy(arguments + ["--no-cache"])
+            XCTAssertFalse(FileManager.default.fileExists(atPath: storeFile(demo).path), "--no-cache writes nothing")
+            let first = try demo.policy(arguments)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: storeFile(demo).path), "the first local check keeps its readings")
+            let second = try demo.policy(arguments)
+            XCTAssertEqual(first.status, 1, first.stderr)
+            XCTAssertEqual(second.status, first.status)
+            XCTAssertEqual(uncached.status, first.status)
+            XCTAssertEqual(second.stdout, first.stdout, "the report from kept readings is byte for byte the parsed one")
+            XCTAssertEqual(uncached.stdout, first.stdout)
+            XCTAssertTrue(first.stdout.contains("28.7"), first.stdout)
+        }
+    }
+
+    func testChangesInTheIndexAndTheWorkingTreeAreAlwaysSeen() throws {
+        let demo = try GitSandbox.demo()
+        XCTAssertTrue(try demo.policy("check", "--staged", "--all").flat.contains("p95 latency 28.7 ms exceeds 25 ms"))
+        XCTAssertTrue(try demo.policy("check").flat.contains("p95 latency 28.7 ms exceeds 25 ms"))
+
+        try demo.edit(run, replacing: "p95Ms: 28.7", with: "p95Ms: 31.5")
+        XCTAssertTrue(try demo.policy("check").flat.contains("p95 latency 31.5 ms exceeds 25 ms"), "an unstaged edit is seen")
+        XCTAssertTrue(try demo.policy("check", "--staged", "--all").flat.contains("p95 latency 28.7 ms"), "the index still holds 28.7")
+        try demo.git("add", run)
+        XCTAssertTrue(try demo.policy("check", "--staged").flat.contains("p95 latency 31.5 ms exceeds 25 ms"), "a staged edit is seen")
+
+        // Back to the committed bytes: kept under their content, found again, and right.
+        try demo.edit(run, replacing: "p95Ms: 31.5", with: "p95Ms: 28.7")
+        XCTAssertTrue(try demo.policy("check").flat.contains("p95 latency 28.7 ms exceeds 25 ms"))
+
+        // The same bytes at another path are read with that path's locations.
+        try demo.git("mv", run, "runs/fraud-student/moved.yaml")
+        let moved = try demo.policy("check", "--format", "json")
+        XCTAssertTrue(moved.stdout.contains("\"runs/fraud-student/moved.yaml\""), moved.stdout)
+        XCTAssertFalse(moved.stdout.contains("\"\(run)\""), "no location points at the old path: \(moved.stdout)")
+    }
+
+    func testADamagedStoreIsIgnored() throws {
+        let demo = try GitSandbox.demo()
+        let expected = try demo.policy("check", "--format", "json", "--no-cache")
+        XCTAssertEqual(expected.status, 1)
+        _ = try demo.policy("check", "--format", "json")
+        let kept = try Data(contentsOf: storeFile(demo))
+        XCTAssertGreaterThan(kept.count, 1000)
+        var flipped = [UInt8](kept)
+        for index in stride(from: 200, to: flipped.count, by: 97) { flipped[index] ^= 0x5a }
+        let damaged: [(String, Data)] = [
+            ("cut short", kept.prefix(kept.count / 2)),
+            ("bytes flipped", Data(flipped)),
+            ("another file", Data("not a store\n".utf8)),
+            ("empty", Data()),
+        ]
+        for (what, bytes) in damaged {
+            try bytes.write(to: storeFile(demo))
+            let result = try demo.policy("check", "--format", "json")
+            XCTAssertEqual(result.status, expected.status, what)
+            XCTAssertEqual(result.stdout, expected.stdout, "\(what): the report is the parsed one")
+        }
+    }
+
+    /// A record that lies about a blob (only someone who can write `.git` could make one) changes
+    /// what a local check sees — which shows the record is read — and never what `--rev` or
+    /// `--base` decide.
+    func testRevisionAndRangeChecksNeverReadTheStore() throws {
+        let demo = try GitSandbox.demo()
+        let blob = try XCTUnwrap(ObjectID(hex: try demo.git("rev-parse", "HEAD:\(run)").trimmingCharacters(in: .whitespacesAndNewlines)))
+        let lie = try demo.read(run).replacingOccurrences(of: "p95Ms: 28.7", with: "p95Ms: 12.5")
+        let executable = GitSandbox.policyBinary.resolvingSymlinksInPath().path
+        let store = try XCTUnwrap(ReadingStore(gitDirectory: demo.root.appendingPathComponent(".git").path, executable: executable))
+        store.keep(DocumentLoader.read(Array(lie.utf8), path: run), blob: blob, path: run)
+        store.save()
+
+        // 12.5 ms passes the gate: the JSON report's evidence shows the value read.
+        XCTAssertTrue(try demo.policy("check", "--staged", "--all", "--format", "json").stdout.contains("12.5"),
+                      "the local check reads the record")
+        XCTAssertFalse(try demo.policy("check", "--staged", "--all", "--no-cache", "--format", "json").stdout.contains("12.5"))
+        let revision = try demo.policy("check", "--rev", "HEAD")
+        XCTAssertEqual(revision.status, 1)
+        XCTAssertTrue(revision.flat.contains("p95 latency 28.7 ms exceeds 25 ms"), revision.stdout)
+        let range = try demo.policy("check", "--base", "HEAD~1", "--all")
+        XCTAssertTrue(range.flat.contains("p95 latency 28.7 ms exceeds 25 ms"), range.stdout)
+    }
+}
