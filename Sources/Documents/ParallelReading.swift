@@ -9,16 +9,24 @@ extension DocumentLoader {
     /// wall-clock time on two cores.
     public static func readAll(_ files: [(bytes: [UInt8], path: String)], limits: YAMLLimits = .default,
                                maxThreads: Int = 8) -> [Reading] {
-        guard !files.isEmpty else { return [] }
-        let threads = max(1, min(maxThreads, ProcessInfo.processInfo.activeProcessorCount, files.count / 16 + 1))
-        let results = ResultSlots(count: files.count)
+        inParallel(files.count, maxThreads: maxThreads) { index in
+            read(files[index].bytes, path: files[index].path, limits: limits)
+        }
+    }
+
+    /// `(0..<count).map(body)` on as many large-stack threads as there are cores (at most
+    /// `maxThreads`, and one per 16 items), in order. `body` must be independent for each index.
+    public static func inParallel<T: Sendable>(_ count: Int, maxThreads: Int = 8, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        let threads = max(1, min(maxThreads, ProcessInfo.processInfo.activeProcessorCount, count / 16 + 1))
+        let results = ResultSlots<T>(count: count)
         let next = NextIndex()
         let done = DispatchGroup()
         for _ in 0..<threads {
             done.enter()
             YAMLParseThread.start {
-                while let index = next.take(below: files.count) {
-                    results.set(index, read(files[index].bytes, path: files[index].path, limits: limits))
+                while let index = next.take(below: count) {
+                    results.set(index, body(index))
                 }
                 done.leave()
             }
@@ -27,20 +35,20 @@ extension DocumentLoader {
         return results.values()
     }
 
-    private final class ResultSlots: @unchecked Sendable {
-        private var slots: [Reading?]
+    private final class ResultSlots<T>: @unchecked Sendable {
+        private var slots: [T?]
         private let lock = NSLock()
 
         init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-        func set(_ index: Int, _ reading: Reading) {
+        func set(_ index: Int, _ reading: T) {
             lock.lock()
             slots[index] = reading
             lock.unlock()
         }
 
         /// Called after every thread has finished (the group orders the writes before).
-        func values() -> [Reading] { slots.map { $0! } }
+        func values() -> [T] { slots.map { $0! } }
     }
 
     private final class NextIndex: @unchecked Sendable {

@@ -30,6 +30,22 @@ extension Repository {
         return found
     }
 
+    /// The answers `lastChange(of:from:)` has found, for keeping between runs: history does
+    /// not change, so an answer for a head and a path stays true.
+    public var knownLastChanges: [(head: ObjectID, path: String, commit: ObjectID)] {
+        memo.lastChanges.compactMap { key, value in
+            guard let value, let separator = key.firstIndex(of: "\u{0}"),
+                  let head = ObjectID(hex: String(key[..<separator])) else { return nil }
+            return (head, String(key[key.index(after: separator)...]), value)
+        }
+    }
+
+    /// Answers kept from an earlier run (see `knownLastChanges`). Only give answers this
+    /// method's own walk made: a wrong one is believed.
+    public func rememberLastChange(of path: String, from head: ObjectID, is commit: ObjectID) {
+        memo.lastChanges[head.hex + "\u{0}" + path] = .some(commit)
+    }
+
     private func walkToLastChange(of path: String, from head: ObjectID) throws(GitError) -> ObjectID? {
         guard try blobID(atPath: path, inCommit: head) != nil else { return nil }
         // Compare the path's directories before the file: in most commits the top directory
@@ -42,6 +58,11 @@ extension Repository {
         walking: while true {
             steps += 1
             if steps > 10_000_000 { return current }  // a cycle is impossible in git; this only bounds the loop
+            // The walk from here is the walk from `current`: a known answer for it is the answer
+            // (answers kept from an earlier run start the walk of a newer head where it stopped).
+            if steps > 1, let known = memo.lastChanges[current.hex + "\u{0}" + path], let known {
+                return known
+            }
             for parent in try commitParents(current) {
                 let parentTree = try TreeHandle.lookup(try CommitHandle.lookup(parent, in: handle).treeID, in: handle)
                 if try sameEntry(prefixes, in: currentTree, and: parentTree) {

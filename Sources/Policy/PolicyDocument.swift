@@ -85,12 +85,26 @@ public struct Rule: Sendable {
 /// Shell-style globs on names (and on one path segment): `*` any run of characters, `?` one character.
 public enum Glob {
     public static func matches(_ pattern: String, _ text: String) -> Bool {
+        // Paths and names are nearly always ASCII: there a byte is a character (a carriage
+        // return is not, since "\r\n" is one character), so match the bytes in place.
+        if let matched = matchesASCII(pattern.utf8, text.utf8) { return matched }
         let p = Array(pattern), t = Array(text)
+        return matches(p, t, any: "?", many: "*")
+    }
+
+    /// The match over ASCII without a carriage return; nil when either side has another byte.
+    static func matchesASCII(_ pattern: String.UTF8View, _ text: String.UTF8View) -> Bool? {
+        let plain: (UInt8) -> Bool = { $0 < 0x80 && $0 != UInt8(ascii: "\r") }
+        guard pattern.allSatisfy(plain), text.allSatisfy(plain) else { return nil }
+        return matches(Array(pattern), Array(text), any: UInt8(ascii: "?"), many: UInt8(ascii: "*"))
+    }
+
+    private static func matches<Element: Equatable>(_ p: [Element], _ t: [Element], any: Element, many: Element) -> Bool {
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {
-            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
+            if pi < p.count, p[pi] == any || p[pi] == t[ti] {
                 pi += 1; ti += 1
-            } else if pi < p.count, p[pi] == "*" {
+            } else if pi < p.count, p[pi] == many {
                 star = pi; mark = ti; pi += 1
             } else if star >= 0 {
                 pi = star + 1; mark += 1; ti = mark
@@ -98,7 +112,7 @@ public enum Glob {
                 return false
             }
         }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
+        while pi < p.count, p[pi] == many { pi += 1 }
         return pi == p.count
     }
 }

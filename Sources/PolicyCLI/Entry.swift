@@ -31,6 +31,14 @@ enum Entry {
 }
 
 extension Entry {
+    nonisolated(unsafe) private static var keptUntilExit: [AnyObject] = []
+
+    /// Holds an object until the process ends, so its memory goes back with the process
+    /// instead of object by object. Only for objects that live as long as the command anyway.
+    static func keepUntilExit(_ object: AnyObject) {
+        keptUntilExit.append(object)
+    }
+
     /// Seconds one libgit2 read may take before the check gives up (`TOLLGATE_GIT_TIMEOUT`).
     static let defaultGitTimeout: TimeInterval = 60
 

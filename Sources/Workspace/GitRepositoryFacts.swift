@@ -12,15 +12,19 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     /// mode the merge base (the target branch, not the change under review).
     let branchHead: ObjectID?
     let documents: DocumentCache
-    private var merged: [MergedPromotion]?
-    private var mergedByModel: [String: [MergedPromotion]]?
+    /// Local modes: the merged promotions of an earlier run, extended instead of walked again.
+    let history: HistoryStore?
+    private var chain: [HistoryStore.Promotion]?
+    private var mergedByModel: [String: [MergedPromotion]] = [:]
     private var files: [String: FileFacts] = [:]
 
-    init(repository: Repository, snapshot: Snapshot, branchHead: ObjectID?, documents: DocumentCache) {
+    init(repository: Repository, snapshot: Snapshot, branchHead: ObjectID?, documents: DocumentCache,
+         history: HistoryStore? = nil) {
         self.repository = repository
         self.documents = documents
         self.snapshot = snapshot
         self.branchHead = branchHead
+        self.history = history
     }
 
     func commitExists(_ id: String) -> Bool {
@@ -55,35 +59,49 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     }
 
     func mergedPromotions() -> [MergedPromotion] {
-        if let merged { return merged }
-        let found = (try? walkMergedPromotions()) ?? []
-        merged = found
-        return found
+        promotions().compactMap(materialize)
     }
 
     func mergedPromotions(of model: String) -> [MergedPromotion] {
-        if let mergedByModel { return mergedByModel[model] ?? [] }
-        var index: [String: [MergedPromotion]] = [:]
-        for promotion in mergedPromotions() {
-            if let model = promotion.model { index[model, default: []].append(promotion) }
-        }
-        mergedByModel = index
-        return index[model] ?? []
+        if let known = mergedByModel[model] { return known }
+        let found = promotions().filter { $0.model == model }.compactMap(materialize)
+        mergedByModel[model] = found
+        return found
+    }
+
+    /// The request of a merged promotion, read again from its blob (kept in the document cache).
+    private func materialize(_ promotion: HistoryStore.Promotion) -> MergedPromotion? {
+        guard let document = try? documents.document(promotion.blob, path: promotion.path, in: repository) else { return nil }
+        return MergedPromotion(request: document, commit: promotion.commit, date: promotion.date)
+    }
+
+    private func promotions() -> [HistoryStore.Promotion] {
+        if let chain { return chain }
+        let found = (try? walkMergedPromotions()) ?? []
+        chain = found
+        return found
     }
 
     /// Walks the first-parent history oldest first; a request is merged at the first commit
-    /// of that history whose tree holds it.
-    private func walkMergedPromotions() throws -> [MergedPromotion] {
+    /// of that history whose tree holds it. A chain kept by an earlier local run is where the
+    /// walk starts when it is part of this history (the commits after it are walked).
+    private func walkMergedPromotions() throws -> [HistoryStore.Promotion] {
         guard let head = branchHead else { return [] }
+        let kept = history?.chain
         var chain: [ObjectID] = []
         var current: ObjectID? = head
+        var start: HistoryStore.Chain?
         while let commit = current {
+            if let kept, commit == kept.end {
+                start = kept
+                break
+            }
             chain.append(commit)
             current = try repository.commit(commit).parents.first
         }
-        var seen: Set<String> = []
-        var result: [MergedPromotion] = []
-        var previous: ObjectID?
+        var result = start?.promotions ?? []
+        var seen = Set(result.map(\.name))
+        var previous = start?.end
         let ordered = Array(chain.reversed())
         for batch in stride(from: 0, to: ordered.count, by: Workspace.walkBatch) {
             var changesOf: [(commit: ObjectID, changes: [TreeChange])] = []
@@ -99,15 +117,17 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
                                    wanted: GitRepositoryFacts.mayHoldPromotionRequest)
             for (commit, changes) in changesOf {
                 for change in changes {
-                    guard let document = try? documents.document(change.new, path: change.path, in: repository),
+                    guard let blob = change.new, let document = try? documents.document(blob, path: change.path, in: repository),
                           document.kind == .promotionRequest, !seen.contains(document.name) else { continue }
                     seen.insert(document.name)
                     let info = try repository.commit(commit)
-                    result.append(MergedPromotion(request: document, commit: commit.short,
-                                                  date: Workspace.rfc3339(info.committer.time)))
+                    result.append(HistoryStore.Promotion(model: document.text("model") ?? "", name: document.name, blob: blob,
+                                                         path: change.path, commit: commit.short,
+                                                         date: Workspace.rfc3339(info.committer.time)))
                 }
             }
         }
+        if !chain.isEmpty { history?.keep(HistoryStore.Chain(end: head, promotions: result)) }
         return result.reversed()
     }
 

@@ -38,26 +38,38 @@ final class ReadingStore: @unchecked Sendable {
 
     /// The store of a repository's git directory; nil when this executable cannot be identified
     /// (then nothing could tell its records from another build's).
-    init?(gitDirectory: String, executable: String? = ReadingStore.executablePath()) {
-        guard let identity = executable.flatMap(ReadingStore.identity(of:)) else { return nil }
+    init?(gitDirectory: String, executable: String? = StoreFile.executablePath()) {
+        guard let stamp = StoreFile.stamp(format: "readings \(ReadingCodec.version)", executable: executable) else { return nil }
         file = gitDirectory + "/" + ReadingStore.directoryName + "/" + ReadingStore.fileName
-        fingerprint = Array("\(ReadingCodec.version) \(identity)".utf8)
+        fingerprint = stamp
         load()
     }
 
     // MARK: - Lookup
 
-    func reading(blob: ObjectID, path: String) -> DocumentLoader.Reading? {
-        let key = Key(blob: blob.hex, path: path)
+    func contains(blob: ObjectID, path: String) -> Bool {
         lock.lock()
-        let range = records[key]
-        lock.unlock()
-        guard let range, let reading = ReadingCodec.decode(bytes, range, file: path) else { return nil }
-        lock.lock()
-        used.insert(key)
-        hits += 1
-        lock.unlock()
-        return reading
+        defer { lock.unlock() }
+        return records[Key(blob: blob.hex, path: path)] != nil
+    }
+
+    /// The kept readings of these contents, decoded on every core; nil where a record is
+    /// missing or does not decode (the caller parses the file).
+    func readings(_ wanted: [(blob: ObjectID, path: String)]) -> [DocumentLoader.Reading?] {
+        let keys = wanted.map { Key(blob: $0.blob.hex, path: $0.path) }
+        let ranges = lock.withLock { keys.map { records[$0] } }
+        let bytes = self.bytes
+        let readings = DocumentLoader.inParallel(keys.count) { index -> DocumentLoader.Reading? in
+            guard let range = ranges[index] else { return nil }
+            return ReadingCodec.decode(bytes, range, file: keys[index].path)
+        }
+        lock.withLock {
+            for (key, reading) in zip(keys, readings) where reading != nil {
+                used.insert(key)
+                hits += 1
+            }
+        }
+        return readings
     }
 
     func keep(_ reading: DocumentLoader.Reading, blob: ObjectID, path: String) {
@@ -74,19 +86,18 @@ final class ReadingStore: @unchecked Sendable {
 
     /// Writes the store if this run added readings: what this run used, then older records
     /// while the file holds at most twice as many (so switching between the index and the
-    /// working tree keeps both), written beside the file and renamed.
+    /// working tree keeps both).
     func save() {
         lock.lock()
         defer { lock.unlock() }
         guard !fresh.isEmpty else { return }
-        var output = ReadingStore.magic
-        append(fingerprint, to: &output)
+        var output = StoreFile.Writer(magic: ReadingStore.magic, stamp: fingerprint)
         var written: Set<Key> = []
         func write(_ key: Key, _ payload: ArraySlice<UInt8>) {
             guard written.insert(key).inserted else { return }
-            append(Array(key.blob.utf8)[...], to: &output)
-            append(Array(key.path.utf8)[...], to: &output)
-            append(payload, to: &output)
+            output.field(key.blob)
+            output.field(key.path)
+            output.field(payload)
         }
         for (key, payload) in fresh.sorted(by: { ($0.key.path, $0.key.blob) < ($1.key.path, $1.key.blob) }) {
             write(key, payload[...])
@@ -98,70 +109,17 @@ final class ReadingStore: @unchecked Sendable {
         for key in recordOrder where written.count < limit {
             if let range = records[key] { write(key, bytes[range]) }
         }
-        let directory = (file as NSString).deletingLastPathComponent
-        let temporary = file + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Data(output).write(to: URL(fileURLWithPath: temporary))
-            if rename(temporary, file) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-        }
+        output.write(to: file)
     }
 
-    private func append(_ field: ArraySlice<UInt8>, to output: inout [UInt8]) {
-        var length = UInt32(field.count).littleEndian
-        withUnsafeBytes(of: &length) { output.append(contentsOf: $0) }
-        output.append(contentsOf: field)
-    }
-
-    private func append(_ field: [UInt8], to output: inout [UInt8]) {
-        append(field[...], to: &output)
-    }
-
-    /// Reads the record table; a file of another build or format, or one cut short, is ignored
-    /// from the first record that does not fit.
+    /// Reads the record table (blob, path, payload); a record cut short is left out.
     private func load() {
-        guard let data = FileManager.default.contents(atPath: file) else { return }
-        let content = [UInt8](data)
-        var position = 0
-        func field() -> Range<Int>? {
-            guard content.count - position >= 4 else { return nil }
-            let length = Int(content[position]) | Int(content[position + 1]) << 8
-                | Int(content[position + 2]) << 16 | Int(content[position + 3]) << 24
-            position += 4
-            guard content.count - position >= length else { return nil }
-            defer { position += length }
-            return position..<position + length
-        }
-        guard content.starts(with: ReadingStore.magic) else { return }
-        position = ReadingStore.magic.count
-        guard let stamp = field(), content[stamp].elementsEqual(fingerprint) else { return }
-        while position < content.count {
-            guard let blob = field(), let path = field(), let payload = field() else { break }
-            let key = Key(blob: String(decoding: content[blob], as: UTF8.self),
-                          path: String(decoding: content[path], as: UTF8.self))
-            if records.updateValue(payload, forKey: key) == nil { recordOrder.append(key) }
+        guard let (content, fields) = StoreFile.read(file, magic: ReadingStore.magic, stamp: fingerprint) else { return }
+        for start in stride(from: 0, to: fields.count - 2, by: 3) {
+            let key = Key(blob: String(decoding: content[fields[start]], as: UTF8.self),
+                          path: String(decoding: content[fields[start + 1]], as: UTF8.self))
+            if records.updateValue(fields[start + 2], forKey: key) == nil { recordOrder.append(key) }
         }
         bytes = content
-    }
-
-    // MARK: - Identity of the executable
-
-    static func executablePath() -> String? {
-        if let linked = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return linked }
-        return Bundle.main.executablePath
-    }
-
-    /// Path, size, modification time and inode: a rebuilt or replaced executable differs.
-    static func identity(of executable: String) -> String? {
-        var info = stat()
-        guard stat(executable, &info) == 0 else { return nil }
-        #if canImport(Darwin)
-        let modified = info.st_mtimespec
-        #else
-        let modified = info.st_mtim
-        #endif
-        return "\(executable) \(info.st_size) \(modified.tv_sec).\(modified.tv_nsec) \(info.st_ino)"
     }
 }

@@ -38,6 +38,10 @@ public final class Workspace: @unchecked Sendable {
         let states = try resolveStates(options.mode)
         let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
         let store = options.usesReadingStore ? ReadingStore(gitDirectory: repository.gitDirectory) : nil
+        let history = options.usesReadingStore ? HistoryStore(gitDirectory: repository.gitDirectory) : nil
+        for answer in history?.lastChanges ?? [] {
+            repository.rememberLastChange(of: answer.path, from: answer.head, is: answer.commit)
+        }
         let trusted = try loadTrusted(from: states.trusted, config: config, store: store)
         let evaluated = try load(from: states.evaluated, config: config, .subjects, store: store)
         store?.save()
@@ -80,12 +84,13 @@ public final class Workspace: @unchecked Sendable {
         let ledger = ApprovalLedger(attributor)
         let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
                                        branchHead: states.mergeBase ?? states.historyHead,
-                                       documents: documents)
+                                       documents: documents, history: history)
         var evaluator = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
                                   repository: facts, stages: config.stages, waiverRequirement: config.waivers)
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
         let report = evaluator
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
+        history?.save(repository)
         return CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
                         policies: trusted.policies.map(\.name), documentCount: evaluated.documents.count,
                         changedPaths: states.changed, approvals: ledger.byRequest, root: repository.workingDirectory)
@@ -248,23 +253,32 @@ public final class Workspace: @unchecked Sendable {
         // core, then take the readings in path order.
         var unread: [(bytes: [UInt8], path: String)] = []
         var contentIDs: [ObjectID?] = []
-        var fresh: [String: DocumentLoader.Reading] = [:]
+        var stored: [(blob: ObjectID, path: String, bytes: [UInt8]?)] = []
         for path in paths where snapshot.blobID(path).flatMap({ documents[$0, path] }) == nil {
             let blob = snapshot.blobID(path)
-            if let store, let blob, let kept = store.reading(blob: blob, path: path) {
-                fresh[path] = kept
-                documents[blob, path] = kept
+            if let store, let blob, store.contains(blob: blob, path: path) {
+                stored.append((blob, path, nil))
                 continue
             }
             let bytes = try git { try snapshot.read(path) }
             // The working tree has no blob ids: its files are kept under the id git would give them.
             let content = store == nil ? blob : (blob ?? (try? Repository.blobID(hashing: bytes)))
-            if let store, blob == nil, let content, let kept = store.reading(blob: content, path: path) {
-                fresh[path] = kept
+            if let store, blob == nil, let content, store.contains(blob: content, path: path) {
+                stored.append((content, path, bytes))
                 continue
             }
             unread.append((bytes, path))
             contentIDs.append(content)
+        }
+        var fresh: [String: DocumentLoader.Reading] = [:]
+        for (entry, kept) in zip(stored, store?.readings(stored.map { ($0.blob, $0.path) }) ?? []) {
+            if let kept {
+                fresh[entry.path] = kept
+                if let blob = snapshot.blobID(entry.path) { documents[blob, entry.path] = kept }
+            } else {
+                unread.append((try entry.bytes ?? git { try snapshot.read(entry.path) }, entry.path))
+                contentIDs.append(entry.blob)
+            }
         }
         for ((file, content), reading) in zip(zip(unread, contentIDs), DocumentLoader.readAll(unread)) {
             fresh[file.path] = reading

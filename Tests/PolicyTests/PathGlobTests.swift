@@ -14,4 +14,44 @@ final class PathGlobTests: XCTestCase {
         XCTAssertFalse(PathGlob("runs/*.yaml").matches("runs/x/run-1.yaml"))
         XCTAssertTrue(PathGlob("./.tollgate.yaml").matches(".tollgate.yaml"))
     }
+
+    /// `?` is one character, whatever its bytes: "\r\n" is one, "é" written as e + accent is one.
+    func testQuestionMarkIsOneCharacterOutsideASCII() {
+        XCTAssertTrue(Glob.matches("a?b", "a\r\nb"))
+        XCTAssertTrue(Glob.matches("r?n", "r\u{e9}n"))
+        XCTAssertTrue(Glob.matches("r?n", "re\u{301}n"))
+        XCTAssertFalse(Glob.matches("r??n", "re\u{301}n"))
+        XCTAssertTrue(Glob.matches("*.yaml", "mod\u{e8}le.yaml"))
+    }
+
+    /// The byte-level match of ASCII text agrees with matching characters, on seeded random
+    /// patterns and names over a small alphabet (so that matches are frequent).
+    func testTheASCIIMatchAgreesWithCharacterMatching() {
+        func reference(_ pattern: String, _ text: String) -> Bool {
+            let p = Array(pattern), t = Array(text)
+            func match(_ i: Int, _ j: Int) -> Bool {
+                if i == p.count { return j == t.count }
+                if p[i] == "*" { return (j...t.count).contains { match(i + 1, $0) } }
+                guard j < t.count, p[i] == "?" || p[i] == t[j] else { return false }
+                return match(i + 1, j + 1)
+            }
+            return match(0, 0)
+        }
+        var state: UInt64 = 0x9e3779b97f4a7c15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let patternAlphabet = Array("ab.*?-")
+        let textAlphabet = Array("ab.-\n")
+        var matched = 0
+        for _ in 0..<20_000 {
+            let pattern = String((0..<next(7)).map { _ in patternAlphabet[next(patternAlphabet.count)] })
+            let text = String((0..<next(8)).map { _ in textAlphabet[next(textAlphabet.count)] })
+            let expected = reference(pattern, text)
+            if expected { matched += 1 }
+            XCTAssertEqual(Glob.matches(pattern, text), expected, "\(pattern) vs \(text.debugDescription)")
+        }
+        XCTAssertGreaterThan(matched, 1000, "the sample has matches")
+    }
 }

@@ -4,10 +4,11 @@ import GitKit
 @testable import Workspace
 import XCTest
 
-/// The readings kept between local checks in `.git/tollgate/readings`: a second check gives
-/// the same report without parsing what did not change, a change is always seen, a damaged
-/// store is ignored, and `--rev` / `--base` never read it.
-final class ReadingStoreTests: XCTestCase {
+/// What local checks keep in `.git/tollgate/`: readings of documents (`readings`) and facts of
+/// the history (`history`). A check with them gives the report a check without them gives,
+/// whatever happened in between (edits, commits, history rewritten, damaged files), and
+/// `--rev` / `--base` never read them.
+final class LocalStoresTests: XCTestCase {
     let run = "runs/fraud-student/run-8812.yaml"
 
     func storeFile(_ sandbox: GitSandbox) -> URL {
@@ -99,5 +100,62 @@ final class ReadingStoreTests: XCTestCase {
         XCTAssertTrue(revision.flat.contains("p95 latency 28.7 ms exceeds 25 ms"), revision.stdout)
         let range = try demo.policy("check", "--base", "HEAD~1", "--all")
         XCTAssertTrue(range.flat.contains("p95 latency 28.7 ms exceeds 25 ms"), range.stdout)
+    }
+
+    // MARK: History
+
+    /// Every local report, with the stores and without them.
+    func assertSameWithAndWithoutStores(_ demo: GitSandbox, _ step: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        for arguments in [["check", "--format", "json"], ["check", "--staged", "--all", "--format", "json"]] {
+            let stored = try demo.policy(arguments)
+            let again = try demo.policy(arguments)
+            let parsed = try demo.policy(arguments + ["--no-cache"])
+            XCTAssertTrue([0, 1].contains(parsed.status), "\(step): \(parsed.stderr)", file: file, line: line)
+            XCTAssertEqual(stored.status, parsed.status, step, file: file, line: line)
+            XCTAssertEqual(stored.stdout, parsed.stdout, "\(step), \(arguments): the stores change the report", file: file, line: line)
+            XCTAssertEqual(again.stdout, parsed.stdout, "\(step), \(arguments), second run", file: file, line: line)
+        }
+    }
+
+    func testHistoryKeptAcrossCommitsAndRewritesGivesTheWalkedAnswers() throws {
+        let demo = try GitSandbox.demo()
+        let original = try demo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        try assertSameWithAndWithoutStores(demo, "the demo")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: demo.root.appendingPathComponent(".git/tollgate/history").path))
+        let champion = try demo.policy("check", "--format", "json")
+        XCTAssertTrue(champion.stdout.contains("run-7702") || champion.stdout.contains("fraud-student-2.0.0"), champion.stdout)
+
+        // A new commit on top: the kept chain is extended, kept answers start the walks.
+        try demo.edit(run, replacing: "p95Ms: 28.7", with: "p95Ms: 25")
+        try demo.commitSigned("Re-measure p95 after batching fix", as: "alice")
+        try assertSameWithAndWithoutStores(demo, "after a commit")
+        try demo.approve(as: "bob", role: "rai-reviewer")
+        try assertSameWithAndWithoutStores(demo, "after an approval")
+
+        // History rewritten to before 2.0.0 reached production: the kept chain is not in it.
+        let log = try demo.git("log", "--format=%H %s", "--first-parent")
+        let before = try XCTUnwrap(log.split(separator: "\n").last { $0.contains("production") }.map { String($0.prefix(40)) })
+        try demo.git("reset", "-q", "--hard", before + "~1")
+        try assertSameWithAndWithoutStores(demo, "after a reset to \(before)~1")
+
+        // And forward again, past the kept chain's end.
+        try demo.git("reset", "-q", "--hard", original)
+        try assertSameWithAndWithoutStores(demo, "back at the original head")
+    }
+
+    func testADamagedHistoryStoreIsIgnored() throws {
+        let demo = try GitSandbox.demo()
+        let expected = try demo.policy("check", "--format", "json", "--no-cache")
+        _ = try demo.policy("check", "--format", "json")
+        let file = demo.root.appendingPathComponent(".git/tollgate/history")
+        let kept = try Data(contentsOf: file)
+        XCTAssertGreaterThan(kept.count, 100)
+        for (what, bytes) in [("cut short", kept.prefix(kept.count * 2 / 3)), ("empty", Data()),
+                              ("another file", Data("TOLLGATE-HISTORY\nnot the stamp".utf8))] {
+            try bytes.write(to: file)
+            let result = try demo.policy("check", "--format", "json")
+            XCTAssertEqual(result.status, expected.status, what)
+            XCTAssertEqual(result.stdout, expected.stdout, "\(what): the report is the walked one")
+        }
     }
 }

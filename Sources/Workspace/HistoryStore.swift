@@ -1,0 +1,115 @@
+import Foundation
+import GitKit
+
+/// What local checks learned about the history, kept in `.git/tollgate/history` so that the
+/// next pre-commit check starts where this one stopped instead of walking the whole history
+/// again: the answers of `Repository.lastChange` (which commit introduced a file's content,
+/// for attributing approvals) and the promotions merged along the first-parent chain of a
+/// commit (for the champion and the prior stage).
+///
+/// Commits never change, so an answer stays true; what could make it wrong is a different
+/// parser deciding differently which blob is a request, hence the stamp of the executable, as
+/// for `ReadingStore`. Like it, this store is read only in the local modes, never for `--rev`
+/// or `--base`, and a file that cannot be read is no store.
+final class HistoryStore: @unchecked Sendable {
+    private static let magic = Array("TOLLGATE-HISTORY\n".utf8)
+    static let fileName = "history"
+    /// Answers of `lastChange` kept at most (this run's first).
+    static let maxLastChanges = 20_000
+
+    /// A request merged into a branch, without its document (parsed again when a rule needs it).
+    struct Promotion: Equatable {
+        var model: String
+        var name: String
+        var blob: ObjectID
+        var path: String
+        var commit: String
+        var date: String
+    }
+
+    /// The merged promotions of one commit's first-parent history, oldest first.
+    struct Chain {
+        var end: ObjectID
+        var promotions: [Promotion]
+    }
+
+    let file: String
+    private let stamp: [UInt8]
+    private(set) var chain: Chain?
+    private(set) var lastChanges: [(head: ObjectID, path: String, commit: ObjectID)] = []
+    private var newChain: Chain?
+
+    init?(gitDirectory: String, executable: String? = StoreFile.executablePath()) {
+        guard let stamp = StoreFile.stamp(format: "history 1", executable: executable) else { return nil }
+        self.stamp = stamp
+        file = gitDirectory + "/" + ReadingStore.directoryName + "/" + HistoryStore.fileName
+        load()
+    }
+
+    /// The chain this run walked, to be written by `save`.
+    func keep(_ chain: Chain) {
+        newChain = chain
+    }
+
+    /// Writes the answers of this run's repository (with the kept ones it holds) and the newest chain.
+    func save(_ repository: Repository) {
+        let answers = repository.knownLastChanges
+        guard newChain != nil || answers.count != lastChanges.count else { return }
+        var output = StoreFile.Writer(magic: HistoryStore.magic, stamp: stamp)
+        if let chain = newChain ?? chain {
+            output.field("chain")
+            output.field(chain.end.hex)
+            output.field(String(chain.promotions.count))
+            for promotion in chain.promotions {
+                for value in [promotion.model, promotion.name, promotion.blob.hex, promotion.path, promotion.commit, promotion.date] {
+                    output.field(value)
+                }
+            }
+        }
+        // This run's answers first, then the kept ones, up to the limit.
+        let kept = Set(lastChanges.map { $0.head.hex + "\u{0}" + $0.path })
+        let ordered = answers.filter { !kept.contains($0.head.hex + "\u{0}" + $0.path) }
+            + answers.filter { kept.contains($0.head.hex + "\u{0}" + $0.path) }
+        for answer in ordered.prefix(HistoryStore.maxLastChanges) {
+            output.field("last")
+            output.field(answer.head.hex)
+            output.field(answer.path)
+            output.field(answer.commit.hex)
+        }
+        output.write(to: file)
+    }
+
+    private func load() {
+        guard let (bytes, fields) = StoreFile.read(file, magic: HistoryStore.magic, stamp: stamp) else { return }
+        var index = 0
+        func next() -> String? {
+            guard index < fields.count else { return nil }
+            defer { index += 1 }
+            return String(decoding: bytes[fields[index]], as: UTF8.self)
+        }
+        var answers: [(ObjectID, String, ObjectID)] = []
+        var chain: Chain?
+        while let tag = next() {
+            switch tag {
+            case "chain":
+                guard let end = next().flatMap(ObjectID.init(hex:)), let count = next().flatMap({ Int($0) }),
+                      count >= 0, count <= fields.count else { return }
+                var promotions: [Promotion] = []
+                for _ in 0..<count {
+                    guard let model = next(), let name = next(), let blob = next().flatMap(ObjectID.init(hex:)),
+                          let path = next(), let commit = next(), let date = next() else { return }
+                    promotions.append(Promotion(model: model, name: name, blob: blob, path: path, commit: commit, date: date))
+                }
+                chain = Chain(end: end, promotions: promotions)
+            case "last":
+                guard let head = next().flatMap(ObjectID.init(hex:)), let path = next(),
+                      let commit = next().flatMap(ObjectID.init(hex:)) else { return }
+                answers.append((head, path, commit))
+            default:
+                return  // not written by this version: keep nothing
+            }
+        }
+        self.chain = chain
+        lastChanges = answers
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The file format of what local checks keep in `.git/tollgate/` (`ReadingStore`,
+/// `HistoryStore`): a magic line, a stamp that says who wrote it, then fields, each a 32-bit
+/// little-endian length and that many bytes. A file with another magic or stamp is ignored;
+/// one cut short is read up to its last whole field. Written beside the destination and
+/// renamed, so a reader never sees half a file.
+enum StoreFile {
+    /// The fields of `file` after its magic and stamp, as ranges of the returned bytes; nil
+    /// when the file is missing or was written by something else.
+    static func read(_ file: String, magic: [UInt8], stamp: [UInt8]) -> (bytes: [UInt8], fields: [Range<Int>])? {
+        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        let content = [UInt8](data)
+        guard content.starts(with: magic) else { return nil }
+        var position = magic.count
+        var fields: [Range<Int>] = []
+        while content.count - position >= 4 {
+            let length = Int(content[position]) | Int(content[position + 1]) << 8
+                | Int(content[position + 2]) << 16 | Int(content[position + 3]) << 24
+            position += 4
+            guard content.count - position >= length else { break }
+            fields.append(position..<position + length)
+            position += length
+        }
+        guard let first = fields.first, content[first].elementsEqual(stamp) else { return nil }
+        return (content, Array(fields.dropFirst()))
+    }
+
+    /// Collects fields, then writes them after the magic and the stamp.
+    struct Writer {
+        private(set) var output: [UInt8]
+
+        init(magic: [UInt8], stamp: [UInt8]) {
+            output = magic
+            field(stamp[...])
+        }
+
+        mutating func field(_ bytes: ArraySlice<UInt8>) {
+            var length = UInt32(bytes.count).littleEndian
+            withUnsafeBytes(of: &length) { output.append(contentsOf: $0) }
+            output.append(contentsOf: bytes)
+        }
+
+        mutating func field(_ text: String) {
+            field(Array(text.utf8)[...])
+        }
+
+        /// Writes beside `file` and renames; a failure leaves the old file (the store is only
+        /// an accelerator: the check goes on without it).
+        func write(to file: String) {
+            let directory = (file as NSString).deletingLastPathComponent
+            let temporary = file + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try Data(output).write(to: URL(fileURLWithPath: temporary))
+                if rename(temporary, file) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+            } catch {
+                try? FileManager.default.removeItem(atPath: temporary)
+            }
+        }
+    }
+
+    /// Who wrote a store: the format and the identity of the `policy` executable (path, size,
+    /// modification time, inode), so another build — another parser, another schema — starts
+    /// from nothing. Nil when the executable cannot be identified.
+    static func stamp(format: String, executable: String? = StoreFile.executablePath()) -> [UInt8]? {
+        guard let executable else { return nil }
+        var info = stat()
+        guard stat(executable, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        let modified = info.st_mtimespec
+        #else
+        let modified = info.st_mtim
+        #endif
+        return Array("\(format) \(executable) \(info.st_size) \(modified.tv_sec).\(modified.tv_nsec) \(info.st_ino)".utf8)
+    }
+
+    static func executablePath() -> String? {
+        if let linked = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return linked }
+        return Bundle.main.executablePath
+    }
+}
