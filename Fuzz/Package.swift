@@ -12,6 +12,7 @@ let package = Package(
         .target(name: "LibFuzzerDriver"),
         .executableTarget(name: "FuzzYAMLLoader", dependencies: ["LibFuzzerDriver", tollgate("Documents")]),
         .executableTarget(name: "FuzzSchemaValidator", dependencies: ["LibFuzzerDriver", tollgate("Documents")]),
+        .executableTarget(name: "FuzzReadingCodec", dependencies: ["LibFuzzerDriver", tollgate("Documents")]),
         .executableTarget(name: "FuzzCELParser", dependencies: ["LibFuzzerDriver", tollgate("CEL")]),
         .executableTarget(
             name: "FuzzCELEvaluator",

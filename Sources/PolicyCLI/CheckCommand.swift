@@ -46,7 +46,7 @@ struct CheckCommand: ParsableCommand {
     var record = false
 
     @Flag(name: .customLong("no-cache"),
-          help: "Parse every document: neither read nor write the readings kept in .git/tollgate/ (local modes only; also TOLLGATE_NO_CACHE=1).")
+          help: "Parse and walk everything: neither read nor write what local checks keep in .git/tollgate/ (--rev and --base never use it; also TOLLGATE_NO_CACHE=1).")
     var noCache = false
 
     @Option(name: .customLong("format"),
@@ -102,7 +102,7 @@ struct CheckCommand: ParsableCommand {
             // freed one by one (a tenth of a warm pre-commit check).
             Entry.keepUntilExit(workspace)
             let cacheOff = noCache || ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["TOLLGATE_NO_CACHE"]?.lowercased() ?? "")
-            run = try workspace.check(CheckOptions(mode: mode, paths: paths, all: all, keepsReadings: !cacheOff))
+            run = try workspace.check(CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff))
             metadata = ReportMetadata(toolVersion: PolicyCommand.version, evaluated: run.evaluated,
                                       policySource: run.policySource, policies: run.policies,
                                       documentCount: run.documentCount)

@@ -19,9 +19,14 @@ public struct MarkdownReporter: Sendable {
 
     /// Absolute URI that repository-relative paths resolve against; nil for relative links.
     public var linkBase: String?
+    /// The longest comment, in UTF-8 bytes: GitHub refuses a comment body over 65,536
+    /// characters, and a character is at least a byte. A longer report is cut at a line
+    /// boundary (requests come worst first, so what blocks is kept) and says so.
+    public var maxLength: Int
 
-    public init(linkBase: String? = nil) {
+    public init(linkBase: String? = nil, maxLength: Int = 65_536) {
         self.linkBase = linkBase.flatMap { ReporterSupport.isAbsoluteURI($0) ? ReporterSupport.encodeURI($0) : nil }
+        self.maxLength = maxLength
     }
 
     public func render(_ report: Report, metadata: ReportMetadata) -> String {
@@ -36,8 +41,29 @@ public struct MarkdownReporter: Sendable {
         if !others.isEmpty {
             lines += otherSubjects(others, afterRequests: !requests.isEmpty)
         }
-        lines += ["---", MarkdownText.footer(metadata)]
-        return lines.joined(separator: "\n") + "\n"
+        let footer = ["---", MarkdownText.footer(metadata)]
+        let whole = (lines + footer).joined(separator: "\n") + "\n"
+        guard whole.utf8.count > maxLength else { return whole }
+        return cut(lines, footer: footer)
+    }
+
+    /// The first lines that fit with a notice and the footer.
+    func cut(_ lines: [String], footer: [String]) -> String {
+        func notice(_ left: Int) -> [String] {
+            ["", "> [!WARNING]",
+             "> Cut short at \(maxLength) characters, the most a comment holds: \(MarkdownText.plural(left, "line")) of the report left out. The JSON, SARIF and JUnit reports (`--format json=FILE`) hold everything.",
+             ""]
+        }
+        let reserve = (notice(lines.count) + footer).joined(separator: "\n").utf8.count + 2
+        var kept: [String] = []
+        var length = 0
+        for line in lines {
+            let added = line.utf8.count + 1
+            guard length + added + reserve <= maxLength else { break }
+            kept.append(line)
+            length += added
+        }
+        return (kept + notice(lines.count - kept.count) + footer).joined(separator: "\n") + "\n"
     }
 
     static func headline(_ verdict: Verdict) -> String {

@@ -20,21 +20,21 @@ public struct CheckOptions: Sendable {
     public var paths: [String]
     /// In range and staged modes, report every subject, not only the changed ones.
     public var all: Bool
-    /// In the local modes (working tree, staged), keep readings of documents between runs in
-    /// `.git/tollgate/readings` so that only changed files are parsed (see `ReadingStore`).
-    /// Never used for `--rev` or `--base`.
-    public var keepsReadings: Bool
+    /// In the local modes (working tree, staged), keep readings of documents and facts of the
+    /// history between runs in `.git/tollgate/` so that only what changed is parsed and walked
+    /// (see `ReadingStore`, `HistoryStore`). Never used for `--rev` or `--base`.
+    public var keepsLocalStores: Bool
 
-    public init(mode: Mode = .workingTree, paths: [String] = [], all: Bool = false, keepsReadings: Bool = true) {
+    public init(mode: Mode = .workingTree, paths: [String] = [], all: Bool = false, keepsLocalStores: Bool = true) {
         self.mode = mode
         self.paths = paths
         self.all = all
-        self.keepsReadings = keepsReadings
+        self.keepsLocalStores = keepsLocalStores
     }
 
-    /// Whether this check may use the reading store: a local mode, and not turned off.
-    var usesReadingStore: Bool {
-        guard keepsReadings else { return false }
+    /// Whether this check may use the local stores: a local mode, and not turned off.
+    var usesLocalStores: Bool {
+        guard keepsLocalStores else { return false }
         switch mode {
         case .workingTree, .staged: return true
         case .revision, .range: return false

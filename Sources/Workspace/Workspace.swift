@@ -37,8 +37,8 @@ public final class Workspace: @unchecked Sendable {
     public func check(_ options: CheckOptions) throws -> CheckRun {
         let states = try resolveStates(options.mode)
         let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
-        let store = options.usesReadingStore ? ReadingStore(gitDirectory: repository.gitDirectory) : nil
-        let history = options.usesReadingStore ? HistoryStore(gitDirectory: repository.gitDirectory) : nil
+        let store = options.usesLocalStores ? ReadingStore(gitDirectory: repository.gitDirectory) : nil
+        let history = options.usesLocalStores ? HistoryStore(gitDirectory: repository.gitDirectory) : nil
         for answer in history?.lastChanges ?? [] {
             repository.rememberLastChange(of: answer.path, from: answer.head, is: answer.commit)
         }

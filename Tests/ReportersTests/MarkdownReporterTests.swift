@@ -161,4 +161,36 @@ final class MarkdownReporterTests: XCTestCase {
 
             """)
     }
+
+    /// GitHub refuses a comment over 65,536 characters: a longer report is cut at a line, keeps
+    /// the worst request first and the footer last, and says what is missing.
+    func testALongReportIsCutToWhatACommentHolds() {
+        let full = MarkdownReporter().render(Fixtures.report(), metadata: Fixtures.metadata)
+        XCTAssertEqual(MarkdownReporter(maxLength: full.utf8.count).render(Fixtures.report(), metadata: Fixtures.metadata), full,
+                       "a report that fits is not touched")
+
+        let cut = MarkdownReporter(maxLength: 1500).render(Fixtures.report(), metadata: Fixtures.metadata)
+        XCTAssertLessThanOrEqual(cut.utf8.count, 1500)
+        XCTAssertTrue(cut.hasPrefix(MarkdownReporter.marker + "\n## ⛔ Tollgate: release blocked"), cut)
+        XCTAssertTrue(cut.contains("### ⛔ `PromotionRequest/fraud-student-2.1.0-production` — block"), cut)
+        XCTAssertTrue(cut.contains("Cut short at 1500 characters, the most a comment holds:"), cut)
+        XCTAssertTrue(cut.hasSuffix("· 9 documents</sub>\n"), cut)
+        XCTAssertFalse(cut.contains("### Other subjects"), "the end of the report is what goes")
+        let left = full.split(separator: "\n", omittingEmptySubsequences: false).count
+            - cut.split(separator: "\n", omittingEmptySubsequences: false).count
+        XCTAssertGreaterThan(left, 0)
+
+        // The default is GitHub's limit, and a comment of a large repository stays under it.
+        let many = Report(subjects: (0..<2_000).map { index in
+            SubjectResult(subject: Subject(kind: .runManifest, name: "run-\(index)", file: "runs/run-\(index).yaml"),
+                          rules: [Fixtures.rule("release-gate/p95-latency", [Finding(
+                              ruleID: "release-gate/p95-latency",
+                              subject: Subject(kind: .runManifest, name: "run-\(index)", file: "runs/run-\(index).yaml"),
+                              severity: .block, message: "p95 latency 28.7 ms exceeds 25 ms",
+                              location: SourceLocation(file: "runs/run-\(index).yaml", line: 31, column: 5))])])
+        })
+        let comment = MarkdownReporter().render(many, metadata: Fixtures.metadata)
+        XCTAssertLessThanOrEqual(comment.utf8.count, 65_536)
+        XCTAssertTrue(comment.contains("Cut short at 65536 characters"), String(comment.suffix(500)))
+    }
 }
