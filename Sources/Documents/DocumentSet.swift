@@ -8,13 +8,22 @@ public struct DocumentSet: Sendable {
     /// Duplicate names and unresolved references.
     public private(set) var diagnostics: [Diagnostic] = []
     private var index: [DocumentReference: Document] = [:]
+    /// Every definition of the names defined more than once, in path order.
+    private var definitions: [DocumentReference: [Document]] = [:]
     private var byKind: [DocumentKind: [Document]] = [:]
     private let fieldIndexes = FieldIndexes()
+    /// The names "did you mean" hints choose from, by kind, when `documents` is a part of a
+    /// larger set (a staged check reads only what the change can reach).
+    private let hintNames: [DocumentKind: [String]]?
 
-    public init(_ documents: [Document]) {
+    /// - Parameter names: every name of each kind in the whole set, in path order, when
+    ///   `documents` is only part of it; nil when it is the whole set.
+    public init(_ documents: [Document], names: [DocumentKind: [String]]? = nil) {
+        hintNames = names
         self.documents = documents.sorted { ($0.file, $0.kind.rawValue) < ($1.file, $1.kind.rawValue) }
         for document in self.documents {
             if let first = index[document.reference] {
+                definitions[document.reference, default: [first]].append(document)
                 diagnostics.append(Diagnostic(.duplicateName,
                     "\(document.kind.rawValue) '\(document.name)' is defined twice; names are unique within a kind",
                     at: document.nameLocation,
@@ -45,6 +54,11 @@ public struct DocumentSet: Sendable {
             Dictionary(grouping: documents(of: kind).compactMap { document in document.text(field).map { ($0, document) } },
                        by: \.0).mapValues { $0.map(\.1) }
         }[value] ?? []
+    }
+
+    /// The other documents of the same kind and name (empty unless the name is defined twice).
+    public func duplicates(of document: Document) -> [Document] {
+        (definitions[document.reference] ?? []).filter { $0 != document }
     }
 
     /// Whether `document` is the one its name resolves to (not a later duplicate).
@@ -86,7 +100,7 @@ public struct DocumentSet: Sendable {
         var problems: [Diagnostic] = []
         for document in documents where isCanonical(document) {
             for link in DocumentSet.links(of: document) where index[DocumentReference(kind: link.target, name: link.name)] == nil {
-                let names = documents.filter { $0.kind == link.target }.map(\.name)
+                let names = hintNames?[link.target] ?? documents.filter { $0.kind == link.target }.map(\.name)
                 problems.append(Diagnostic(.reference,
                     "spec.\(link.field) refers to \(link.target.rawValue) '\(link.name)', which does not exist\(DidYouMean.hint(for: link.name, among: names))",
                     at: link.location))

@@ -30,6 +30,12 @@ public enum ReadingCodec {
     /// The reading `bytes[range]` encodes, with its locations in `file`; nil if the bytes
     /// are not exactly one reading of this version.
     public static func decode(_ bytes: [UInt8], _ range: Range<Int>, file: String) -> DocumentLoader.Reading? {
+        bytes.withUnsafeBytes { decode($0, range, file: file) }
+    }
+
+    /// `decode` over memory the caller holds (a mapped store file) for the duration of the call.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, file: String) -> DocumentLoader.Reading? {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
         var reader = Reader(bytes: bytes, position: range.lowerBound, end: range.upperBound, files: [file])
         do {
             try reader.fileTable()
@@ -189,7 +195,7 @@ public enum ReadingCodec {
     private struct Malformed: Error {}
 
     private struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeRawBufferPointer
         var position: Int
         let end: Int
         var files: [String]
@@ -239,7 +245,7 @@ public enum ReadingCodec {
         mutating func string() throws(Malformed) -> String {
             let length = try elements()
             defer { position += length }
-            return String(decoding: bytes[position..<position + length], as: UTF8.self)
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]), as: UTF8.self)
         }
 
         mutating func fileTable() throws(Malformed) {
@@ -353,5 +359,107 @@ public enum ReadingCodec {
         case 4: return .folded
         default: return nil
         }
+    }
+}
+
+/// What a staged check needs to know of a document to decide whether it is read at all: its
+/// kind, name and file and the spec texts that link documents (names of runs, cards, requests;
+/// models, versions). Kept beside each reading in `.git/tollgate/readings`, so that the check
+/// of one staged change decodes only the documents that change can reach.
+public struct DocumentSummary: Hashable, Sendable {
+    /// The spec fields kept: every field `DocumentSet` and the bindings look documents up by.
+    public static let fields = ["run", "modelCard", "baseline", "teacher.run", "teacher.model", "teacher.version",
+                                "request", "model", "version"]
+
+    public var kind: DocumentKind
+    public var name: String
+    public var file: String
+    /// `Document.text(field)` for each of `fields` that has a text.
+    public var texts: [String: String]
+
+    public init(_ document: Document) {
+        kind = document.kind
+        name = document.name
+        file = document.file
+        var texts: [String: String] = [:]
+        for field in DocumentSummary.fields {
+            if let text = document.text(field) { texts[field] = text }
+        }
+        self.texts = texts
+    }
+
+    public init(kind: DocumentKind, name: String, file: String, texts: [String: String]) {
+        self.kind = kind
+        self.name = name
+        self.file = file
+        self.texts = texts
+    }
+
+    public func text(_ field: String) -> String? { texts[field] }
+
+    public var reference: DocumentReference { DocumentReference(kind: kind, name: name) }
+
+    /// The summary of a reading, as bytes: a 0 byte for no document, else the kind, the name,
+    /// whether the document's file is the reading's, and the texts by field number.
+    public static func encode(_ reading: DocumentLoader.Reading) -> [UInt8] {
+        guard case .document(let document, _) = reading else { return [0] }
+        let summary = DocumentSummary(document)
+        var bytes: [UInt8] = [1]
+        func string(_ value: String) {
+            let utf8 = Array(value.utf8)
+            var length = utf8.count
+            repeat {
+                bytes.append(UInt8(length & 0x7f) | (length >= 0x80 ? 0x80 : 0))
+                length >>= 7
+            } while length > 0
+            bytes += utf8
+        }
+        string(summary.kind.rawValue)
+        string(summary.name)
+        for (number, field) in fields.enumerated() {
+            guard let text = summary.texts[field] else { continue }
+            bytes.append(UInt8(number + 1))
+            string(text)
+        }
+        return bytes
+    }
+
+    /// The summary `bytes[range]` holds, for a document in `file`: `.some(nil)` for a reading
+    /// that is no document, nil when the bytes are not a summary.
+    public static func decode(_ bytes: [UInt8], _ range: Range<Int>, file: String) -> DocumentSummary?? {
+        bytes.withUnsafeBytes { decode($0, range, file: file) }
+    }
+
+    public static func decode(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, file: String) -> DocumentSummary?? {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
+        var position = range.lowerBound
+        func string() -> String? {
+            var length = 0
+            var shift = 0
+            while true {
+                guard position < range.upperBound, shift < 63 else { return nil }
+                let byte = bytes[position]
+                position += 1
+                length |= Int(byte & 0x7f) << shift
+                if byte & 0x80 == 0 { break }
+                shift += 7
+            }
+            guard length <= range.upperBound - position else { return nil }
+            defer { position += length }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]), as: UTF8.self)
+        }
+        guard position < range.upperBound else { return nil }
+        let tag = bytes[position]
+        position += 1
+        if tag == 0 { return position == range.upperBound ? .some(nil) : nil }
+        guard tag == 1, let kindName = string(), let kind = DocumentKind(rawValue: kindName), let name = string() else { return nil }
+        var texts: [String: String] = [:]
+        while position < range.upperBound {
+            let number = Int(bytes[position])
+            position += 1
+            guard number >= 1, number <= fields.count, let text = string() else { return nil }
+            texts[fields[number - 1]] = text
+        }
+        return .some(DocumentSummary(kind: kind, name: name, file: file, texts: texts))
     }
 }

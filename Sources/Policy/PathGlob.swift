@@ -2,22 +2,22 @@
 /// segments, `?` one character; a pattern ending in `/` matches everything below it.
 public struct PathGlob: Sendable, Hashable {
     public let pattern: String
-    private let segments: [String]
+    private let segments: [Substring]
 
     public init(_ pattern: String) {
         var p = pattern
         while p.hasPrefix("./") { p.removeFirst(2) }
         if p.hasSuffix("/") { p += "**" }
         self.pattern = pattern
-        segments = p.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        segments = p.split(separator: "/", omittingEmptySubsequences: true)
     }
 
     public func matches(_ path: String) -> Bool {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         return match(segments[...], parts[...])
     }
 
-    private func match(_ pattern: ArraySlice<String>, _ parts: ArraySlice<String>) -> Bool {
+    private func match(_ pattern: ArraySlice<Substring>, _ parts: ArraySlice<Substring>) -> Bool {
         guard let first = pattern.first else { return parts.isEmpty }
         if first == "**" {
             let rest = pattern.dropFirst()

@@ -85,6 +85,10 @@ public struct Rule: Sendable {
 /// Shell-style globs on names (and on one path segment): `*` any run of characters, `?` one character.
 public enum Glob {
     public static func matches(_ pattern: String, _ text: String) -> Bool {
+        matches(pattern[...], text[...])
+    }
+
+    public static func matches(_ pattern: Substring, _ text: Substring) -> Bool {
         // Paths and names are nearly always ASCII: there a byte is a character (a carriage
         // return is not, since "\r\n" is one character), so match the bytes in place.
         if let matched = matchesASCII(pattern.utf8, text.utf8) { return matched }
@@ -93,7 +97,7 @@ public enum Glob {
     }
 
     /// The match over ASCII without a carriage return; nil when either side has another byte.
-    static func matchesASCII(_ pattern: String.UTF8View, _ text: String.UTF8View) -> Bool? {
+    static func matchesASCII(_ pattern: Substring.UTF8View, _ text: Substring.UTF8View) -> Bool? {
         let plain: (UInt8) -> Bool = { $0 < 0x80 && $0 != UInt8(ascii: "\r") }
         guard pattern.allSatisfy(plain), text.allSatisfy(plain) else { return nil }
         return matches(Array(pattern), Array(text), any: UInt8(ascii: "?"), many: UInt8(ascii: "*"))

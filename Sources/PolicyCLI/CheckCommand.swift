@@ -103,6 +103,9 @@ struct CheckCommand: ParsableCommand {
             Entry.keepUntilExit(workspace)
             let cacheOff = noCache || ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["TOLLGATE_NO_CACHE"]?.lowercased() ?? "")
             run = try workspace.check(CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff))
+            if let use = run.storeUse, ProcessInfo.processInfo.environment["TOLLGATE_DEBUG_STORES"] == "1" {
+                FileHandle.standardError.write(Data("policy: stores: \(use)\n".utf8))
+            }
             metadata = ReportMetadata(toolVersion: PolicyCommand.version, evaluated: run.evaluated,
                                       policySource: run.policySource, policies: run.policies,
                                       documentCount: run.documentCount)

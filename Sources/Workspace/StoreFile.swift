@@ -11,19 +11,54 @@ enum StoreFile {
     static func read(_ file: String, magic: [UInt8], stamp: [UInt8]) -> (bytes: [UInt8], fields: [Range<Int>])? {
         guard let data = FileManager.default.contents(atPath: file) else { return nil }
         let content = [UInt8](data)
-        guard content.starts(with: magic) else { return nil }
-        var position = magic.count
-        var fields: [Range<Int>] = []
-        while content.count - position >= 4 {
-            let length = Int(content[position]) | Int(content[position + 1]) << 8
-                | Int(content[position + 2]) << 16 | Int(content[position + 3]) << 24
-            position += 4
-            guard content.count - position >= length else { break }
-            fields.append(position..<position + length)
-            position += length
+        let fields: [Range<Int>]? = content.withUnsafeBytes { bytes in
+            var reader = FieldReader(bytes, from: 0)
+            guard reader.skip(magic), let first = reader.next(), bytes[first].elementsEqual(stamp) else { return nil }
+            var fields: [Range<Int>] = []
+            while let field = reader.next() { fields.append(field) }
+            return fields
         }
-        guard let first = fields.first, content[first].elementsEqual(stamp) else { return nil }
-        return (content, Array(fields.dropFirst()))
+        return fields.map { (content, $0) }
+    }
+
+    /// Reads fields from memory, checking every length against the end.
+    struct FieldReader {
+        let bytes: UnsafeRawBufferPointer
+        private(set) var position: Int
+        let end: Int
+
+        init(_ bytes: UnsafeRawBufferPointer, from position: Int, end: Int? = nil) {
+            self.bytes = bytes
+            self.position = position
+            self.end = min(end ?? bytes.count, bytes.count)
+        }
+
+        mutating func skip(_ expected: [UInt8]) -> Bool {
+            guard end - position >= expected.count,
+                  bytes[position..<position + expected.count].elementsEqual(expected) else { return false }
+            position += expected.count
+            return true
+        }
+
+        mutating func next() -> Range<Int>? {
+            guard end - position >= 4 else { return nil }
+            let length = Int(bytes[position]) | Int(bytes[position + 1]) << 8
+                | Int(bytes[position + 2]) << 16 | Int(bytes[position + 3]) << 24
+            guard end - position - 4 >= length else { return nil }
+            defer { position += 4 + length }
+            return position + 4..<position + 4 + length
+        }
+
+        /// A field holding a non-negative decimal number.
+        mutating func nextInt() -> Int? {
+            guard let range = next(), !range.isEmpty, range.count <= 18 else { return nil }
+            var value = 0
+            for byte in bytes[range] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
     }
 
     /// Collects fields, then writes them after the magic and the stamp.
@@ -35,6 +70,11 @@ enum StoreFile {
             field(stamp[...])
         }
 
+        /// Fields only, to be placed inside another file.
+        init() {
+            output = []
+        }
+
         mutating func field(_ bytes: ArraySlice<UInt8>) {
             var length = UInt32(bytes.count).littleEndian
             withUnsafeBytes(of: &length) { output.append(contentsOf: $0) }
@@ -43,6 +83,11 @@ enum StoreFile {
 
         mutating func field(_ text: String) {
             field(Array(text.utf8)[...])
+        }
+
+        /// Bytes as they are, without a length (a region whose length a field gave before).
+        mutating func append(_ bytes: [UInt8]) {
+            output.append(contentsOf: bytes)
         }
 
         /// Writes beside `file` and renames; a failure leaves the old file (the store is only

@@ -43,9 +43,25 @@ public final class Workspace: @unchecked Sendable {
             repository.rememberLastChange(of: answer.path, from: answer.head, is: answer.commit)
         }
         let trusted = try loadTrusted(from: states.trusted, config: config, store: store)
-        let evaluated = try load(from: states.evaluated, config: config, .subjects, store: store)
+        let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
+                                       branchHead: states.mergeBase ?? states.historyHead,
+                                       documents: documents, history: history)
+        let evaluated: Loaded
+        var hintNames: [DocumentKind: [String]]?
+        let documentCount: Int
+        if options.mode == .staged, !options.all, let store, let changed = states.changed,
+           let reach = try loadReach(from: states.evaluated, config: config, changed: Set(changed), store: store, facts: facts) {
+            (evaluated, hintNames, documentCount) = (reach.loaded, reach.names, reach.count)
+        } else {
+            evaluated = try load(from: states.evaluated, config: config, .subjects, store: store)
+            documentCount = evaluated.documents.count
+        }
         store?.save()
         lastReadingStore = store
+        let storeUse = store.map { store in
+            "\(documentCount) documents: \(store.stored) parsed, \(store.hits) decoded from .git/tollgate/readings"
+                + (hintNames != nil ? "; only what the staged change reaches was read" : "")
+        }
 
         var diagnostics = evaluated.diagnostics
         // Unmerged paths are not in the staged snapshot: say so rather than pass them over.
@@ -60,7 +76,7 @@ public final class Workspace: @unchecked Sendable {
             diagnostics += headTrusted.diagnostics
             diagnostics += PolicyLoader.load(headTrusted.documents).diagnostics
         }
-        let set = DocumentSet(evaluated.documents)
+        let set = DocumentSet(evaluated.documents, names: hintNames)
         let filters = options.paths.map(resolveFilter)
         let changed = options.all ? nil : states.changed.map(Set.init)
         let selectedFile: (String) -> Bool = { file in
@@ -82,18 +98,17 @@ public final class Workspace: @unchecked Sendable {
             findings += try git { try ProtectedPaths.check(commits: commits, rules: config.protect, provenance: provenance) }
         }
         let ledger = ApprovalLedger(attributor)
-        let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
-                                       branchHead: states.mergeBase ?? states.historyHead,
-                                       documents: documents, history: history)
         var evaluator = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
                                   repository: facts, stages: config.stages, waiverRequirement: config.waivers)
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
         let report = evaluator
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
         history?.save(repository)
-        return CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
-                        policies: trusted.policies.map(\.name), documentCount: evaluated.documents.count,
-                        changedPaths: states.changed, approvals: ledger.byRequest, root: repository.workingDirectory)
+        var run = CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
+                           policies: trusted.policies.map(\.name), documentCount: documentCount,
+                           changedPaths: states.changed, approvals: ledger.byRequest, root: repository.workingDirectory)
+        run.storeUse = storeUse
+        return run
     }
 
     /// The bundle digest of a request — or of a waiver, whose bundle is itself — in the given
@@ -241,14 +256,9 @@ public final class Workspace: @unchecked Sendable {
 
     /// Reads one part of a state. Trusted kinds found outside the policy directories are
     /// reported and ignored, so a policy cannot be slipped in beside the models.
-    func load(from snapshot: Snapshot, config: ProjectConfig, _ part: Part, store: ReadingStore? = nil) throws -> Loaded {
-        let paths = snapshot.paths.filter { path in
-            let inPolicies = config.isPolicyPath(path) || path == config.file
-            switch part {
-            case .subjects: return !inPolicies && config.includes(path)
-            case .trusted: return inPolicies
-            }
-        }
+    func load(from snapshot: Snapshot, config: ProjectConfig, _ part: Part, store: ReadingStore? = nil,
+              only: Set<String>? = nil) throws -> Loaded {
+        let paths = Workspace.paths(of: part, in: snapshot, config: config, among: only)
         // Read what is not cached (in this process, or kept by the store), parse it on every
         // core, then take the readings in path order.
         var unread: [(bytes: [UInt8], path: String)] = []
@@ -310,6 +320,50 @@ public final class Workspace: @unchecked Sendable {
         return loaded
     }
 
+    /// The paths of a part of a state (of those in `among`, when given), in path order.
+    static func paths(of part: Part, in snapshot: Snapshot, config: ProjectConfig, among: Set<String>? = nil) -> [String] {
+        snapshot.paths.filter { path in
+            if let among, !among.contains(path) { return false }
+            let inPolicies = config.isPolicyPath(path) || path == config.file
+            switch part {
+            case .subjects: return !inPolicies && config.includes(path)
+            case .trusted: return inPolicies
+            }
+        }
+    }
+
+    /// Staged mode, when the store knows the summary of (nearly) every document: reads only the
+    /// documents the change can reach (`StagedSubset`) — the changed files, the bundles they
+    /// belong to, and what those bundles' rules read. Nil when too much is new to the store
+    /// (the first run after a build): then everything is read, and kept for the next run.
+    func loadReach(from snapshot: Snapshot, config: ProjectConfig, changed: Set<String>, store: ReadingStore,
+                   facts: GitRepositoryFacts) throws -> (loaded: Loaded, names: [DocumentKind: [String]], count: Int)? {
+        let paths = Workspace.paths(of: .subjects, in: snapshot, config: config)
+        var summaries: [DocumentSummary] = []
+        var unknown: Set<String> = []
+        for path in paths {
+            guard let blob = snapshot.blobID(path) else { return nil }
+            switch store.summary(blob: blob, path: path) {
+            case .some(.some(let summary)):
+                if !summary.kind.isTrusted { summaries.append(summary) }
+            case .some(.none):
+                continue
+            case .none:
+                unknown.insert(path)
+            }
+        }
+        guard unknown.count <= max(64, paths.count / 10) else { return nil }
+        // New content is parsed (and kept, so the next run knows its summary).
+        summaries += try load(from: snapshot, config: config, .subjects, store: store, only: unknown).documents.map(DocumentSummary.init)
+        let subset = StagedSubset(summaries)
+        let reach = subset.reach(of: subset.selected(changed: changed)) { model in
+            facts.mergedPromotions(of: model).compactMap { $0.request.text("run") }
+        }
+        let loaded = try load(from: snapshot, config: config, .subjects, store: store,
+                              only: reach.union(unknown).union(changed))
+        return (loaded, subset.names, subset.summaries.count)
+    }
+
     struct Trusted {
         var documents: [Document]
         var policies: [Policy]
@@ -337,10 +391,11 @@ public final class Workspace: @unchecked Sendable {
 
     // MARK: - Selection
 
-    /// The files whose change puts a subject under review: its own, and for a request
-    /// those of its run, its card and its approvals.
+    /// The files whose change puts a subject under review: its own and those of other
+    /// definitions of its name (a new file that takes an existing name is reported on both),
+    /// and for a request those of its run, its card and its approvals.
     static func bundleFiles(of document: Document, in set: DocumentSet) -> [String] {
-        var files = [document.file]
+        var files = [document.file] + set.duplicates(of: document).map(\.file)
         guard document.kind == .promotionRequest else { return files }
         for link in DocumentSet.links(of: document) {
             if let target = set.document(link.target, named: link.name) { files.append(target.file) }

@@ -158,4 +158,104 @@ final class LocalStoresTests: XCTestCase {
             XCTAssertEqual(result.stdout, expected.stdout, "\(what): the report is the walked one")
         }
     }
+
+    // MARK: Staged checks read only what the change reaches
+
+    /// `check --staged` with the stores and without them; asserts that the stores were used
+    /// to read only what the change reaches, and returns the report.
+    @discardableResult
+    func assertStagedSameWithAndWithoutStores(_ sandbox: GitSandbox, _ step: String,
+                                              file: StaticString = #filePath, line: UInt = #line) throws -> GitSandbox.Result {
+        let stored = try sandbox.policy(["check", "--staged", "--format", "json"], environment: ["TOLLGATE_DEBUG_STORES": "1"])
+        let parsed = try sandbox.policy("check", "--staged", "--format", "json", "--no-cache")
+        XCTAssertTrue([0, 1].contains(parsed.status), "\(step): \(parsed.stderr)", file: file, line: line)
+        XCTAssertEqual(stored.status, parsed.status, step, file: file, line: line)
+        XCTAssertEqual(stored.stdout, parsed.stdout, "\(step): the report read from the summaries differs", file: file, line: line)
+        XCTAssertTrue(stored.stderr.contains("only what the staged change reaches was read"),
+                      "\(step): the staged check did not use the summaries: \(stored.stderr)", file: file, line: line)
+        return stored
+    }
+
+    /// Every YAML file of the gallery (every rule blocks one request there and passes another)
+    /// as the one staged change.
+    func testEveryFileOfTheGalleryAsTheStagedChangeGivesTheWholeSetsReport() throws {
+        let gallery = try GitSandbox.gallery()
+        XCTAssertEqual(try gallery.policy("check", "--staged", "--all").status, 1, "fills the stores")
+        let files = try gallery.git("ls-files").split(separator: "\n").map(String.init)
+            .filter { $0.hasSuffix(".yaml") && !$0.hasPrefix("policies/") }
+        XCTAssertGreaterThan(files.count, 30)
+        var reported = 0
+        for path in files {
+            try gallery.write(path, try gallery.read(path) + "# touched\n")
+            try gallery.git("add", path)
+            let result = try assertStagedSameWithAndWithoutStores(gallery, path)
+            if let subjects = try? result.json()["subjects"] as? [[String: Any]], !subjects.isEmpty { reported += 1 }
+            try gallery.git("reset", "-q", "--hard")
+        }
+        XCTAssertGreaterThan(reported, files.count / 2, "most changes put a subject under review")
+    }
+
+    /// Changes that make problems between documents: a misspelt run (with its "did you mean"
+    /// among every run), a duplicate name, an unreadable file, a deleted run, a new approval, a
+    /// new incident, a waiver.
+    func testStagedChangesBetweenDocumentsGiveTheWholeSetsReport() throws {
+        let demo = try GitSandbox.demo()
+        let request = "requests/fraud-student-2.1.0-production.yaml"
+        _ = try demo.policy("check", "--staged", "--all")
+        let original = try demo.read(request)
+
+        try demo.write(request, original.replacingOccurrences(of: "run: run-8812", with: "run: run-881"))
+        try demo.git("add", request)
+        let misspelt = try assertStagedSameWithAndWithoutStores(demo, "a misspelt run")
+        XCTAssertTrue(misspelt.stdout.contains("did you mean 'run-8812'"), misspelt.stdout)
+        try demo.git("reset", "-q", "--hard")
+
+        try demo.write("requests/copy.yaml", original)
+        try demo.git("add", "requests/copy.yaml")
+        let duplicate = try assertStagedSameWithAndWithoutStores(demo, "a duplicate request")
+        XCTAssertTrue(duplicate.stdout.contains("is defined twice"), duplicate.stdout)
+        try demo.git("reset", "-q", "--hard")
+
+        try demo.write("runs/broken.yaml", "apiVersion: tollgate/v1\nkind: RunManifest\nmetadata: {name: [\n")
+        try demo.git("add", "runs/broken.yaml")
+        try assertStagedSameWithAndWithoutStores(demo, "an unreadable file")
+        try demo.git("reset", "-q", "--hard")
+
+        try demo.git("rm", "-q", run)
+        try assertStagedSameWithAndWithoutStores(demo, "a deleted run")
+        try demo.git("reset", "-q", "--hard")
+
+        try demo.write("approvals/fraud-student-2.1.0-production/dana.yaml", """
+            apiVersion: tollgate/v1
+            kind: Approval
+            metadata: {name: fraud-student-2.1.0-production-dana}
+            spec: {request: fraud-student-2.1.0-production, approver: dana, decision: approve, role: approver,
+                   digest: "sha256:0000000000000000000000000000000000000000000000000000000000000000"}
+
+            """)
+        try demo.git("add", "approvals")
+        try assertStagedSameWithAndWithoutStores(demo, "a new approval")
+        try demo.git("reset", "-q", "--hard")
+
+        let incident = try XCTUnwrap(try demo.git("ls-files", "incidents").split(separator: "\n").first.map(String.init))
+        try demo.write("incidents/another.yaml", try demo.read(incident)
+            .replacingOccurrences(of: "name: inc-", with: "name: another-inc-"))
+        try demo.git("add", "incidents/another.yaml")
+        try assertStagedSameWithAndWithoutStores(demo, "a new incident")
+        try demo.git("reset", "-q", "--hard")
+
+        try demo.write("waivers/p95.yaml", """
+            apiVersion: tollgate/v1
+            kind: Waiver
+            metadata: {name: p95-while-batching}
+            spec:
+              subject: PromotionRequest/fraud-student-2.1.0-production
+              rules: [release-gate/p95-latency]
+              reason: batching fix lands next week
+              expires: 2027-01-31
+
+            """)
+        try demo.git("add", "waivers")
+        try assertStagedSameWithAndWithoutStores(demo, "a waiver")
+    }
 }

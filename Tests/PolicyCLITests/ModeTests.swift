@@ -120,6 +120,24 @@ final class ModeTests: XCTestCase {
         XCTAssertTrue(names.contains("fraud-student-2.1.0-production"), "\(names)")
     }
 
+    /// A pull request that adds a file taking an existing name: the name now resolves to the
+    /// new file (it comes first in path order), so the one it shadows is reported too, with the
+    /// duplicate, though its own files did not change.
+    func testRangeReportsTheDocumentANewFileShadows() throws {
+        let demo = try passingDemo()
+        try demo.git("checkout", "-q", "-b", "shadow")
+        let request = "requests/fraud-student-2.1.0-production.yaml"
+        try demo.write("requests/a-copy.yaml", try demo.read(request))
+        try demo.commitAll("Copy the request")
+        let review = try demo.policy("check", "--base", "main", "--format", "json")
+        XCTAssertEqual(review.status, 1, review.stdout + review.stderr)
+        let subjects = try review.json()["subjects"] as? [[String: Any]] ?? []
+        XCTAssertEqual(Set(subjects.compactMap { $0["file"] as? String }), ["requests/a-copy.yaml", request])
+        XCTAssertTrue(review.stdout.contains("PromotionRequest 'fraud-student-2.1.0-production' is defined twice"), review.stdout)
+        let staged = try demo.policy("check", "--staged", "--format", "json")
+        XCTAssertEqual(staged.status, 0, "nothing is staged: \(staged.stdout)")
+    }
+
     func testRunningFromASubdirectoryAndWithDashC() throws {
         let demo = try GitSandbox.demo()
         let nested = try demo.policy("check", in: "runs/fraud-student")
