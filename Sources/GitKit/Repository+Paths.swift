@@ -111,11 +111,30 @@ extension Repository {
     /// Whether `ancestor` is `commit` or one of its ancestors.
     public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws(GitError) -> Bool {
         if ancestor == commit { return true }
+        let key = ancestor.hex + commit.hex
+        if let known = memo.ancestry[key] { return known }
         var descendant = commit.gitOID
         var candidate = ancestor.gitOID
-        return try LibGit2Watch.reading("the history") { () throws(GitError) in
+        let found = try LibGit2Watch.reading("the history") { () throws(GitError) in
             try check(git_graph_descendant_of(handle.pointer, &descendant, &candidate),
                       "cannot relate \(ancestor.short) and \(commit.short)") == 1
         }
+        memo.ancestry[key] = found
+        return found
+    }
+
+    /// The answers `isAncestor` has found, for keeping between runs (history does not change).
+    public var knownAncestry: [(ancestor: ObjectID, commit: ObjectID, isAncestor: Bool)] {
+        memo.ancestry.compactMap { key, value in
+            let half = key.utf8.count / 2
+            guard let ancestor = ObjectID(hex: String(key.prefix(half))),
+                  let commit = ObjectID(hex: String(key.suffix(half))) else { return nil }
+            return (ancestor, commit, value)
+        }
+    }
+
+    /// An answer kept from an earlier run (see `knownAncestry`); a wrong one is believed.
+    public func rememberAncestry(_ ancestor: ObjectID, of commit: ObjectID, is isAncestor: Bool) {
+        memo.ancestry[ancestor.hex + commit.hex] = isAncestor
     }
 }

@@ -16,6 +16,8 @@ public final class Repository: @unchecked Sendable {
     final class Memo {
         /// `lastChange(of:from:)` by head and path.
         var lastChanges: [String: ObjectID?] = [:]
+        /// `isAncestor(_:of:)` by the two ids, one after the other.
+        var ancestry: [String: Bool] = [:]
         /// The commits annotated under a notes ref, read once per ref.
         var notedCommits: [String: Set<ObjectID>] = [:]
     }

@@ -4,8 +4,9 @@ import GitKit
 /// What local checks learned about the history, kept in `.git/tollgate/history` so that the
 /// next pre-commit check starts where this one stopped instead of walking the whole history
 /// again: the answers of `Repository.lastChange` (which commit introduced a file's content,
-/// for attributing approvals) and the promotions merged along the first-parent chain of a
-/// commit (for the champion and the prior stage).
+/// for attributing approvals) and of `Repository.isAncestor` (whether a change came before an
+/// approval), and the promotions merged along the first-parent chain of a commit (for the
+/// champion and the prior stage).
 ///
 /// Commits never change, so an answer stays true; what could make it wrong is a different
 /// parser deciding differently which blob is a request, hence the stamp of the executable, as
@@ -37,10 +38,11 @@ final class HistoryStore: @unchecked Sendable {
     private let stamp: [UInt8]
     private(set) var chain: Chain?
     private(set) var lastChanges: [(head: ObjectID, path: String, commit: ObjectID)] = []
+    private(set) var ancestry: [(ancestor: ObjectID, commit: ObjectID, isAncestor: Bool)] = []
     private var newChain: Chain?
 
     init?(gitDirectory: String, executable: String? = StoreFile.executablePath()) {
-        guard let stamp = StoreFile.stamp(format: "history 1", executable: executable) else { return nil }
+        guard let stamp = StoreFile.stamp(format: "history 2", executable: executable) else { return nil }
         self.stamp = stamp
         file = gitDirectory + "/" + ReadingStore.directoryName + "/" + HistoryStore.fileName
         load()
@@ -54,7 +56,8 @@ final class HistoryStore: @unchecked Sendable {
     /// Writes the answers of this run's repository (with the kept ones it holds) and the newest chain.
     func save(_ repository: Repository) {
         let answers = repository.knownLastChanges
-        guard newChain != nil || answers.count != lastChanges.count else { return }
+        let relations = repository.knownAncestry
+        guard newChain != nil || answers.count != lastChanges.count || relations.count != ancestry.count else { return }
         var output = StoreFile.Writer(magic: HistoryStore.magic, stamp: stamp)
         if let chain = newChain ?? chain {
             output.field("chain")
@@ -76,6 +79,12 @@ final class HistoryStore: @unchecked Sendable {
             output.field(answer.path)
             output.field(answer.commit.hex)
         }
+        for relation in relations.prefix(HistoryStore.maxLastChanges) {
+            output.field("ancestry")
+            output.field(relation.ancestor.hex)
+            output.field(relation.commit.hex)
+            output.field(relation.isAncestor ? "1" : "0")
+        }
         output.write(to: file)
     }
 
@@ -88,6 +97,7 @@ final class HistoryStore: @unchecked Sendable {
             return String(decoding: bytes[fields[index]], as: UTF8.self)
         }
         var answers: [(ObjectID, String, ObjectID)] = []
+        var relations: [(ObjectID, ObjectID, Bool)] = []
         var chain: Chain?
         while let tag = next() {
             switch tag {
@@ -105,11 +115,16 @@ final class HistoryStore: @unchecked Sendable {
                 guard let head = next().flatMap(ObjectID.init(hex:)), let path = next(),
                       let commit = next().flatMap(ObjectID.init(hex:)) else { return }
                 answers.append((head, path, commit))
+            case "ancestry":
+                guard let ancestor = next().flatMap(ObjectID.init(hex:)), let commit = next().flatMap(ObjectID.init(hex:)),
+                      let answer = next(), answer == "1" || answer == "0" else { return }
+                relations.append((ancestor, commit, answer == "1"))
             default:
                 return  // not written by this version: keep nothing
             }
         }
         self.chain = chain
         lastChanges = answers
+        ancestry = relations
     }
 }

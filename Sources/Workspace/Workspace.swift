@@ -42,6 +42,9 @@ public final class Workspace: @unchecked Sendable {
         for answer in history?.lastChanges ?? [] {
             repository.rememberLastChange(of: answer.path, from: answer.head, is: answer.commit)
         }
+        for relation in history?.ancestry ?? [] {
+            repository.rememberAncestry(relation.ancestor, of: relation.commit, is: relation.isAncestor)
+        }
         let trusted = try loadTrusted(from: states.trusted, config: config, store: store)
         let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
                                        branchHead: states.mergeBase ?? states.historyHead,
