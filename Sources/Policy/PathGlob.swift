@@ -13,6 +13,11 @@ public struct PathGlob: Sendable, Hashable {
     }
 
     public func matches(_ path: String) -> Bool {
+        // `**/x`, the usual include pattern: `**` takes every segment but the last.
+        if segments.count == 2, segments[0] == "**", segments[1] != "**" {
+            let last = path.split(separator: "/", omittingEmptySubsequences: true).last ?? ""
+            return !last.isEmpty && Glob.matches(segments[1], last)
+        }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         return match(segments[...], parts[...])
     }

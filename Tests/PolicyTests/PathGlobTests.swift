@@ -13,6 +13,14 @@ final class PathGlobTests: XCTestCase {
         XCTAssertTrue(PathGlob("runs/*/run-?.yaml").matches("runs/x/run-1.yaml"))
         XCTAssertFalse(PathGlob("runs/*.yaml").matches("runs/x/run-1.yaml"))
         XCTAssertTrue(PathGlob("./.tollgate.yaml").matches(".tollgate.yaml"))
+        // `**/x` looks at the last segment only.
+        XCTAssertTrue(yaml.matches("a//b/.yaml"))
+        XCTAssertTrue(yaml.matches("a/b/c.yaml/"))
+        XCTAssertFalse(yaml.matches("a/b.yaml/c"))
+        XCTAssertFalse(yaml.matches(""))
+        XCTAssertTrue(PathGlob("**/run-?.yaml").matches("runs/x/run-1.yaml"))
+        XCTAssertFalse(PathGlob("**/run-?.yaml").matches("runs/x/run-10.yaml"))
+        XCTAssertTrue(PathGlob("**/**").matches("a/b"))
     }
 
     /// `?` is one character, whatever its bytes: "\r\n" is one, "é" written as e + accent is one.
