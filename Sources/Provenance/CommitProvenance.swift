@@ -44,7 +44,10 @@ public final class CommitProvenance: @unchecked Sendable {
         self.team = team
     }
 
-    public func facts(_ id: ObjectID) throws -> CommitFacts {
+    /// - Parameter keep: remember the facts for the next question about this commit. A walk
+    ///   that visits every commit once (the audit) passes false: kept, the facts of 100,000
+    ///   commits took 148 MB.
+    public func facts(_ id: ObjectID, keep: Bool = true) throws -> CommitFacts {
         if let known = cache[id] { return known }
         let info = try repository.commit(id)
         let raw = try RawCommit(parsing: try repository.rawCommit(id))
@@ -56,7 +59,7 @@ public final class CommitProvenance: @unchecked Sendable {
         }
         let facts = CommitFacts(info: info, signature: status, signingKey: key, signer: signer,
                                 authorMember: team.member(email: info.author.email))
-        cache[id] = facts
+        if keep { cache[id] = facts }
         return facts
     }
 }

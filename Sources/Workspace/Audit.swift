@@ -57,7 +57,7 @@ extension Workspace {
                 try git { try documents.prefetch(blobs, in: repository) }
             }
             let info = try git { try repository.commit(commit) }
-            let facts = try? provenance.facts(commit)
+            let facts = try? provenance.facts(commit, keep: false)
             func event(_ kind: AuditEvent.Kind, model: String?, request: String?, file: String?, _ summary: String) -> AuditEvent {
                 AuditEvent(kind: kind, commit: commit.hex, shortCommit: commit.short, author: info.author.name,
                            authorEmail: info.author.email, date: Workspace.rfc3339(info.committer.time),
