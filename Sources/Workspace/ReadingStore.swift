@@ -38,7 +38,7 @@ final class ReadingStore: @unchecked Sendable {
     private var used: Set<Key> = []
     private let lock = NSLock()
 
-    /// Readings given back, and readings stored, by this run (for tests).
+    /// Readings given back, and readings stored, by this run (`CheckRun.storeUse`).
     private(set) var hits = 0
     private(set) var stored = 0
 

@@ -12,8 +12,6 @@ public final class Workspace: @unchecked Sendable {
     public let subdirectory: String
     /// Every blob parsed, by blob and path, shared by the check and the history walks.
     let documents = DocumentCache()
-    /// The reading store of the last local check, for tests.
-    var lastReadingStore: ReadingStore?
 
     /// Opens the repository containing `directory` (like `git -C`). Shallow clones are
     /// refused: the audit trail needs the full history.
@@ -60,7 +58,6 @@ public final class Workspace: @unchecked Sendable {
             documentCount = evaluated.documents.count
         }
         store?.save()
-        lastReadingStore = store
         let storeUse = store.map { store in
             "\(documentCount) documents: \(store.stored) parsed, \(store.hits) decoded from .git/tollgate/readings"
                 + (hintNames != nil ? "; only what the staged change reaches was read" : "")
