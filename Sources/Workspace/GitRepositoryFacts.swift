@@ -15,6 +15,8 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     /// Local modes: the merged promotions of an earlier run, extended instead of walked again.
     let history: HistoryStore?
     private var chain: [HistoryStore.Promotion]?
+    /// The chain's promotions by model, made once: every request asks for its model's.
+    private var chainByModel: [String: [HistoryStore.Promotion]]?
     private var mergedByModel: [String: [MergedPromotion]] = [:]
     private var files: [String: FileFacts] = [:]
 
@@ -64,7 +66,9 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
 
     func mergedPromotions(of model: String) -> [MergedPromotion] {
         if let known = mergedByModel[model] { return known }
-        let found = promotions().filter { $0.model == model }.compactMap(materialize)
+        let byModel = chainByModel ?? Dictionary(grouping: promotions(), by: \.model)
+        chainByModel = byModel
+        let found = (byModel[model] ?? []).compactMap(materialize)
         mergedByModel[model] = found
         return found
     }
