@@ -55,7 +55,7 @@ public enum ReadingCodec {
     // MARK: - Writing
 
     /// Writes the body first, then puts the table of the other files (rarely any) in front.
-    private struct Writer {
+    fileprivate struct Writer {
         let file: String
         var body: [UInt8] = []
         var files: [String: Int] = [:]
@@ -192,9 +192,9 @@ public enum ReadingCodec {
 
     // MARK: - Reading
 
-    private struct Malformed: Error {}
+    fileprivate struct Malformed: Error {}
 
-    private struct Reader {
+    fileprivate struct Reader {
         let bytes: UnsafeRawBufferPointer
         var position: Int
         let end: Int
@@ -399,29 +399,23 @@ public struct DocumentSummary: Hashable, Sendable {
 
     public var reference: DocumentReference { DocumentReference(kind: kind, name: name) }
 
-    /// The summary of a reading, as bytes: a 0 byte for no document, else the kind, the name,
-    /// whether the document's file is the reading's, and the texts by field number.
+    /// The summary of a reading, as bytes in `ReadingCodec`'s encoding: a 0 byte for no
+    /// document, else a 1 byte, the kind, the name, the number of texts, and each text after
+    /// its field's number. Decoding takes exactly these bytes or nothing.
     public static func encode(_ reading: DocumentLoader.Reading) -> [UInt8] {
         guard case .document(let document, _) = reading else { return [0] }
         let summary = DocumentSummary(document)
-        var bytes: [UInt8] = [1]
-        func string(_ value: String) {
-            let utf8 = Array(value.utf8)
-            var length = utf8.count
-            repeat {
-                bytes.append(UInt8(length & 0x7f) | (length >= 0x80 ? 0x80 : 0))
-                length >>= 7
-            } while length > 0
-            bytes += utf8
-        }
-        string(summary.kind.rawValue)
-        string(summary.name)
+        var writer = ReadingCodec.Writer(file: document.file)
+        writer.byte(1)
+        writer.string(summary.kind.rawValue)
+        writer.string(summary.name)
+        writer.count(summary.texts.count)
         for (number, field) in fields.enumerated() {
             guard let text = summary.texts[field] else { continue }
-            bytes.append(UInt8(number + 1))
-            string(text)
+            writer.count(number + 1)
+            writer.string(text)
         }
-        return bytes
+        return writer.body
     }
 
     /// The summary `bytes[range]` holds, for a document in `file`: `.some(nil)` for a reading
@@ -432,34 +426,27 @@ public struct DocumentSummary: Hashable, Sendable {
 
     public static func decode(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, file: String) -> DocumentSummary?? {
         guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
-        var position = range.lowerBound
-        func string() -> String? {
-            var length = 0
-            var shift = 0
-            while true {
-                guard position < range.upperBound, shift < 63 else { return nil }
-                let byte = bytes[position]
-                position += 1
-                length |= Int(byte & 0x7f) << shift
-                if byte & 0x80 == 0 { break }
-                shift += 7
+        var reader = ReadingCodec.Reader(bytes: bytes, position: range.lowerBound, end: range.upperBound, files: [file])
+        do {
+            switch try reader.byte() {
+            case 0:
+                return reader.position == reader.end ? .some(nil) : nil
+            case 1:
+                guard let kind = DocumentKind(rawValue: try reader.string()) else { return nil }
+                let name = try reader.string()
+                var texts: [String: String] = [:]
+                for _ in 0..<(try reader.elements()) {
+                    let number = try reader.count()
+                    guard number >= 1, number <= fields.count else { return nil }
+                    texts[fields[number - 1]] = try reader.string()
+                }
+                guard reader.position == reader.end else { return nil }
+                return .some(DocumentSummary(kind: kind, name: name, file: file, texts: texts))
+            default:
+                return nil
             }
-            guard length <= range.upperBound - position else { return nil }
-            defer { position += length }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]), as: UTF8.self)
+        } catch {
+            return nil
         }
-        guard position < range.upperBound else { return nil }
-        let tag = bytes[position]
-        position += 1
-        if tag == 0 { return position == range.upperBound ? .some(nil) : nil }
-        guard tag == 1, let kindName = string(), let kind = DocumentKind(rawValue: kindName), let name = string() else { return nil }
-        var texts: [String: String] = [:]
-        while position < range.upperBound {
-            let number = Int(bytes[position])
-            position += 1
-            guard number >= 1, number <= fields.count, let text = string() else { return nil }
-            texts[fields[number - 1]] = text
-        }
-        return .some(DocumentSummary(kind: kind, name: name, file: file, texts: texts))
     }
 }

@@ -45,7 +45,7 @@ final class ReadingStore: @unchecked Sendable {
     /// The store of a repository's git directory; nil when this executable cannot be identified
     /// (then nothing could tell its records from another build's).
     init?(gitDirectory: String, executable: String? = StoreFile.executablePath()) {
-        guard let stamp = StoreFile.stamp(format: "readings \(ReadingCodec.version) indexed 1", executable: executable) else { return nil }
+        guard let stamp = StoreFile.stamp(format: "readings \(ReadingCodec.version) indexed 2", executable: executable) else { return nil }
         file = gitDirectory + "/" + ReadingStore.directoryName + "/" + ReadingStore.fileName
         fingerprint = stamp
         load()

@@ -159,4 +159,25 @@ final class ReadingCodecTests: XCTestCase {
             XCTAssertNil(ReadingCodec.decode(bytes, bytes.indices, file: "x.yaml"))
         }
     }
+
+    /// The summaries a staged check selects documents by come back as the documents give them,
+    /// and a summary cut short is no summary.
+    func testEverySummaryOfTheProjectsFilesComesBackExactly() throws {
+        var documents = 0
+        for (path, bytes) in try projectYAMLFiles() {
+            let reading = DocumentLoader.read(bytes, path: path)
+            let encoded = DocumentSummary.encode(reading)
+            let decoded = try XCTUnwrap(DocumentSummary.decode(encoded, encoded.indices, file: path), "\(path) does not decode")
+            guard case .document(let document, _) = reading else {
+                XCTAssertNil(decoded, path)
+                continue
+            }
+            documents += 1
+            XCTAssertEqual(decoded, DocumentSummary(document), path)
+            for length in 0..<encoded.count {
+                XCTAssertNil(DocumentSummary.decode(encoded, 0..<length, file: path) ?? nil, "\(path): a prefix of \(length) bytes decoded")
+            }
+        }
+        XCTAssertGreaterThan(documents, 50)
+    }
 }
