@@ -37,8 +37,8 @@ final class HistoryStore: @unchecked Sendable {
     let file: String
     private let stamp: [UInt8]
     private(set) var chain: Chain?
-    private(set) var lastChanges: [(head: ObjectID, path: String, commit: ObjectID)] = []
-    private(set) var ancestry: [(ancestor: ObjectID, commit: ObjectID, isAncestor: Bool)] = []
+    private var lastChanges: [(head: ObjectID, path: String, commit: ObjectID)] = []
+    private var ancestry: [(ancestor: ObjectID, commit: ObjectID, isAncestor: Bool)] = []
     private var newChain: Chain?
 
     init?(gitDirectory: String, executable: String? = StoreFile.executablePath()) {
@@ -46,6 +46,16 @@ final class HistoryStore: @unchecked Sendable {
         self.stamp = stamp
         file = gitDirectory + "/" + ReadingStore.directoryName + "/" + HistoryStore.fileName
         load()
+    }
+
+    /// Gives `repository` the kept answers, so that its walks start where earlier runs stopped.
+    func seed(_ repository: Repository) {
+        for answer in lastChanges {
+            repository.rememberLastChange(of: answer.path, from: answer.head, is: answer.commit)
+        }
+        for relation in ancestry {
+            repository.rememberAncestry(relation.ancestor, of: relation.commit, is: relation.isAncestor)
+        }
     }
 
     /// The chain this run walked, to be written by `save`.

@@ -37,12 +37,7 @@ public final class Workspace: @unchecked Sendable {
         let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
         let store = options.usesLocalStores ? ReadingStore(gitDirectory: repository.gitDirectory) : nil
         let history = options.usesLocalStores ? HistoryStore(gitDirectory: repository.gitDirectory) : nil
-        for answer in history?.lastChanges ?? [] {
-            repository.rememberLastChange(of: answer.path, from: answer.head, is: answer.commit)
-        }
-        for relation in history?.ancestry ?? [] {
-            repository.rememberAncestry(relation.ancestor, of: relation.commit, is: relation.isAncestor)
-        }
+        history?.seed(repository)
         let trusted = try loadTrusted(from: states.trusted, config: config, store: store)
         let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
                                        branchHead: states.mergeBase ?? states.historyHead,
