@@ -227,6 +227,10 @@ final class DocumentCache: @unchecked Sendable {
 
     /// Readings parsed ahead of a walk (see `prefetch`), until the next prefetch.
     private var ahead: [Key: DocumentLoader.Reading] = [:]
+    /// Blobs the last prefetch was told not to parse. They are no readings: a cache holds only
+    /// what parsing the blob gives, whoever asks (a placeholder here once made the documents
+    /// of a staged check vanish after a history walk had refused them).
+    private var refused: Set<Key> = []
 
     struct Key: Hashable {
         var blob: ObjectID
@@ -244,22 +248,24 @@ final class DocumentCache: @unchecked Sendable {
 
     /// Parses, on every core, the blobs a walk through history is about to read, so that the
     /// walk itself only looks them up. `wanted` sees each blob's bytes first: a blob it refuses
-    /// is not parsed, and reads as `.notTollgate` until the next prefetch. Each call replaces
-    /// what the previous one parsed, so memory follows the batch, not the history.
+    /// is not parsed and is `isRefused` until the next prefetch (it is not cached: its reading
+    /// is unknown). Each call replaces what the previous one parsed, so memory follows the
+    /// batch, not the history.
     func prefetch(_ blobs: [(blob: ObjectID, path: String)], in repository: Repository,
                   wanted: ([UInt8]) -> Bool = { _ in true }) throws {
         ahead = [:]
+        refused = []
         var unread: [(bytes: [UInt8], path: String)] = []
         var keys: [Key] = []
+        var listed: Set<Key> = []
         for (blob, path) in blobs {
             let key = Key(blob: blob, path: path)
-            guard self[blob, path] == nil, ahead[key] == nil else { continue }
+            guard self[blob, path] == nil, listed.insert(key).inserted else { continue }
             let bytes = try repository.blob(blob)
             guard wanted(bytes) else {
-                ahead[key] = .notTollgate
+                refused.insert(key)
                 continue
             }
-            ahead[key] = .notTollgate  // placeholder so a blob listed twice is read once
             unread.append((bytes, path))
             keys.append(key)
         }
@@ -269,6 +275,11 @@ final class DocumentCache: @unchecked Sendable {
     }
 
     /// The reading of a blob, parsed now if it was not read before.
+    /// Whether the last prefetch was told not to parse this blob (the walk skips it).
+    func isRefused(_ blob: ObjectID, path: String) -> Bool {
+        refused.contains(Key(blob: blob, path: path))
+    }
+
     func reading(_ blob: ObjectID, path: String, in repository: Repository) throws -> DocumentLoader.Reading {
         if let known = self[blob, path] { return known }
         let reading = DocumentLoader.read(try repository.blob(blob), path: path)

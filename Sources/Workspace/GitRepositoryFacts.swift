@@ -121,7 +121,8 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
                                    wanted: GitRepositoryFacts.mayHoldPromotionRequest)
             for (commit, changes) in changesOf {
                 for change in changes {
-                    guard let blob = change.new, let document = try? documents.document(blob, path: change.path, in: repository),
+                    guard let blob = change.new, !documents.isRefused(blob, path: change.path),
+                          let document = try? documents.document(blob, path: change.path, in: repository),
                           document.kind == .promotionRequest, !seen.contains(document.name) else { continue }
                     seen.insert(document.name)
                     let info = try repository.commit(commit)

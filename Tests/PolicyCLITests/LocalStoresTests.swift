@@ -56,6 +56,25 @@ final class LocalStoresTests: XCTestCase {
         XCTAssertFalse(moved.stdout.contains("\"\(run)\""), "no location points at the old path: \(moved.stdout)")
     }
 
+    /// Issue 12, "pre-commit false BLOCK": a staged check with nothing staged, then a fix of the
+    /// run staged. The history walk of the first check had left placeholders for the blobs it
+    /// did not parse in the document cache, and the second check read the card, the teacher and
+    /// the champion as "no document": BLOCK with 8 reasons where --no-cache warns.
+    func testAStagedFixAfterAnEmptyStagedCheckGivesTheUncachedVerdict() throws {
+        let demo = try GitSandbox.demo()
+        let empty = try demo.policy("check", "--staged")
+        XCTAssertEqual(empty.status, 0, empty.stderr)
+        try demo.edit(run, replacing: "p95Ms: 28.7", with: "p95Ms: 24.0")
+        try demo.git("add", run)
+        let uncached = try demo.policy("check", "--staged", "--format", "json", "--no-cache")
+        let warm = try demo.policy("check", "--staged", "--format", "json")
+        XCTAssertEqual(uncached.status, 0, uncached.stdout)
+        XCTAssertEqual(try uncached.json()["verdict"] as? String, "warn", uncached.stdout)
+        XCTAssertEqual(warm.status, uncached.status, warm.stdout)
+        XCTAssertEqual(warm.stdout, uncached.stdout, "the staged fix is judged as without the stores")
+        XCTAssertFalse(warm.stdout.contains("no longer exists"), warm.stdout)
+    }
+
     func testADamagedStoreIsIgnored() throws {
         let demo = try GitSandbox.demo()
         let expected = try demo.policy("check", "--format", "json", "--no-cache")
