@@ -13,8 +13,9 @@ struct CheckCommand: ParsableCommand {
             Modes: the working tree (default); --staged, the index (pre-commit hook: only \
             subjects the commit changes, approvals warn); \
             --rev REV, one commit; --base REV [--head REV], a range under review: the head \
-            is evaluated, Policy, Team and Config documents come from the merge base, and \
-            only subjects changed in the range are reported unless --all.
+            is evaluated, Policy, Team and Config documents come from REV itself (the tip of \
+            the branch the change merges into), and only subjects changed between the merge \
+            base and the head are reported unless --all.
 
             Examples:
               policy check
@@ -33,7 +34,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Check this commit's tree.", valueName: "rev"))
     var rev: String?
 
-    @Option(help: ArgumentHelp("Check a range: policies from the merge base with <rev>.", valueName: "rev"))
+    @Option(help: ArgumentHelp("Check a change against the branch <rev>: policies, Team and Config from <rev>, subjects changed since the merge base.", valueName: "rev"))
     var base: String?
 
     @Option(help: ArgumentHelp("With --base: the head to evaluate (default HEAD).", valueName: "rev"))
@@ -41,6 +42,10 @@ struct CheckCommand: ParsableCommand {
 
     @Flag(help: "With --base or --staged: report every subject, not only those the change touches.")
     var all = false
+
+    @Flag(name: .customLong("paths-are-changes"),
+          help: "With --staged: the paths are the files the commit changes (pre-commit passes them; `pre-commit run --all-files` passes every file, so every subject is checked), not filters.")
+    var pathsAreChanges = false
 
     @Flag(help: "Store the JSON verdict as a git note of the evaluated commit (refs/notes/tollgate). Needs --rev or --base.")
     var record = false
@@ -77,6 +82,7 @@ struct CheckCommand: ParsableCommand {
         if all && base == nil && !staged {
             throw ValidationError("--all only applies with --base or --staged (other modes report every subject)")
         }
+        if pathsAreChanges && !staged { throw ValidationError("--paths-are-changes only applies with --staged") }
         if record && rev == nil && base == nil {
             throw ValidationError("--record stores the verdict of a commit: use it with --rev or --base")
         }
@@ -102,7 +108,9 @@ struct CheckCommand: ParsableCommand {
             // freed one by one (a tenth of a warm pre-commit check).
             Entry.keepUntilExit(workspace)
             let cacheOff = noCache || ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["TOLLGATE_NO_CACHE"]?.lowercased() ?? "")
-            run = try workspace.check(CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff))
+            var options = CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff)
+            options.pathsAreChange = pathsAreChanges
+            run = try workspace.check(options)
             if let use = run.storeUse, ProcessInfo.processInfo.environment["TOLLGATE_DEBUG_STORES"] == "1" {
                 FileHandle.standardError.write(Data("policy: stores: \(use)\n".utf8))
             }

@@ -41,17 +41,12 @@ public struct ApprovalAttributor: @unchecked Sendable {
         var run: Document?
     }
 
+    /// The request's bundle (`DocumentGraph`): its files, its digest, its run.
     func bundle(of request: Document) -> Bundle {
-        if request.kind == .waiver {
-            return Bundle(files: [request.file], digest: BundleDigest(documents: [request]), run: nil)
-        }
-        let run = request.text("run").flatMap { documents.document(.runManifest, named: $0) }
-        let card = request.text("modelCard").flatMap { documents.document(.modelCard, named: $0) }
-        var files = [request.file]
-        if let run { files.append(run.file) }
-        if let card { files.append(card.file) }
-        let digest = run.flatMap { run in card.map { BundleDigest(request: request, run: run, card: $0) } }
-        return Bundle(files: files, digest: digest, run: run)
+        let (members, digest) = documents.bundle(of: request)
+        let run = request.kind == .promotionRequest
+            ? request.text("run").flatMap { documents.document(.runManifest, named: $0) } : nil
+        return Bundle(files: members.map(\.file), digest: digest, run: run)
     }
 
     func attribute(_ approval: Document, request: Document, bundle: Bundle) -> AttributedApproval {
@@ -109,7 +104,7 @@ public struct ApprovalAttributor: @unchecked Sendable {
     func staleness(of approval: Document, approvedIn commit: ObjectID, facts: CommitFacts, bundle: Bundle) -> String? {
         let named = approval.text("digest") ?? ""
         guard let digest = bundle.digest else {
-            return "the request's run manifest or model card cannot be found, so its bundle has no digest"
+            return "a document of the request's bundle (its run manifest, model card, baseline or teacher) cannot be found, so its bundle has no digest"
         }
         if named == digest.value { return nil }
         let approver = approval.text("approver") ?? "the approver"

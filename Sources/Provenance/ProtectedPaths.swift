@@ -71,7 +71,7 @@ public enum ProtectedPaths {
             return signer.holds(role) ? nil : "it is signed by \(signer.id), who does not hold '\(role)'"
         case .invalid(let reason):
             if let key = facts.signingKey, facts.signer == nil {
-                return "it is signed with \(key.fingerprint), which is no key of the Team at the merge base"
+                return "it is signed with \(key.fingerprint), which is no key of the Team of the base"
             }
             return "its signature is invalid: \(reason)"
         case .unsupported(let format, _):

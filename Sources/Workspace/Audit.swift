@@ -190,14 +190,11 @@ extension Workspace {
         for request in set.documents(of: .promotionRequest) {
             state.modelOf[request.name] = request.text("model")
             state.requestOf[request.file] = request.name
-            let run = request.text("run").flatMap { set.document(.runManifest, named: $0) }
-            let card = request.text("modelCard").flatMap { set.document(.modelCard, named: $0) }
-            for file in [run?.file, card?.file].compactMap({ $0 }) {
-                state.requestsUsing[file, default: []].append(request.name)
+            let bundle = set.bundle(of: request)
+            for member in bundle.documents.dropFirst() {
+                state.requestsUsing[member.file, default: []].append(request.name)
             }
-            if let run, let card {
-                state.digests[request.name] = BundleDigest(request: request, run: run, card: card).value
-            }
+            if let digest = bundle.digest { state.digests[request.name] = digest.value }
         }
         for approval in set.documents(of: .approval) {
             if let request = approval.text("request") { state.requestOf[approval.file] = request }

@@ -9,7 +9,7 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     let repository: Repository
     let snapshot: Snapshot
     /// Whose first-parent history counts as "merged": HEAD, the evaluated commit, or in range
-    /// mode the merge base (the target branch, not the change under review).
+    /// mode the base (the target branch, not the change under review).
     let branchHead: ObjectID?
     let documents: DocumentCache
     /// Local modes: the merged promotions of an earlier run, extended instead of walked again.

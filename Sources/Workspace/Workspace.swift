@@ -33,14 +33,15 @@ public final class Workspace: @unchecked Sendable {
     // MARK: - Check
 
     public func check(_ options: CheckOptions) throws -> CheckRun {
-        let states = try resolveStates(options.mode)
+        var states = try resolveStates(options.mode)
+        if options.pathsAreChange { states.changed = options.paths.map(resolveFilter) }
         let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
         let store = options.usesLocalStores ? ReadingStore(gitDirectory: repository.gitDirectory) : nil
         let history = options.usesLocalStores ? HistoryStore(gitDirectory: repository.gitDirectory) : nil
         history?.seed(repository)
         let trusted = try loadTrusted(from: states.trusted, config: config, store: store)
         let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
-                                       branchHead: states.mergeBase ?? states.historyHead,
+                                       branchHead: states.targetBranch ?? states.historyHead,
                                        documents: documents, history: history)
         let evaluated: Loaded
         var hintNames: [DocumentKind: [String]]?
@@ -72,7 +73,8 @@ public final class Workspace: @unchecked Sendable {
             diagnostics += PolicyLoader.load(headTrusted.documents).diagnostics
         }
         let set = DocumentSet(evaluated.documents, names: hintNames)
-        let filters = options.paths.map(resolveFilter)
+        let filters = options.pathsAreChange ? [] : options.paths.map(resolveFilter)
+        try checkFiltersMatch(filters, in: states.evaluated, config: config)
         let changed = options.all ? nil : states.changed.map(Set.init)
         let selectedFile: (String) -> Bool = { file in
             (filters.isEmpty || filters.contains { Workspace.path(file, isUnder: $0) })
@@ -81,7 +83,7 @@ public final class Workspace: @unchecked Sendable {
         let selected: (Document) -> Bool = { document in
             guard filters.isEmpty || filters.contains(where: { Workspace.path(document.file, isUnder: $0) }) else { return false }
             guard let changed else { return true }
-            return Workspace.bundleFiles(of: document, in: set).contains { changed.contains($0) }
+            return DocumentGraph.selectingFiles(of: document, in: set).contains { changed.contains($0) }
         }
         let provenance = CommitProvenance(repository: repository, team: trusted.team)
         let committed = CommittedContent(repository: repository, snapshot: states.evaluated,
@@ -113,25 +115,17 @@ public final class Workspace: @unchecked Sendable {
         let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
         let loaded = try load(from: states.evaluated, config: config, .subjects)
         let set = DocumentSet(loaded.documents)
-        var bundle: [Document] = []
-        if let waiver = set.document(.waiver, named: name), set.document(.promotionRequest, named: name) == nil {
-            bundle = [waiver]
-        } else {
-            guard let request = set.document(.promotionRequest, named: name) else {
-                throw WorkspaceError.unknownDocument(.promotionRequest, name,
-                                                     candidates: (set.documents(of: .promotionRequest) + set.documents(of: .waiver)).map(\.name))
-            }
-            bundle = [request]
-            for (field, kind) in [("run", DocumentKind.runManifest), ("modelCard", .modelCard)] {
-                guard let target = request.text(field).flatMap({ set.document(kind, named: $0) }) else {
-                    throw WorkspaceError.unknownDocument(kind, request.text(field) ?? "", candidates: set.documents(of: kind).map(\.name))
-                }
-                bundle.append(target)
-            }
+        guard let subject = set.document(.promotionRequest, named: name) ?? set.document(.waiver, named: name) else {
+            throw WorkspaceError.unknownDocument(.promotionRequest, name,
+                                                 candidates: (set.documents(of: .promotionRequest) + set.documents(of: .waiver)).map(\.name))
+        }
+        let (bundle, missing) = DocumentGraph.bundle(of: subject, in: set)
+        if let link = missing.first, case .named(let field, let kinds) = link.target {
+            throw WorkspaceError.unknownDocument(kinds[0], subject.text(field) ?? "", candidates: set.documents(of: kinds[0]).map(\.name))
         }
         let files = Set(bundle.map(\.file))
         let errors = (loaded.diagnostics + set.diagnostics).filter { $0.severity == .error && files.contains($0.location.file) }
-        guard errors.isEmpty else { throw WorkspaceError.invalidDocument(bundle[0].reference, errors) }
+        guard errors.isEmpty else { throw WorkspaceError.invalidDocument(subject.reference, errors) }
         return BundleDigest(documents: bundle)
     }
 
@@ -166,8 +160,8 @@ public final class Workspace: @unchecked Sendable {
         var isCommit: Bool
         /// Range mode: the commits of `base..head`, newest first.
         var rangeCommits: [ObjectID]?
-        /// Range mode: the merge base, whose first-parent history is the target branch.
-        var mergeBase: ObjectID?
+        /// Range mode: the base, whose first-parent history is the target branch.
+        var targetBranch: ObjectID?
         /// Staged mode: paths with unmerged (conflict) entries in the index.
         var conflicted: [String] = []
     }
@@ -201,11 +195,14 @@ public final class Workspace: @unchecked Sendable {
                 throw WorkspaceError.noCommonHistory(base: baseRevision, head: headRevision ?? "HEAD")
             }
             let changed = try git { try repository.changedPaths(from: mergeBase, to: head) }
+            // Trusted data comes from the base itself, the tip of the branch the change merges
+            // into: a member removed there, or a policy tightened there, after the change forked
+            // judges it (SPEC §3). The subjects are still those of merge-base..head.
             return States(evaluated: try commitSnapshot(head, label: "head \(head.short)"),
-                          trusted: try commitSnapshot(mergeBase, label: "merge base \(mergeBase.short)"),
+                          trusted: try commitSnapshot(base, label: "base \(base.short)"),
                           changed: changed, historyHead: head, isCommit: true,
                           rangeCommits: try git { try repository.commits(from: mergeBase, to: head) },
-                          mergeBase: mergeBase)
+                          targetBranch: base)
         }
     }
 
@@ -386,19 +383,6 @@ public final class Workspace: @unchecked Sendable {
 
     // MARK: - Selection
 
-    /// The files whose change puts a subject under review: its own and those of other
-    /// definitions of its name (a new file that takes an existing name is reported on both),
-    /// and for a request those of its run, its card and its approvals.
-    static func bundleFiles(of document: Document, in set: DocumentSet) -> [String] {
-        var files = [document.file] + set.duplicates(of: document).map(\.file)
-        guard document.kind == .promotionRequest else { return files }
-        for link in DocumentSet.links(of: document) {
-            if let target = set.document(link.target, named: link.name) { files.append(target.file) }
-        }
-        files += set.documents(of: .approval, where: "request", is: document.name).map(\.file)
-        return files
-    }
-
     /// A user's path filter, relative to where they ran, as a repository-relative path.
     func resolveFilter(_ path: String) -> String {
         var parts = subdirectory.split(separator: "/").map(String.init)
@@ -416,6 +400,22 @@ public final class Workspace: @unchecked Sendable {
             }
         }
         return parts.joined(separator: "/")
+    }
+
+    /// Every path filter must have a document path under it (whether or not it changed):
+    /// `policy check models/does-not-exist` in CI is an error, not a pass with 0 subjects.
+    func checkFiltersMatch(_ filters: [String], in snapshot: Snapshot, config: ProjectConfig) throws {
+        guard !filters.isEmpty else { return }
+        let documents = Workspace.paths(of: .subjects, in: snapshot, config: config)
+        for filter in filters where !documents.contains(where: { Workspace.path($0, isUnder: filter) }) {
+            var directories: Set<String> = []
+            for path in documents {
+                var parts = path.split(separator: "/").dropLast()
+                while !parts.isEmpty { directories.insert(parts.joined(separator: "/")); parts.removeLast() }
+            }
+            throw WorkspaceError.pathMatchesNothing(filter, state: snapshot.label,
+                                                    candidates: directories.sorted() + documents)
+        }
     }
 
     static func path(_ file: String, isUnder filter: String) -> Bool {

@@ -15,6 +15,9 @@ public enum WorkspaceError: Error, LocalizedError {
     case unknownDocument(DocumentKind, String, candidates: [String])
     case invalidDocument(DocumentReference, [Diagnostic])
     case git(String)
+    /// A path filter under which the evaluated state holds no document: a mistyped path must
+    /// not pass the gate with 0 subjects.
+    case pathMatchesNothing(String, state: String, candidates: [String])
     /// `policy approve` will not approve, and says why.
     case refused(String)
 
@@ -22,6 +25,9 @@ public enum WorkspaceError: Error, LocalizedError {
         switch self {
         case .notARepository(let message):
             return message
+        case .pathMatchesNothing(let path, let state, let candidates):
+            return "no document under '\(path.isEmpty ? "." : path)' in the \(state): nothing would be checked"
+                + DidYouMean.hint(for: path, among: candidates)
         case .bareRepository(let mode):
             return "this repository has no working tree; \(mode) needs one (use --rev REV or --base REV)"
         case .shallowClone:
@@ -33,7 +39,7 @@ public enum WorkspaceError: Error, LocalizedError {
         case .unknownRevision(let revision, let detail):
             return "unknown revision '\(revision)': \(detail)"
         case .noCommonHistory(let base, let head):
-            return "'\(base)' and '\(head)' have no common history: there is no merge base to take the policies from"
+            return "'\(base)' and '\(head)' have no common history: the change has no merge base with the branch it is checked against"
         case .unbornHead:
             return "the repository has no commits yet; use `policy check` (working tree) or `--staged`"
         case .invalidConfig(let diagnostics):
