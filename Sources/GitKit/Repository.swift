@@ -18,8 +18,8 @@ public final class Repository: @unchecked Sendable {
         var lastChanges: [String: ObjectID?] = [:]
         /// `isAncestor(_:of:)` by the two ids, one after the other.
         var ancestry: [String: Bool] = [:]
-        /// The commits annotated under a notes ref, read once per ref.
-        var notedCommits: [String: Set<ObjectID>] = [:]
+        /// The notes under a notes ref (annotated object → note blob), read once per ref.
+        var notes: [String: [ObjectID: ObjectID]] = [:]
     }
 
     private init(handle: RepositoryHandle) {
