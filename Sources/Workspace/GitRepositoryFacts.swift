@@ -19,6 +19,9 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     private var chainByModel: [String: [HistoryStore.Promotion]]?
     private var mergedByModel: [String: [MergedPromotion]] = [:]
     private var files: [String: FileFacts] = [:]
+    /// Why the walk of the history failed, if it did. Rules then saw no merged promotion; the
+    /// check must not stand on that (`Workspace.check` ends with exit 2).
+    private(set) var walkError: (any Error)?
 
     init(repository: Repository, snapshot: Snapshot, branchHead: ObjectID?, documents: DocumentCache,
          history: HistoryStore? = nil) {
@@ -81,7 +84,13 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
 
     private func promotions() -> [HistoryStore.Promotion] {
         if let chain { return chain }
-        let found = (try? walkMergedPromotions()) ?? []
+        let found: [HistoryStore.Promotion]
+        do {
+            found = try walkMergedPromotions()
+        } catch {
+            walkError = error
+            found = []
+        }
         chain = found
         return found
     }

@@ -32,25 +32,58 @@ public final class Workspace: @unchecked Sendable {
 
     // MARK: - Check
 
-    public func check(_ options: CheckOptions) throws -> CheckRun {
-        var states = try resolveStates(options.mode)
-        if options.pathsAreChange { states.changed = options.paths.map(resolveFilter) }
+    /// How many times this workspace loaded a repository state (`loadState`): every command
+    /// loads one, once (`policy approve` used to resolve the same state four times).
+    public private(set) var stateLoads = 0
+
+    /// The loaded state a command is a function of: the resolved revisions, the config, the
+    /// trusted data and, unless the command reads only part of them, the subjects.
+    struct RepositoryState {
+        var mode: CheckOptions.Mode
+        var states: States
+        var config: ProjectConfig
+        var trusted: Trusted
+        /// Every subject document of the evaluated state; nil when a staged check reads only
+        /// what its change reaches.
+        var subjects: Loaded?
+    }
+
+    /// Resolves the revisions of `mode` and loads the config, the trusted data and (when
+    /// `subjects`) every subject document, once.
+    func loadState(_ mode: CheckOptions.Mode, subjects: Bool, store: ReadingStore? = nil) throws -> RepositoryState {
+        stateLoads += 1
+        let states = try resolveStates(mode)
         let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
+        let trusted = try loadTrusted(from: states.trusted, config: config, store: store)
+        let loaded = subjects ? try load(from: states.evaluated, config: config, .subjects, store: store) : nil
+        return RepositoryState(mode: mode, states: states, config: config, trusted: trusted, subjects: loaded)
+    }
+
+    public func check(_ options: CheckOptions) throws -> CheckRun {
         let store = options.usesLocalStores ? ReadingStore(gitDirectory: repository.gitDirectory) : nil
+        // A staged check of a change reads only what the change reaches: its subjects come later.
+        let reachOnly = options.mode == .staged && !options.all && store != nil
+        return try check(options, in: try loadState(options.mode, subjects: !reachOnly, store: store), store: store)
+    }
+
+    func check(_ options: CheckOptions, in state: RepositoryState, store: ReadingStore?) throws -> CheckRun {
+        var states = state.states
+        if options.pathsAreChange { states.changed = options.paths.map(resolveFilter) }
+        let config = state.config
         let history = options.usesLocalStores ? HistoryStore(gitDirectory: repository.gitDirectory) : nil
         history?.seed(repository)
-        let trusted = try loadTrusted(from: states.trusted, config: config, store: store)
+        let trusted = state.trusted
         let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
                                        branchHead: states.targetBranch ?? states.historyHead,
                                        documents: documents, history: history)
         let evaluated: Loaded
         var hintNames: [DocumentKind: [String]]?
         let documentCount: Int
-        if options.mode == .staged, !options.all, let store, let changed = states.changed,
+        if state.subjects == nil, let store, let changed = states.changed,
            let reach = try loadReach(from: states.evaluated, config: config, changed: Set(changed), store: store, facts: facts) {
             (evaluated, hintNames, documentCount) = (reach.loaded, reach.names, reach.count)
         } else {
-            evaluated = try load(from: states.evaluated, config: config, .subjects, store: store)
+            evaluated = try state.subjects ?? load(from: states.evaluated, config: config, .subjects, store: store)
             documentCount = evaluated.documents.count
         }
         store?.save()
@@ -100,6 +133,11 @@ public final class Workspace: @unchecked Sendable {
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
         let report = evaluator
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
+        // A history that cannot be read is no history without promotions (H1's finding: a
+        // missing blob read as "none was found in history").
+        if let error = facts.walkError {
+            throw WorkspaceError.git("the history of \(states.evaluated.label) cannot be read: \(error.localizedDescription)")
+        }
         history?.save(repository)
         var run = CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
                            policies: trusted.policies.map(\.name), documentCount: documentCount,
@@ -111,9 +149,11 @@ public final class Workspace: @unchecked Sendable {
     /// The bundle digest of a request — or of a waiver, whose bundle is itself — in the given
     /// state (SPEC §1, `policy digest`).
     public func digest(request name: String, mode: CheckOptions.Mode = .workingTree) throws -> BundleDigest {
-        let states = try resolveStates(mode)
-        let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
-        let loaded = try load(from: states.evaluated, config: config, .subjects)
+        try digest(request: name, in: loadState(mode, subjects: true))
+    }
+
+    func digest(request name: String, in state: RepositoryState) throws -> BundleDigest {
+        let loaded = try state.subjects ?? load(from: state.states.evaluated, config: state.config, .subjects)
         let set = DocumentSet(loaded.documents)
         guard let subject = set.document(.promotionRequest, named: name) ?? set.document(.waiver, named: name) else {
             throw WorkspaceError.unknownDocument(.promotionRequest, name,
