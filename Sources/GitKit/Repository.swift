@@ -14,10 +14,12 @@ public final class Repository: @unchecked Sendable {
     let memo = Memo()
 
     final class Memo {
-        /// `lastChange(of:from:)` by head and path.
+        /// `accountableChange(of:from:)` by head and path.
         var lastChanges: [String: ObjectID?] = [:]
         /// `isAncestor(_:of:)` by the two ids, one after the other.
         var ancestry: [String: Bool] = [:]
+        /// `mergeBase` of two commits met by the accountable-change walk, by the two ids.
+        var mergeBases: [String: ObjectID?] = [:]
         /// The commits annotated under a notes ref, read once per ref.
         var notedCommits: [String: Set<ObjectID>] = [:]
     }

@@ -42,7 +42,7 @@ final class HistoryStore: @unchecked Sendable {
     private var newChain: Chain?
 
     init?(gitDirectory: String, executable: String? = StoreFile.executablePath()) {
-        guard let stamp = StoreFile.stamp(format: "history 2", executable: executable) else { return nil }
+        guard let stamp = StoreFile.stamp(format: "history 3", executable: executable) else { return nil }
         self.stamp = stamp
         file = gitDirectory + "/" + ReadingStore.directoryName + "/" + HistoryStore.fileName
         load()
