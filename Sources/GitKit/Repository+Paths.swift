@@ -98,7 +98,7 @@ extension Repository {
             try check(rc, "cannot look up \(path) in commit \(commit.hex)")
             guard let entry else { return nil }
             defer { git_tree_entry_free(entry) }
-            return (ObjectID(git_tree_entry_id(entry)), git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+            return (ObjectID(git_tree_entry_id(entry).pointee), git_tree_entry_type(entry) == GIT_OBJECT_TREE)
         }
         let before = try entry(old)
         let after = try entry(new)
@@ -232,7 +232,7 @@ extension Repository {
             switch next {
             case .same(let parent), .mergedFrom(let parent):
                 current = parent
-                currentTree = parentTree ?? (try commitTree(parent))
+                if let parentTree { currentTree = parentTree } else { currentTree = try commitTree(parent) }
             case .accountable:
                 if parents.isEmpty, try entryID(path, in: currentTree) == nil { return nil }
                 return current
