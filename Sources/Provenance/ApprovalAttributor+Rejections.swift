@@ -3,9 +3,12 @@ import GitKit
 import Policy
 
 extension ApprovalAttributor {
+    /// The directory under which `policy approve` writes approvals.
+    static let approvalsRoot = "approvals"
+
     /// Where `policy approve` writes the approvals of a request: `approvals/<request>`.
     public static func approvalDirectory(of request: String) -> String {
-        "approvals/\(request)"
+        approvalsRoot + "/" + request
     }
 
     /// Whether `path` is under the request's approvals directory: a change there (a deleted
@@ -19,8 +22,8 @@ extension ApprovalAttributor {
     /// withdraws it by a signed commit, or the bundle changes). Each is the rejection as it
     /// was, attributed in the commit that held it, with `removal` saying who removed it where.
     ///
-    /// Looked for in `approvals/<request>/` (where `policy approve` writes) and in the
-    /// directory of every approval of the request now. Not reported: a removal by a commit
+    /// Looked for under `approvals/` (where `policy approve` writes; one walk per run) and in
+    /// the directory of every approval of the request now. Not reported: a removal by a commit
     /// signed with the author's key (a withdrawal), and a removal after which the author has
     /// spoken again (a signed commit of theirs on an approval of the request, descending from
     /// the removal). In working-tree and staged modes a rejection that `HEAD` holds and the
@@ -33,8 +36,12 @@ extension ApprovalAttributor {
             let file = approval.document.file
             directories.insert(file.lastIndex(of: "/").map { String(file[..<$0]) } ?? file)
         }
+        // One walk of `approvals/` serves every request of the run; other directories that
+        // hold an approval of this request now are walked themselves.
+        let root = ApprovalAttributor.approvalsRoot
+        let walked = Set([root] + directories.filter { $0 != root && !$0.hasPrefix(root + "/") })
         var removals: [RejectionHistory.Removal] = []
-        for directory in directories.sorted() {
+        for directory in walked.sorted() {
             // A history that cannot be read is reported where the approvals are attributed
             // (they stay pending); a rejection found before the failure still stands.
             removals += ((try? rejections.removals(under: directory)) ?? [])

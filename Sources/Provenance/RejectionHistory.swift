@@ -8,7 +8,8 @@ import GitKit
 /// so a merge answers for what it changes relative to its first parent), each compared with
 /// its first parent — and a merge also with its other parents, for a rejection it dropped.
 ///
-/// Bound: the newest `maxChanges` changes of each directory. Not seen: a rejection added and
+/// Bound: the newest `maxChanges` changes of each directory (its accountable changes, not
+/// its commits: the walk between them is the one `lastChange` makes, remembered like it). Not seen: a rejection added and
 /// removed on a side branch whose merge left the directory as its first parent had it (a
 /// range check of that branch, `--base`, sees it).
 final class RejectionHistory: @unchecked Sendable {
@@ -25,7 +26,7 @@ final class RejectionHistory: @unchecked Sendable {
     }
 
     /// The changes of a directory looked at, at most (the newest).
-    static let maxChanges = 5_000
+    static let maxChanges = 20_000
 
     let repository: Repository
     let head: ObjectID
