@@ -1,4 +1,5 @@
 import Documents
+import Provenance
 
 /// Which documents a staged check reads when the summaries of every document are known: the
 /// subjects the commit puts under review and every document their rules can reach.
@@ -56,7 +57,10 @@ struct StagedSubset: LinkedDocumentIndex {
     /// The documents whose selecting files include one in `changed` (duplicates included, as
     /// the evaluator reports them).
     func selected(changed: Set<String>) -> [DocumentSummary] {
-        summaries.filter { DocumentGraph.selectingFiles(of: $0, in: self).contains(where: changed.contains) }
+        summaries.filter { summary in
+            DocumentGraph.selectingFiles(of: summary, in: self).contains(where: changed.contains)
+                || changed.contains { ApprovalAttributor.isConventionalApprovalPath($0, of: summary.name) }
+        }
     }
 
     /// The files the rules of `selected` can read. `championRuns` names the runs of the

@@ -117,6 +117,7 @@ public final class Workspace: @unchecked Sendable {
             guard filters.isEmpty || filters.contains(where: { Workspace.path(document.file, isUnder: $0) }) else { return false }
             guard let changed else { return true }
             return DocumentGraph.selectingFiles(of: document, in: set).contains { changed.contains($0) }
+                || changed.contains { ApprovalAttributor.isConventionalApprovalPath($0, of: document.name) }
         }
         let provenance = CommitProvenance(repository: repository, team: trusted.team)
         let committed = CommittedContent(repository: repository, snapshot: states.evaluated,
