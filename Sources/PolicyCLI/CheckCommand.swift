@@ -132,25 +132,14 @@ struct CheckCommand: ParsableCommand {
         let threshold: Verdict = failOn == .warn ? .warn : .block
         for output in outputs {
             let destination = try ReportOutput(file: output.file)
-            switch output.kind {
-            case .text:
-                destination.write(TextReporter(color: output.file == nil && useColor).render(run.report, metadata: metadata))
-            case .json:
-                // Streamed: the report of a large repository runs to hundreds of megabytes.
-                JSONReporter().write(run.report, metadata: metadata, to: destination.write)
-            case .sarif:
-                destination.write(SARIFReporter(sourceRoot: run.root.map { URL(fileURLWithPath: $0, isDirectory: true).absoluteString },
-                                                runbookBase: blobBase).render(run.report, metadata: metadata))
-            case .junit:
-                destination.write(JUnitReporter(failOn: threshold).render(run.report, metadata: metadata))
-            case .github:
-                destination.write(GitHubReporter().render(run.report, metadata: metadata))
-                if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
-                    try append(GitHubReporter().summaryMarkdown(run.report, metadata: metadata), to: summary)
-                }
-            case .markdown:
-                destination.write(MarkdownReporter(linkBase: blobBase).render(run.report, metadata: metadata))
-            }
+            let context = ReporterContext(
+                color: output.file == nil && useColor,
+                sourceRoot: run.root.map { URL(fileURLWithPath: $0, isDirectory: true).absoluteString },
+                linkBase: blobBase, failOn: threshold, stepSummary: environment["GITHUB_STEP_SUMMARY"],
+                append: { text, path in try CheckCommand.append(text, to: path) })
+            let reporter = output.reporter.init(context)
+            reporter.stream(run.report, metadata: metadata, to: destination.write)
+            try reporter.sideEffects(run.report, metadata: metadata)
             try destination.finish()
         }
         if run.report.verdict >= threshold {
@@ -159,7 +148,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     /// Appends to `$GITHUB_STEP_SUMMARY` (the file GitHub renders on the run's page).
-    func append(_ text: String, to path: String) throws {
+    static func append(_ text: String, to path: String) throws {
         guard let handle = FileHandle(forWritingAtPath: path) else {
             if FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) { return }
             throw ToolError("cannot write the step summary to \(path)")

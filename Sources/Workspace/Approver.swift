@@ -95,7 +95,7 @@ extension Workspace {
             try git.run(["add", "--", path])
             try git.run(arguments + ["--", path])
         } catch {
-            throw WorkspaceError.git("could not commit \(path): \(error.localizedDescription)")
+            throw WorkspaceError.git(GitError.wrapping(error), context: "could not commit \(path)")
         }
         let head = try git.run(["rev-parse", "HEAD"])
         var fingerprint: String?

@@ -137,7 +137,7 @@ public final class Workspace: @unchecked Sendable {
         // A history that cannot be read is no history without promotions (H1's finding: a
         // missing blob read as "none was found in history").
         if let error = facts.walkError {
-            throw WorkspaceError.git("the history of \(states.evaluated.label) cannot be read: \(error.localizedDescription)")
+            throw WorkspaceError.git(GitError.wrapping(error), context: "the history of \(states.evaluated.label) cannot be read")
         }
         history?.save(repository)
         var run = CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
@@ -267,7 +267,7 @@ public final class Workspace: @unchecked Sendable {
         } catch let error as WorkspaceError {
             throw error
         } catch {
-            throw WorkspaceError.git(error.localizedDescription)
+            throw WorkspaceError.git(GitError.wrapping(error))
         }
     }
 

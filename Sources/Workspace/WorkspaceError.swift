@@ -1,5 +1,6 @@
 import Foundation
 import Documents
+import GitKit
 
 /// Why a check could not be made. Every case is exit 2: a tool error never looks like a verdict.
 public enum WorkspaceError: Error, LocalizedError {
@@ -14,7 +15,9 @@ public enum WorkspaceError: Error, LocalizedError {
     case missingFile(String, String)
     case unknownDocument(DocumentKind, String, candidates: [String])
     case invalidDocument(DocumentReference, [Diagnostic])
-    case git(String)
+    /// A failure reading the repository, kept typed (its `GitError.Code`) up to the CLI;
+    /// `context` says what Tollgate was doing.
+    case git(GitError, context: String? = nil)
     /// A path filter under which the evaluated state holds no document: a mistyped path must
     /// not pass the gate with 0 subjects.
     case pathMatchesNothing(String, state: String, candidates: [String])
@@ -52,8 +55,8 @@ public enum WorkspaceError: Error, LocalizedError {
             return "no \(kind.rawValue) named '\(name)'\(DidYouMean.hint(for: name, among: candidates))"
         case .invalidDocument(let reference, let diagnostics):
             return "\(reference) is invalid:\n" + diagnostics.map { "  \($0)" }.joined(separator: "\n")
-        case .git(let message):
-            return message
+        case .git(let error, let context):
+            return context.map { "\($0): \(error.message)" } ?? error.message
         case .refused(let message):
             return message
         }
