@@ -14,7 +14,10 @@ struct CheckCommand: ParsableCommand {
             subjects the commit changes, approvals warn); \
             --rev REV, one commit; --base REV [--head REV], a range under review: the head \
             is evaluated, Policy, Team and Config documents come from the merge base, and \
-            only subjects changed in the range are reported unless --all.
+            only subjects changed in the range are reported unless --all. A promotion \
+            request that states a decision (spec.status released, withdrawn or superseded) \
+            is reported as decided, not gated, unless --regate or the change under review \
+            records the decision.
 
             Examples:
               policy check
@@ -41,6 +44,9 @@ struct CheckCommand: ParsableCommand {
 
     @Flag(help: "With --base or --staged: report every subject, not only those the change touches.")
     var all = false
+
+    @Flag(help: "Gate decided promotion requests (spec.status released, withdrawn or superseded) like open ones, against today's policies.")
+    var regate = false
 
     @Flag(help: "Store the JSON verdict as a git note of the evaluated commit (refs/notes/tollgate). Needs --rev or --base.")
     var record = false
@@ -102,7 +108,8 @@ struct CheckCommand: ParsableCommand {
             // freed one by one (a tenth of a warm pre-commit check).
             Entry.keepUntilExit(workspace)
             let cacheOff = noCache || ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["TOLLGATE_NO_CACHE"]?.lowercased() ?? "")
-            run = try workspace.check(CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff))
+            run = try workspace.check(CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff,
+                                                    regate: regate))
             if let use = run.storeUse, ProcessInfo.processInfo.environment["TOLLGATE_DEBUG_STORES"] == "1" {
                 FileHandle.standardError.write(Data("policy: stores: \(use)\n".utf8))
             }
