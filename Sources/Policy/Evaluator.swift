@@ -28,6 +28,10 @@ public struct Evaluator: Sendable {
     public var decisionInChange: @Sendable (Document) -> Bool = { _ in false }
     /// The verdict last recorded for a request in `refs/notes/tollgate` while it was gated.
     public var recordedVerdict: @Sendable (Document) -> RecordedVerdict? = { _ in nil }
+    /// Every name of each kind in the whole revision, when the evaluated set is only part of
+    /// it (a staged check reads what the change can reach): a `supersededBy` that names a
+    /// request outside the part still resolves.
+    public var wholeSetNames: [DocumentKind: [String]]?
 
     public init(policies: [Policy], approvals: @escaping @Sendable (Document) -> [AttributedApproval] = { _ in [] },
                 repository: (any RepositoryFacts)? = nil,
@@ -52,7 +56,7 @@ public struct Evaluator: Sendable {
     public func evaluate(_ documents: DocumentSet, diagnostics: [Diagnostic], findings: [Finding] = [],
                          isSelected: (Document) -> Bool = { _ in true },
                          isSelectedFile: (String) -> Bool = { _ in true }) -> Report {
-        let lifecycleProblems = RequestLifecycleCheck.diagnostics(documents)
+        let lifecycleProblems = RequestLifecycleCheck.diagnostics(documents, wholeSetNames: wholeSetNames)
         let byFile = Dictionary(grouping: diagnostics + documents.diagnostics + lifecycleProblems, by: \.location.file)
         let waivers = Waivers(documents: documents, requirement: waiverRequirement, now: now,
                               approvals: approvals, policies: policies)

@@ -92,9 +92,12 @@ public struct Lifecycle: Hashable, Sendable {
 /// a `supersededBy` that names another PromotionRequest, and `supersededBy` means nothing
 /// on a request that is not superseded.
 public enum RequestLifecycleCheck {
-    public static func diagnostics(_ documents: DocumentSet) -> [Diagnostic] {
+    /// - Parameter wholeSetNames: every name of each kind, when `documents` is only part of
+    ///   the revision.
+    public static func diagnostics(_ documents: DocumentSet, wholeSetNames: [DocumentKind: [String]]? = nil) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         let requests = documents.documents(of: .promotionRequest)
+        let names = wholeSetNames?[.promotionRequest] ?? requests.map(\.name)
         for request in requests {
             let status = RequestStatus(of: request)
             let successor = request.spec.value(at: "supersededBy")
@@ -107,9 +110,9 @@ public enum RequestLifecycleCheck {
             case (.superseded?, let name?):
                 if name == request.name {
                     problems.append(Diagnostic(.reference, "spec.supersededBy names this request itself", at: successor!.location))
-                } else if documents.document(.promotionRequest, named: name) == nil {
+                } else if documents.document(.promotionRequest, named: name) == nil, !names.contains(name) {
                     problems.append(Diagnostic(.reference,
-                        "spec.supersededBy refers to PromotionRequest '\(name)', which does not exist\(DidYouMean.hint(for: name, among: requests.map(\.name)))",
+                        "spec.supersededBy refers to PromotionRequest '\(name)', which does not exist\(DidYouMean.hint(for: name, among: names))",
                         at: successor!.location))
                 }
             case (_, _?):

@@ -97,6 +97,7 @@ public final class Workspace: @unchecked Sendable {
                                   repository: facts, stages: config.stages, waiverRequirement: config.waivers)
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
         evaluator.regate = options.regate
+        evaluator.wholeSetNames = hintNames
         evaluator.decisionInChange = decisionInChange(states)
         let recorded = RecordedVerdicts(repository: repository, head: states.historyHead)
         evaluator.recordedVerdict = { recorded.verdict(of: $0) }
