@@ -69,13 +69,14 @@ public struct Evaluator: Sendable {
             let subject = Subject(document)
             let lifecycle = requestLifecycle(of: document, problems: byFile[document.file] ?? [],
                                              hasFindings: findingsByFile[document.file] != nil)
+            let matching = policies.filter { $0.match.matches(document) }
             if let lifecycle, !lifecycle.isGated {
-                results.append(SubjectResult(subject: subject, rules: [], lifecycle: lifecycle))
+                // Reported where an open request would be a subject (some policy matches it).
+                if !matching.isEmpty { results.append(SubjectResult(subject: subject, rules: [], lifecycle: lifecycle)) }
                 continue
             }
             var rules = documentRules(byFile[document.file] ?? [], subject: subject)
             rules += externalRules(findingsByFile[document.file] ?? [], subject: subject)
-            let matching = policies.filter { $0.match.matches(document) }
             if !matching.isEmpty {
                 var context = Bindings.context(for: document, in: documents, repository: repository)
                 context.stages = stages
@@ -89,7 +90,7 @@ public struct Evaluator: Sendable {
                     }
                 }
             }
-            if !rules.isEmpty || lifecycle != nil {
+            if !rules.isEmpty {
                 results.append(SubjectResult(subject: subject, rules: waivers.apply(to: rules, subject: subject),
                                              lifecycle: lifecycle))
             }
