@@ -98,6 +98,8 @@ public enum DocumentGraph {
         Link(.promotionRequest, .naming(kind: .approval, field: "request", key: nil), [.select, .reach],
              binding: "approvals"),
         Link(.promotionRequest, .naming(kind: .incident, field: "model", key: "model"), [.reach], binding: "incidents"),
+        // Resolved and reported by `RequestLifecycle` (its own messages); read by a staged check.
+        Link(.promotionRequest, .named(field: "supersededBy", kinds: [.promotionRequest]), [.reach]),
 
         Link(.runManifest, .named(field: "teacher.run", kinds: [.runManifest]), [.bundle, .reach],
              checked: true, binding: "teacher"),

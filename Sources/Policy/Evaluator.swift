@@ -18,6 +18,20 @@ public struct Evaluator: Sendable {
     /// The most an `approvals` rule may decide. Before a commit (`--staged`) approvals that
     /// can only be given after it are not required: they warn, and CI (`--base`) enforces them.
     public var approvalsAtMost: Verdict = .block
+    /// Gate decided requests (released, withdrawn, superseded) like open ones
+    /// (`policy check --regate`). Without it they are reported as decided, no rule evaluated.
+    public var regate = false
+    /// Whether the change under review records a request's decision: then the request is
+    /// gated as open, since a request cannot make itself decided to escape the gate. Range and
+    /// staged modes: its file is changed by the change; working tree: its status differs from
+    /// HEAD's.
+    public var decisionInChange: @Sendable (Document) -> Bool = { _ in false }
+    /// The verdict last recorded for a request in `refs/notes/tollgate` while it was gated.
+    public var recordedVerdict: @Sendable (Document) -> RecordedVerdict? = { _ in nil }
+    /// Every name of each kind in the whole revision, when the evaluated set is only part of
+    /// it (a staged check reads what the change can reach): a `supersededBy` that names a
+    /// request outside the part still resolves.
+    public var wholeSetNames: [DocumentKind: [String]]?
 
     public init(policies: [Policy], approvals: @escaping @Sendable (Document) -> [AttributedApproval] = { _ in [] },
                 repository: (any RepositoryFacts)? = nil,
@@ -42,7 +56,8 @@ public struct Evaluator: Sendable {
     public func evaluate(_ documents: DocumentSet, diagnostics: [Diagnostic], findings: [Finding] = [],
                          isSelected: (Document) -> Bool = { _ in true },
                          isSelectedFile: (String) -> Bool = { _ in true }) -> Report {
-        let byFile = Dictionary(grouping: diagnostics + documents.diagnostics, by: \.location.file)
+        let lifecycleProblems = RequestLifecycleCheck.diagnostics(documents, wholeSetNames: wholeSetNames)
+        let byFile = Dictionary(grouping: diagnostics + documents.diagnostics + lifecycleProblems, by: \.location.file)
         let waivers = Waivers(documents: documents, requirement: waiverRequirement, now: now,
                               approvals: approvals, policies: policies)
         let findingsByFile = Dictionary(grouping: findings + waivers.findings, by: \.subject.file)
@@ -52,9 +67,16 @@ public struct Evaluator: Sendable {
             filesWithDocuments.insert(document.file)
             guard isSelected(document) else { continue }
             let subject = Subject(document)
+            let lifecycle = requestLifecycle(of: document, problems: byFile[document.file] ?? [],
+                                             hasFindings: findingsByFile[document.file] != nil)
+            let matching = policies.filter { $0.match.matches(document) }
+            if let lifecycle, !lifecycle.isGated {
+                // Reported where an open request would be a subject (some policy matches it).
+                if !matching.isEmpty { results.append(SubjectResult(subject: subject, rules: [], lifecycle: lifecycle)) }
+                continue
+            }
             var rules = documentRules(byFile[document.file] ?? [], subject: subject)
             rules += externalRules(findingsByFile[document.file] ?? [], subject: subject)
-            let matching = policies.filter { $0.match.matches(document) }
             if !matching.isEmpty {
                 var context = Bindings.context(for: document, in: documents, repository: repository)
                 context.stages = stages
@@ -69,7 +91,8 @@ public struct Evaluator: Sendable {
                 }
             }
             if !rules.isEmpty {
-                results.append(SubjectResult(subject: subject, rules: waivers.apply(to: rules, subject: subject)))
+                results.append(SubjectResult(subject: subject, rules: waivers.apply(to: rules, subject: subject),
+                                             lifecycle: lifecycle))
             }
         }
         let otherFiles = Set(byFile.keys).union(findingsByFile.keys).subtracting(filesWithDocuments)
@@ -80,6 +103,27 @@ public struct Evaluator: Sendable {
             results.append(SubjectResult(subject: subject, rules: rules))
         }
         return Report(subjects: results)
+    }
+
+    /// The lifecycle of a request that states a decision, and whether it is gated: not when
+    /// it is decided, unless its file has problems (a decision that cannot be read whole is
+    /// not taken on trust), the change under review records the decision, or `regate`.
+    /// Nil for an open request (or a status that is not one: the schema reports it) and for
+    /// other kinds.
+    func requestLifecycle(of document: Document, problems: [Diagnostic], hasFindings: Bool) -> Lifecycle? {
+        guard document.kind == .promotionRequest, let status = RequestStatus(of: document), status.isDecided else { return nil }
+        let gating: Lifecycle.Gating
+        if decisionInChange(document) {
+            gating = .decisionInChange
+        } else if hasFindings || problems.contains(where: { $0.severity == .error }) {
+            gating = .invalid
+        } else if regate {
+            gating = .regated
+        } else {
+            gating = .decided
+        }
+        return Lifecycle(status: status, supersededBy: document.text("supersededBy"), gating: gating,
+                         recorded: gating == .decided ? recordedVerdict(document) : nil)
     }
 
     /// One rule evaluation per rule id of findings made outside the policies.

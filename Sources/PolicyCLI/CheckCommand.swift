@@ -15,7 +15,10 @@ struct CheckCommand: ParsableCommand {
             --rev REV, one commit; --base REV [--head REV], a range under review: the head \
             is evaluated, Policy, Team and Config documents come from REV itself (the tip of \
             the branch the change merges into), and only subjects changed between the merge \
-            base and the head are reported unless --all.
+            base and the head are reported unless --all. A promotion \
+            request that states a decision (spec.status released, withdrawn or superseded) \
+            is reported as decided, not gated, unless --regate or the change under review \
+            records the decision.
 
             Examples:
               policy check
@@ -46,6 +49,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("paths-are-changes"),
           help: "With --staged: the paths are the files the commit changes (pre-commit passes them; `pre-commit run --all-files` passes every file, so every subject is checked), not filters.")
     var pathsAreChanges = false
+
+    @Flag(help: "Gate decided promotion requests (spec.status released, withdrawn or superseded) like open ones, against today's policies.")
+    var regate = false
 
     @Flag(help: "Store the JSON verdict as a git note of the evaluated commit (refs/notes/tollgate). Needs --rev or --base.")
     var record = false
@@ -108,7 +114,8 @@ struct CheckCommand: ParsableCommand {
             // freed one by one (a tenth of a warm pre-commit check).
             Entry.keepUntilExit(workspace)
             let cacheOff = noCache || ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["TOLLGATE_NO_CACHE"]?.lowercased() ?? "")
-            var options = CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff)
+            var options = CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff,
+                                       regate: regate)
             options.pathsAreChange = pathsAreChanges
             run = try workspace.check(options)
             if let use = run.storeUse, ProcessInfo.processInfo.environment["TOLLGATE_DEBUG_STORES"] == "1" {

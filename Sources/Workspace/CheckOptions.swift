@@ -28,12 +28,17 @@ public struct CheckOptions: Sendable {
     /// history between runs in `.git/tollgate/` so that only what changed is parsed and walked
     /// (see `ReadingStore`, `HistoryStore`). Never used for `--rev` or `--base`.
     public var keepsLocalStores: Bool
+    /// Gate decided PromotionRequests (`spec.status` released, withdrawn or superseded) like
+    /// open ones. Without it they are reported as decided, with the verdict recorded for them.
+    public var regate: Bool
 
-    public init(mode: Mode = .workingTree, paths: [String] = [], all: Bool = false, keepsLocalStores: Bool = true) {
+    public init(mode: Mode = .workingTree, paths: [String] = [], all: Bool = false, keepsLocalStores: Bool = true,
+                regate: Bool = false) {
         self.mode = mode
         self.paths = paths
         self.all = all
         self.keepsLocalStores = keepsLocalStores
+        self.regate = regate
     }
 
     /// Whether this check may use the local stores: a local mode, and not turned off.

@@ -132,6 +132,11 @@ public final class Workspace: @unchecked Sendable {
         var evaluator = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
                                   repository: facts, stages: config.stages, waiverRequirement: config.waivers)
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
+        evaluator.regate = options.regate
+        evaluator.wholeSetNames = hintNames
+        evaluator.decisionInChange = decisionInChange(states)
+        let recorded = RecordedVerdicts(repository: repository, head: states.historyHead)
+        evaluator.recordedVerdict = { recorded.verdict(of: $0) }
         let report = evaluator
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
         // A history that cannot be read is no history without promotions (H1's finding: a

@@ -128,6 +128,9 @@ enum Schemas {
             FieldSchema("autoRollback", .boolean, "roll back automatically"),
             FieldSchema("rollbackErrorRate", .number, "error rate that triggers a rollback"),
         ])), "rollout plan"),
+        .optional("status", .oneOf(["open", "released", "withdrawn", "superseded"]),
+                  "lifecycle: open (default) is gated; a decided request is reported, not gated"),
+        .optional("supersededBy", name, "with status superseded: the PromotionRequest that replaces this one"),
     ])
 
     static let approval = ObjectSchema([
@@ -147,6 +150,7 @@ enum Schemas {
         .optional("resolved", .text(.rfc3339), "when it was resolved"),
         FieldSchema("summary", text, "what happened"),
         .optional("runbook", .text(.relativePath), "runbook path"),
+        .optional("versions", .list(.text(), minItems: 1), "the model versions it affects; absent: every version"),
     ])
 
     static let team = ObjectSchema([
