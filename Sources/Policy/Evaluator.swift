@@ -42,7 +42,10 @@ public struct Evaluator: Sendable {
     public func evaluate(_ documents: DocumentSet, diagnostics: [Diagnostic], findings: [Finding] = [],
                          isSelected: (Document) -> Bool = { _ in true },
                          isSelectedFile: (String) -> Bool = { _ in true }) -> Report {
-        let byFile = Dictionary(grouping: diagnostics + documents.diagnostics, by: \.location.file)
+        let unreadable = Self.unreadableDocuments(diagnostics, documents: documents)
+        let explained = Self.explainingUnreadable(documents.diagnostics, in: documents, unreadable: unreadable)
+        let byFile = Dictionary(grouping: diagnostics + explained, by: \.location.file)
+        let referenceLocations = Set((diagnostics + explained).filter { $0.code == .reference }.map(\.location))
         let waivers = Waivers(documents: documents, requirement: waiverRequirement, now: now,
                               approvals: approvals, policies: policies)
         let findingsByFile = Dictionary(grouping: findings + waivers.findings, by: \.subject.file)
@@ -52,11 +55,11 @@ public struct Evaluator: Sendable {
             filesWithDocuments.insert(document.file)
             guard isSelected(document) else { continue }
             let subject = Subject(document)
-            var rules = documentRules(byFile[document.file] ?? [], subject: subject)
-            rules += externalRules(findingsByFile[document.file] ?? [], subject: subject)
+            var fileDiagnostics = byFile[document.file] ?? []
+            var policyRules: [RuleEvaluation] = []
             let matching = policies.filter { $0.match.matches(document) }
             if !matching.isEmpty {
-                var context = Bindings.context(for: document, in: documents, repository: repository)
+                var context = Bindings.context(for: document, in: documents, repository: repository, unreadable: unreadable)
                 context.stages = stages
                 if document.kind == .promotionRequest {
                     context.approvals = approvals(document)
@@ -64,10 +67,15 @@ public struct Evaluator: Sendable {
                 for policy in matching {
                     context.variables = policy.variables
                     for rule in policy.rules {
-                        rules.append(evaluate(rule, of: policy, for: subject, in: context))
+                        policyRules.append(evaluate(rule, of: policy, for: subject, in: context))
                     }
                 }
+                policyRules = Self.collapsingUnresolved(policyRules, context: context, referenceLocations: referenceLocations,
+                                                        diagnostics: &fileDiagnostics)
             }
+            var rules = documentRules(fileDiagnostics, subject: subject)
+            rules += externalRules(findingsByFile[document.file] ?? [], subject: subject)
+            rules += policyRules
             if !rules.isEmpty {
                 results.append(SubjectResult(subject: subject, rules: waivers.apply(to: rules, subject: subject)))
             }
@@ -80,6 +88,89 @@ public struct Evaluator: Sendable {
             results.append(SubjectResult(subject: subject, rules: rules))
         }
         return Report(subjects: results)
+    }
+
+    /// The documents that files which cannot be read declare (`Diagnostic.declaredDocument`),
+    /// when no readable document of that kind and name exists: the first error of each.
+    static func unreadableDocuments(_ diagnostics: [Diagnostic], documents: DocumentSet) -> [DocumentReference: Diagnostic] {
+        var result: [DocumentReference: Diagnostic] = [:]
+        for diagnostic in diagnostics.sorted(by: { $0.location < $1.location }) where diagnostic.severity == .error {
+            guard let declared = diagnostic.declaredDocument, result[declared] == nil,
+                  documents.document(declared.kind, named: declared.name) == nil else { continue }
+            result[declared] = diagnostic
+        }
+        return result
+    }
+
+    /// The reference problems of `documents`, where a name that "does not exist" is that of
+    /// a file that cannot be read: then the problem says so, and points at the root cause.
+    static func explainingUnreadable(_ problems: [Diagnostic], in documents: DocumentSet,
+                                     unreadable: [DocumentReference: Diagnostic]) -> [Diagnostic] {
+        guard !unreadable.isEmpty else { return problems }
+        let byFile = Dictionary(grouping: documents.documents, by: \.file)
+        return problems.map { problem in
+            guard problem.code == .reference else { return problem }
+            for document in byFile[problem.location.file] ?? [] {
+                for link in DocumentSet.links(of: document) where link.location == problem.location {
+                    guard let cause = unreadable[DocumentReference(kind: link.target, name: link.name)] else { continue }
+                    var explained = problem
+                    explained.message = "spec.\(link.field): \(Bindings.cannotBeRead(link.target, link.name, cause))"
+                    explained.notes = [Diagnostic.Note("what keeps \(link.target.rawValue) '\(link.name)' from being read",
+                                                       at: cause.location)]
+                    return explained
+                }
+            }
+            return problem
+        }
+    }
+
+    /// One finding per unresolved reference instead of one per rule that reads through it.
+    /// A rule that reads a name bound to a document that does not exist (or cannot be read)
+    /// fails closed with a finding that only repeats the reference problem; those findings
+    /// are taken out of their rules and counted on the reference problem itself (on the
+    /// subject's own file), or on one new `document/reference` finding of the subject when
+    /// the broken reference is in another file (the teacher named by the request's run).
+    /// Each such rule keeps its outcome (it fails closed, and a PolicyTest still sees it
+    /// block); the one finding names it.
+    static func collapsingUnresolved(_ rules: [RuleEvaluation], context: EvaluationContext,
+                                     referenceLocations: Set<SourceLocation>,
+                                     diagnostics: inout [Diagnostic]) -> [RuleEvaluation] {
+        let unresolved = context.bindings.compactMap { name, binding -> (name: String, reason: String, location: SourceLocation)? in
+            guard binding.value == nil, let reason = binding.missingReason, let location = binding.missingLocation,
+                  referenceLocations.contains(location) else { return nil }
+            return (name, reason, location)
+        }.sorted { $0.name < $1.name }
+        guard !unresolved.isEmpty else { return rules }
+        var hidden: [String: (rules: [String], severity: Verdict)] = [:]
+        var result: [RuleEvaluation] = []
+        for rule in rules {
+            var kept: [Finding] = []
+            for finding in rule.findings {
+                if let binding = unresolved.first(where: { finding.location == $0.location && finding.message.contains($0.reason) }) {
+                    var entry = hidden[binding.name] ?? ([], .pass)
+                    if !entry.rules.contains(rule.ruleID) { entry.rules.append(rule.ruleID) }
+                    entry.severity = max(entry.severity, finding.severity)
+                    hidden[binding.name] = entry
+                } else {
+                    kept.append(finding)
+                }
+            }
+            var collapsed = rule
+            collapsed.findings = kept  // the outcome stays: the rule still fails closed
+            result.append(collapsed)
+        }
+        for binding in unresolved {
+            guard let entry = hidden[binding.name] else { continue }
+            let count = entry.rules.count
+            let summary = "\(count) rule\(count == 1 ? "" : "s") that read\(count == 1 ? "s" : "") `\(binding.name)` \(count == 1 ? "was" : "were") not evaluated: \(entry.rules.joined(separator: ", "))"
+            if let index = diagnostics.firstIndex(where: { $0.code == .reference && $0.location == binding.location }) {
+                diagnostics[index].message += "; \(summary)"
+            } else {
+                diagnostics.append(Diagnostic(.reference, "\(binding.name) cannot be read: \(binding.reason); \(summary)",
+                                              at: binding.location, severity: entry.severity == .block ? .error : .warning))
+            }
+        }
+        return result
     }
 
     /// One rule evaluation per rule id of findings made outside the policies.
