@@ -39,7 +39,7 @@ extension DocumentLoader {
                 at: apiVersion.value.location)
         } else if let kind, let kindEntry, apiVersion == nil {
             diagnostic = Diagnostic(.envelope,
-                "a \(kind.rawValue) without apiVersion is not read as a Tollgate document, and nothing in it is checked — \(didYouMean) Add `apiVersion: tollgate/v1` (\(exclude))",
+                "\("AEIOU".contains(kind.rawValue.prefix(1)) ? "an" : "a") \(kind.rawValue) without apiVersion is not read as a Tollgate document, and nothing in it is checked — \(didYouMean) Add `apiVersion: tollgate/v1` (\(exclude))",
                 at: kindEntry.value.location)
         } else if let kind, let apiVersion, root.entry("spec")?.value.map != nil {
             let written = apiVersion.value.text ?? apiVersion.value.typeDescription

@@ -25,8 +25,10 @@ public enum DocumentLoader {
         } catch {
             // The file's text as well as it can be had (UTF-16 or UTF-32 decoded, NULs dropped):
             // a file that resembles a Tollgate document and cannot be read fails closed.
-            let text = YAMLEncoding.lenientText(bytes)
-            let claims = resemblesDocument(text)
+            // The envelope is at the top: the text scans read the first 64 KiB (a 100 MB file
+            // is refused for its size in no time, and must not be decoded whole here).
+            let text = YAMLEncoding.lenientText(Array(bytes.prefix(1 << 16)))
+            let claims = resemblesDocument(text) || mentionsTollgateVersion(bytes)
             let message = claims
                 ? error.message
                 : "\(error.message) (this file could not be read; if it is a Tollgate document it was not checked)"
@@ -58,6 +60,24 @@ public enum DocumentLoader {
     static func claimsTollgate(_ value: YAMLValue) -> Bool {
         guard let apiVersion = value["apiVersion"]?.text else { return false }
         return apiVersion.hasPrefix("tollgate/")
+    }
+
+    /// Whether the bytes anywhere mention `tollgate/v` (as UTF-8 or ASCII).
+    static func mentionsTollgateVersion(_ bytes: [UInt8]) -> Bool {
+        let needle = Array("tollgate/v".utf8)
+        guard bytes.count >= needle.count else { return false }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            while start <= buffer.count - needle.count {
+                if buffer[start] == needle[0] {
+                    var offset = 1
+                    while offset < needle.count && buffer[start + offset] == needle[offset] { offset += 1 }
+                    if offset == needle.count { return true }
+                }
+                start += 1
+            }
+            return false
+        }
     }
 
     static let envelopeKeys = ["apiVersion", "kind", "metadata", "spec"]

@@ -53,6 +53,10 @@ public enum Bindings {
                let run = set.document(.runManifest, named: runName) {
                 bindings["teacher"] = teacher(of: run)
             }
+            if let run = bindings["run"], run.value == nil, let reason = run.missingReason, let location = run.missingLocation {
+                // The teacher is reached through the run: unbound for the same reason, at the same place.
+                bindings["teacher"] = .missing(reason, at: location)
+            }
             unbound("teacher", "the request's run names no teacher")
             let approvals = set.documents(of: .approval, where: "request", is: subject.name)
             bindings["approvals"] = .documents(approvals, at: subject.nameLocation)

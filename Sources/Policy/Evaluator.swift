@@ -127,8 +127,8 @@ public struct Evaluator: Sendable {
     /// One finding per unresolved reference instead of one per rule that reads through it.
     /// A rule that reads a name bound to a document that does not exist (or cannot be read)
     /// fails closed with a finding that only repeats the reference problem; those findings
-    /// are taken out of their rules and counted on the reference problem itself (on the
-    /// subject's own file), or on one new `document/reference` finding of the subject when
+    /// are taken out of their rules and named in a note of the reference problem itself (on
+    /// the subject's own file), or of one new `document/reference` finding of the subject when
     /// the broken reference is in another file (the teacher named by the request's run).
     /// Each such rule keeps its outcome (it fails closed, and a PolicyTest still sees it
     /// block); the one finding names it.
@@ -141,16 +141,18 @@ public struct Evaluator: Sendable {
             return (name, reason, location)
         }.sorted { $0.name < $1.name }
         guard !unresolved.isEmpty else { return rules }
-        var hidden: [String: (rules: [String], severity: Verdict)] = [:]
+        // Grouped by where the reference is broken: `teacher` is unbound where `run` is when the run is missing.
+        var hidden: [SourceLocation: (names: [String], rules: [RuleEvaluation], severity: Verdict)] = [:]
         var result: [RuleEvaluation] = []
         for rule in rules {
             var kept: [Finding] = []
             for finding in rule.findings {
                 if let binding = unresolved.first(where: { finding.location == $0.location && finding.message.contains($0.reason) }) {
-                    var entry = hidden[binding.name] ?? ([], .pass)
-                    if !entry.rules.contains(rule.ruleID) { entry.rules.append(rule.ruleID) }
+                    var entry = hidden[binding.location] ?? ([], [], .pass)
+                    if !entry.names.contains(binding.name) { entry.names.append(binding.name) }
+                    if !entry.rules.contains(where: { $0.ruleID == rule.ruleID }) { entry.rules.append(rule) }
                     entry.severity = max(entry.severity, finding.severity)
-                    hidden[binding.name] = entry
+                    hidden[binding.location] = entry
                 } else {
                     kept.append(finding)
                 }
@@ -159,15 +161,18 @@ public struct Evaluator: Sendable {
             collapsed.findings = kept  // the outcome stays: the rule still fails closed
             result.append(collapsed)
         }
-        for binding in unresolved {
-            guard let entry = hidden[binding.name] else { continue }
+        for location in hidden.keys.sorted() {
+            guard let entry = hidden[location], let reason = unresolved.first(where: { $0.location == location })?.reason else { continue }
             let count = entry.rules.count
-            let summary = "\(count) rule\(count == 1 ? "" : "s") that read\(count == 1 ? "s" : "") `\(binding.name)` \(count == 1 ? "was" : "were") not evaluated: \(entry.rules.joined(separator: ", "))"
-            if let index = diagnostics.firstIndex(where: { $0.code == .reference && $0.location == binding.location }) {
-                diagnostics[index].message += "; \(summary)"
+            let names = entry.names.sorted { (EvaluationContext.names.firstIndex(of: $0) ?? 99) < (EvaluationContext.names.firstIndex(of: $1) ?? 99) }
+                .map { "`\($0)`" }.joined(separator: " or ")
+            let summary = "\(count) rule\(count == 1 ? "" : "s") that read\(count == 1 ? "s" : "") \(names) \(count == 1 ? "was" : "were") not evaluated: \(entry.rules.map(\.ruleID).joined(separator: ", "))"
+            let note = Diagnostic.Note(summary, at: entry.rules.first?.ruleLocation ?? location)
+            if let index = diagnostics.firstIndex(where: { $0.code == .reference && $0.location == location }) {
+                diagnostics[index].notes.insert(note, at: 0)
             } else {
-                diagnostics.append(Diagnostic(.reference, "\(binding.name) cannot be read: \(binding.reason); \(summary)",
-                                              at: binding.location, severity: entry.severity == .block ? .error : .warning))
+                diagnostics.append(Diagnostic(.reference, "\(entry.names.first ?? "a name") cannot be read: \(reason)",
+                                              at: location, severity: entry.severity == .block ? .error : .warning, notes: [note]))
             }
         }
         return result
