@@ -62,6 +62,13 @@ final class FailClosedDocumentTests: XCTestCase {
         XCTAssertEqual(other.status, 1, other.stdout)
         XCTAssertTrue(other.flat.contains("apiVersion 'v1' with the Tollgate kind PromotionRequest and a spec"), other.stdout)
         XCTAssertTrue(other.flat.contains("(\(Self.request):1:13)"), other.stdout)
+
+        // A policy whose apiVersion is a near miss does not quietly drop out of the gate.
+        try demo.write(Self.request, original)
+        try demo.edit("policies/rai.yaml", replacing: "apiVersion: tollgate/v1", with: "apiVersion: Tollgate/v1")
+        let policy = try demo.policy("check")
+        XCTAssertEqual(policy.status, 2, policy.stdout)
+        XCTAssertTrue(policy.stderr.contains("policies/rai.yaml:1:13: error: apiVersion 'Tollgate/v1' is not a Tollgate apiVersion — did you mean `tollgate/v1`?"), policy.stderr)
     }
 
     func testOtherToolsYAMLIsStillIgnoredSilently() throws {
