@@ -120,7 +120,8 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
             var changesOf: [(commit: ObjectID, changes: [TreeChange])] = []
             for commit in ordered[batch..<min(ordered.count, batch + Workspace.walkBatch)] {
                 let changes = try repository.changes(from: previous, to: commit)
-                    .filter { $0.new != nil && ($0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml")) }
+                    // Files only: a gitlink (mode 160000) names a commit of another repository.
+                    .filter { $0.new != nil && $0.newMode != 0o160000 && ($0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml")) }
                 previous = commit
                 changesOf.append((commit, changes))
             }

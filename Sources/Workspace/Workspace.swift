@@ -379,13 +379,17 @@ public final class Workspace: @unchecked Sendable {
         let paths = Workspace.paths(of: .subjects, in: snapshot, config: config)
         var summaries: [DocumentSummary] = []
         var unknown: Set<String> = []
+        var nonDocuments: Set<String> = []
         for path in paths {
             guard let blob = snapshot.blobID(path) else { return nil }
             switch store.summary(blob: blob, path: path) {
             case .some(.some(let summary)):
                 if !summary.kind.isTrusted { summaries.append(summary) }
             case .some(.none):
-                continue
+                // No document: YAML of another tool, or a file that cannot be read. Both are read
+                // (cheaply: a kept reading of either is a few bytes), so that an unreadable file a
+                // reached document names is reported as in the whole set.
+                nonDocuments.insert(path)
             case .none:
                 unknown.insert(path)
             }
@@ -398,7 +402,7 @@ public final class Workspace: @unchecked Sendable {
             facts.mergedPromotions(of: model).compactMap { $0.request.text("run") }
         }
         let loaded = try load(from: snapshot, config: config, .subjects, store: store,
-                              only: reach.union(unknown).union(changed))
+                              only: reach.union(unknown).union(changed).union(nonDocuments))
         return (loaded, subset.names, subset.summaries.count)
     }
 

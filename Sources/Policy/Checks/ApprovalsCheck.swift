@@ -62,6 +62,11 @@ public struct ApprovalsCheck: Check {
     /// Why an approval does not count under this rule, or nil when it counts.
     public func reason(_ approval: AttributedApproval) -> String? {
         let who = "\(approval.decision == .reject ? "rejection" : "approval") by \(approval.approver)"
+        // An approval must say why (the schema's finding is on the approval's file); a
+        // rejection without a reason still blocks.
+        if approval.decision == .approve, !TextFormat.nonBlank.accepts(approval.document.text("justification") ?? "") {
+            return "\(who) does not count: its spec.justification is empty"
+        }
         guard let commit = approval.commit else {
             return "\(who) is pending: \(approval.document.file) is not committed yet"
         }
