@@ -180,7 +180,7 @@ public protocol LinkedDocumentIndex {
 
 extension DocumentGraph {
     /// How exactly `.sameModel` links are resolved.
-    enum Precision {
+    public enum Precision: Sendable {
         /// Exactly what a rule binds: the same version, the first kind that has one.
         case exact
         /// Every document of the model, of every kind listed (a superset, for the reach).
@@ -188,7 +188,7 @@ extension DocumentGraph {
     }
 
     /// The targets of one link from `source`.
-    static func targets<Index: LinkedDocumentIndex>(of link: Link, from source: Index.Element, in index: Index,
+    public static func targets<Index: LinkedDocumentIndex>(of link: Link, from source: Index.Element, in index: Index,
                                                      _ precision: Precision) -> [Index.Element] {
         switch link.target {
         case .named(let field, let kinds):

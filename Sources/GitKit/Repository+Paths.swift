@@ -5,17 +5,8 @@ extension Repository {
     /// or a submodule). How "which commit last changed this file" is answered without a diff.
     public func blobID(atPath path: String, inCommit id: ObjectID) throws(GitError) -> ObjectID? {
         let tree = try TreeHandle.lookup(try CommitHandle.lookup(id, in: handle).treeID, in: handle)
-        var entry: OpaquePointer?
-        let rc = LibGit2Watch.reading("a tree") { git_tree_entry_bypath(&entry, tree.pointer, path) }
-        if rc == GIT_ENOTFOUND.rawValue {
-            git_error_clear()
-            return nil
-        }
-        try check(rc, "cannot look up \(path) in commit \(id.hex)")
-        guard let entry else { return nil }
-        defer { git_tree_entry_free(entry) }
-        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-        return ObjectID(git_tree_entry_id(entry))
+        guard let entry = try treeEntry(path, in: tree, of: id), entry.type == GIT_OBJECT_BLOB else { return nil }
+        return ObjectID(entry.id)
     }
 
     /// The object a commit's tree holds at `path` — a blob, a tree or a submodule commit — or
@@ -45,27 +36,18 @@ extension Repository {
     /// from an older commit (a withdrawn approval, an old policy) is the merge's, not the
     /// older commit's. A root commit is accountable for the path when it holds it.
     public func accountableChange(of path: String, from head: ObjectID) throws(GitError) -> ObjectID? {
-        let key = head.hex + "\u{0}" + path
-        if let known = memo.lastChanges[key] { return known }
+        if let known = knownLastChange(of: path, from: head) { return known }
         let found = try walkToAccountableChange(of: path, from: head)
-        memo.lastChanges[key] = .some(found)
+        memo.lastChanges[head.hex + "\u{0}" + path] = .some(found)
+        if let found { keptAnswers?.found(lastChange: found, of: path, from: head) }
         return found
     }
 
-    /// The answers `accountableChange(of:from:)` (and so `lastChange`) has found, for keeping
-    /// between runs: history does not change, so an answer for a head and a path stays true.
-    public var knownLastChanges: [(head: ObjectID, path: String, commit: ObjectID)] {
-        memo.lastChanges.compactMap { key, value in
-            guard let value, let separator = key.firstIndex(of: "\u{0}"),
-                  let head = ObjectID(hex: String(key[..<separator])) else { return nil }
-            return (head, String(key[key.index(after: separator)...]), value)
-        }
-    }
-
-    /// Answers kept from an earlier run (see `knownLastChanges`). Only give answers this
-    /// method's own walk made: a wrong one is believed.
-    public func rememberLastChange(of path: String, from head: ObjectID, is commit: ObjectID) {
-        memo.lastChanges[head.hex + "\u{0}" + path] = .some(commit)
+    /// An answer this process found, or one kept outside it (`keptAnswers`).
+    private func knownLastChange(of path: String, from head: ObjectID) -> ObjectID?? {
+        if let known = memo.lastChanges[head.hex + "\u{0}" + path] { return known }
+        guard let kept = keptAnswers?.lastChange(of: path, from: head) else { return nil }
+        return .some(kept)
     }
 
     /// The commits accountable for the successive states of `path`, newest first: the
@@ -88,17 +70,8 @@ extension Repository {
     public func changes(under path: String, from old: ObjectID?, to new: ObjectID) throws(GitError) -> [TreeChange] {
         func entry(_ commit: ObjectID?) throws(GitError) -> (id: ObjectID, isTree: Bool)? {
             guard let commit else { return nil }
-            let tree = try commitTree(commit)
-            var entry: OpaquePointer?
-            let rc = LibGit2Watch.reading("a tree") { git_tree_entry_bypath(&entry, tree.pointer, path) }
-            if rc == GIT_ENOTFOUND.rawValue {
-                git_error_clear()
-                return nil
-            }
-            try check(rc, "cannot look up \(path) in commit \(commit.hex)")
-            guard let entry else { return nil }
-            defer { git_tree_entry_free(entry) }
-            return (ObjectID(git_tree_entry_id(entry).pointee), git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+            guard let entry = try treeEntry(path, in: try commitTree(commit), of: commit) else { return nil }
+            return (ObjectID(entry.id), entry.type == GIT_OBJECT_TREE)
         }
         let before = try entry(old)
         let after = try entry(new)
@@ -224,7 +197,7 @@ extension Repository {
             if steps > 10_000_000 { return current }  // a cycle is impossible in git; this only bounds the loop
             // The walk from here is the walk from `current`: a known answer for it is the answer
             // (answers kept from an earlier run start the walk of a newer head where it stopped).
-            if steps > 1, let known = memo.lastChanges[current.hex + "\u{0}" + path] {
+            if steps > 1, let known = knownLastChange(of: path, from: current) {
                 return known
             }
             let parents = try commitParents(current)
@@ -256,16 +229,23 @@ extension Repository {
 
     private func entryID(_ path: String, in tree: TreeHandle) throws(GitError) -> git_oid? {
         guard !path.isEmpty else { return git_tree_id(tree.pointer).pointee }
+        return try treeEntry(path, in: tree)?.id
+    }
+
+    /// The id and type of the entry at `path` in `tree`; nil when there is none. The one place
+    /// a path is looked up in a tree.
+    private func treeEntry(_ path: String, in tree: TreeHandle, of commit: ObjectID? = nil) throws(GitError)
+        -> (id: git_oid, type: git_object_t)? {
         var entry: OpaquePointer?
         let rc = LibGit2Watch.reading("a tree") { git_tree_entry_bypath(&entry, tree.pointer, path) }
         if rc == GIT_ENOTFOUND.rawValue {
             git_error_clear()
             return nil
         }
-        try check(rc, "cannot look up \(path)")
+        try check(rc, "cannot look up \(path)" + (commit.map { " in commit \($0.hex)" } ?? ""))
         guard let entry else { return nil }
         defer { git_tree_entry_free(entry) }
-        return git_tree_entry_id(entry).pointee
+        return (git_tree_entry_id(entry).pointee, git_tree_entry_type(entry))
     }
 
     /// The parents recorded in a commit. (Tollgate refuses shallow clones before it walks history.)
@@ -279,7 +259,7 @@ extension Repository {
     public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws(GitError) -> Bool {
         if ancestor == commit { return true }
         let key = ancestor.hex + commit.hex
-        if let known = memo.ancestry[key] { return known }
+        if let known = memo.ancestry[key] ?? keptAnswers?.isAncestor(ancestor, of: commit) { return known }
         var descendant = commit.gitOID
         var candidate = ancestor.gitOID
         let found = try LibGit2Watch.reading("the history") { () throws(GitError) in
@@ -287,21 +267,7 @@ extension Repository {
                       "cannot relate \(ancestor.short) and \(commit.short)") == 1
         }
         memo.ancestry[key] = found
+        keptAnswers?.found(isAncestor: found, ancestor, of: commit)
         return found
-    }
-
-    /// The answers `isAncestor` has found, for keeping between runs (history does not change).
-    public var knownAncestry: [(ancestor: ObjectID, commit: ObjectID, isAncestor: Bool)] {
-        memo.ancestry.compactMap { key, value in
-            let half = key.utf8.count / 2
-            guard let ancestor = ObjectID(hex: String(key.prefix(half))),
-                  let commit = ObjectID(hex: String(key.suffix(half))) else { return nil }
-            return (ancestor, commit, value)
-        }
-    }
-
-    /// An answer kept from an earlier run (see `knownAncestry`); a wrong one is believed.
-    public func rememberAncestry(_ ancestor: ObjectID, of commit: ObjectID, is isAncestor: Bool) {
-        memo.ancestry[ancestor.hex + commit.hex] = isAncestor
     }
 }

@@ -12,6 +12,8 @@ public final class Repository: @unchecked Sendable {
     /// Answers about history that cannot change while the repository is open (they are
     /// keyed by commit ids), remembered because checks ask the same question per rule.
     let memo = Memo()
+    /// Answers kept outside this process (`HistoryAnswers`); nil: every walk is walked.
+    public var keptAnswers: (any HistoryAnswers)?
 
     final class Memo {
         /// `accountableChange(of:from:)` by head and path.

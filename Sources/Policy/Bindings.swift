@@ -8,82 +8,97 @@ public enum Bindings {
                                repository: (any RepositoryFacts)? = nil,
                                unreadable: [DocumentReference: Diagnostic] = [:]) -> EvaluationContext {
         var bindings: [String: EvaluationContext.Binding] = ["subject": .document(subject)]
-        let model = subject.text("model")
-
-        func byName(_ kind: DocumentKind, field: String, of document: Document) -> EvaluationContext.Binding? {
-            guard let value = document.spec.value(at: field), let name = value.string else { return nil }
-            if let target = set.document(kind, named: name) { return .document(target) }
-            if let cause = unreadable[DocumentReference(kind: kind, name: name)] {
-                return .missing("spec.\(field) of \(document.kind.rawValue) '\(document.name)': \(cannotBeRead(kind, name, cause))",
-                                at: value.location)
-            }
-            return .missing("\(document.kind.rawValue) '\(document.name)' names \(kind.rawValue) '\(name)' in spec.\(field), which does not exist",
-                            at: value.location)
+        if let own = ownName[subject.kind] { bindings[own] = .document(subject) }
+        for (name, binding) in linked(from: subject, in: set, unreadable: unreadable) where bindings[name] == nil {
+            bindings[name] = binding
         }
-        func sameVersion(_ kind: DocumentKind, model: String?, version: String?) -> Document? {
-            guard let model else { return nil }
-            return set.documents(of: kind, where: "model", is: model).first { $0.text("version") == version }
+        if subject.kind == .promotionRequest, bindings["baseline"] == nil {
+            bindings["baseline"] = champion(of: subject, model: subject.text("model"), in: set, repository: repository)
         }
-        func teacher(of document: Document) -> EvaluationContext.Binding? {
-            if document.kind == .runManifest, let named = document.spec.value(at: "teacher.run"), named.string == document.name {
-                return .missing("RunManifest '\(document.name)' names itself as its teacher (spec.teacher.run)", at: named.location)
-            }
-            if let explicit = byName(.runManifest, field: "teacher.run", of: document) { return explicit }
-            guard let teacherModel = document.text("teacher.model") else { return nil }
-            let teacherVersion = document.text("teacher.version")
-            if let run = sameVersion(.runManifest, model: teacherModel, version: teacherVersion) { return .document(run) }
-            if let card = sameVersion(.modelCard, model: teacherModel, version: teacherVersion) { return .document(card) }
-            return .missing("no RunManifest or ModelCard of teacher \(teacherModel) \(teacherVersion ?? "") exists",
-                            at: document.spec.value(at: "teacher")?.location ?? document.nameLocation)
-        }
-        func unbound(_ name: String, _ why: String) {
-            if bindings[name] == nil { bindings[name] = .missing(why, at: subject.nameLocation) }
-        }
-
-        switch subject.kind {
-        case .promotionRequest:
-            bindings["request"] = .document(subject)
-            bindings["run"] = byName(.runManifest, field: "run", of: subject)
-            bindings["card"] = byName(.modelCard, field: "modelCard", of: subject)
-            bindings["baseline"] = byName(.runManifest, field: "baseline", of: subject)
-                ?? champion(of: subject, model: model, in: set, repository: repository)
-            unbound("run", "the request names no run manifest (spec.run)")
-            unbound("card", "the request names no model card (spec.modelCard)")
-            if let runValue = bindings["run"]?.value, let runName = runValue["metadata"]?["name"]?.string,
-               let run = set.document(.runManifest, named: runName) {
-                bindings["teacher"] = teacher(of: run)
-            }
-            if let run = bindings["run"], run.value == nil, let reason = run.missingReason, let location = run.missingLocation {
-                // The teacher is reached through the run: unbound for the same reason, at the same place.
-                bindings["teacher"] = .missing(reason, at: location)
-            }
-            unbound("teacher", "the request's run names no teacher")
-            let approvals = set.documents(of: .approval, where: "request", is: subject.name)
-            bindings["approvals"] = .documents(approvals, at: subject.nameLocation)
-        case .runManifest:
-            bindings["run"] = .document(subject)
-            if let card = sameVersion(.modelCard, model: model, version: subject.text("version")) {
-                bindings["card"] = .document(card)
-            }
-            unbound("card", "no ModelCard of \(model ?? "?") \(subject.text("version") ?? "?") exists")
-            bindings["teacher"] = teacher(of: subject)
-            unbound("teacher", "the run names no teacher (spec.teacher)")
-        case .modelCard:
-            bindings["card"] = .document(subject)
-            if let run = sameVersion(.runManifest, model: model, version: subject.text("version")) {
-                bindings["run"] = .document(run)
-            }
-            unbound("run", "no RunManifest of \(model ?? "?") \(subject.text("version") ?? "?") exists")
-            bindings["teacher"] = teacher(of: subject)
-            unbound("teacher", "the card names no teacher (spec.teacher)")
-        default:
-            break
-        }
-        if let model {
-            let incidents = set.documents(of: .incident, where: "model", is: model)
-            bindings["incidents"] = .documents(incidents, at: subject.nameLocation)
+        for (name, why) in unboundReasons(of: subject) where bindings[name] == nil {
+            bindings[name] = .missing(why, at: subject.nameLocation)
         }
         return EvaluationContext(subject: subject, documents: set, bindings: bindings, repository: repository)
+    }
+
+    /// The name a subject is bound by itself.
+    static let ownName: [DocumentKind: String] = [.promotionRequest: "request", .runManifest: "run", .modelCard: "card"]
+
+    /// Why a name stays unbound when no link of the subject binds it, by kind.
+    static func unboundReasons(of subject: Document) -> KeyValuePairs<String, String> {
+        let model = subject.text("model") ?? "?", version = subject.text("version") ?? "?"
+        switch subject.kind {
+        case .promotionRequest:
+            return ["run": "the request names no run manifest (spec.run)", "card": "the request names no model card (spec.modelCard)",
+                    "teacher": "the request's run names no teacher"]
+        case .runManifest:
+            return ["card": "no ModelCard of \(model) \(version) exists", "teacher": "the run names no teacher (spec.teacher)"]
+        case .modelCard:
+            return ["run": "no RunManifest of \(model) \(version) exists", "teacher": "the card names no teacher (spec.teacher)"]
+        default:
+            return [:]
+        }
+    }
+
+    /// What the links of `DocumentGraph` from `document` bind, by binding name, resolved as the
+    /// graph resolves them (the bundle is the same walk): a link that `follows` also binds the
+    /// names its target binds that `document` does not (a request's teacher is its run's).
+    static func linked(from document: Document, in set: DocumentSet,
+                       unreadable: [DocumentReference: Diagnostic]) -> [String: EvaluationContext.Binding] {
+        var result: [String: EvaluationContext.Binding] = [:]
+        var followed: [(kind: DocumentKind, target: Document?, binding: EvaluationContext.Binding)] = []
+        for link in DocumentGraph.links(from: document.kind) {
+            guard let name = link.binding, result[name] == nil else { continue }
+            let targets = DocumentGraph.targets(of: link, from: document, in: set, .exact)
+            switch link.target {
+            case .named(let field, let kinds):
+                guard let value = document.spec.value(at: field), let targetName = value.string else { continue }
+                if let target = targets.first, target.reference == document.reference {
+                    result[name] = .missing("\(document.kind.rawValue) '\(document.name)' names itself as its \(name) (spec.\(field))",
+                                            at: value.location)
+                } else if let target = targets.first {
+                    result[name] = .document(target)
+                } else if let cause = unreadable[DocumentReference(kind: kinds[0], name: targetName)] {
+                    result[name] = .missing("spec.\(field) of \(document.kind.rawValue) '\(document.name)': \(cannotBeRead(kinds[0], targetName, cause))",
+                                            at: value.location)
+                } else {
+                    result[name] = .missing("\(document.kind.rawValue) '\(document.name)' names \(kinds[0].rawValue) '\(targetName)' in spec.\(field), which does not exist",
+                                            at: value.location)
+                }
+                if link.follows, let bound = result[name] {
+                    followed.append((kinds[0], targets.first.flatMap { $0.reference == document.reference ? nil : $0 }, bound))
+                }
+            case .sameModel(let modelField, let versionField, let kinds):
+                guard let model = document.text(modelField) else { continue }
+                if let target = targets.first {
+                    result[name] = .document(target)
+                } else if link.fallback {
+                    // A named model and version that nothing describes: missing, where it is named.
+                    let parent = modelField.split(separator: ".").dropLast().joined(separator: ".")
+                    result[name] = .missing("no \(kinds.map(\.rawValue).joined(separator: " or ")) of \(name) \(model) \(document.text(versionField) ?? "") exists",
+                                            at: document.spec.value(at: parent)?.location ?? document.nameLocation)
+                }
+            case .naming(_, _, let key):
+                if let key, document.text(key) == nil { continue }
+                result[name] = .documents(targets, at: document.nameLocation)
+            }
+        }
+        // Only names the document does not bind itself come through a followed link (a request
+        // without a card does not take its run's).
+        let own = Set(DocumentGraph.links(from: document.kind).compactMap(\.binding))
+        for (kind, target, binding) in followed {
+            if let target {
+                for (name, bound) in linked(from: target, in: set, unreadable: unreadable) where !own.contains(name) && result[name] == nil {
+                    result[name] = bound
+                }
+            } else if let reason = binding.missingReason, let location = binding.missingLocation {
+                // What is reached through a missing document is missing for the same reason, at the same place.
+                for name in DocumentGraph.links(from: kind).compactMap(\.binding) where !own.contains(name) && result[name] == nil {
+                    result[name] = .missing(reason, at: location)
+                }
+            }
+        }
+        return result
     }
 
     /// "ModelCard 'x' cannot be read (models/x.yaml:10:3: invalid YAML: …)".

@@ -33,7 +33,7 @@ struct ApproveCommand: ParsableCommand {
     func run() throws {
         do {
             let workspace = try Workspace(directory: repository.resolvedDirectory)
-            let record = try workspace.approve(request: request, justification: message, role: role, reject: reject)
+            let record = try ApproveUseCase(workspace).run(request: request, justification: message, role: role, reject: reject)
             for warning in record.warnings {
                 FileHandle.standardError.write(Data("policy: warning: \(warning)\n".utf8))
             }

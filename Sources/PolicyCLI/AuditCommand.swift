@@ -43,7 +43,7 @@ struct AuditCommand: ParsableCommand {
         let events: [Provenance.AuditEvent]
         do {
             let workspace = try Workspace(directory: repository.resolvedDirectory)
-            events = try workspace.audit(AuditFilter(model: model, request: request, since: since.flatMap(RFC3339.parse)))
+            events = try AuditUseCase(workspace).run(AuditFilter(model: model, request: request, since: since.flatMap(RFC3339.parse)))
         } catch let error as WorkspaceError {
             throw ToolError(error.localizedDescription)
         }

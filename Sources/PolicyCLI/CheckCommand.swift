@@ -117,15 +117,15 @@ struct CheckCommand: ParsableCommand {
             var options = CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff,
                                        regate: regate)
             options.pathsAreChange = pathsAreChanges
-            run = try workspace.check(options)
+            run = try CheckUseCase(workspace).run(options)
             if let use = run.storeUse, ProcessInfo.processInfo.environment["TOLLGATE_DEBUG_STORES"] == "1" {
                 FileHandle.standardError.write(Data("policy: stores: \(use)\n".utf8))
             }
             metadata = ReportMetadata(toolVersion: PolicyCommand.version, evaluated: run.evaluated,
                                       policySource: run.policySource, policies: run.policies,
                                       documentCount: run.documentCount)
-            if record, let commit = try workspace.evaluatedCommit(mode) {
-                try workspace.record(JSONReporter().render(run.report, metadata: metadata), for: commit)
+            if record, let commit = try CheckUseCase(workspace).evaluatedCommit(mode) {
+                try CheckUseCase(workspace).record(JSONReporter().render(run.report, metadata: metadata), for: commit)
             }
         } catch let error as WorkspaceError {
             throw ToolError(error.localizedDescription)

@@ -32,7 +32,7 @@ struct DigestCommand: ParsableCommand {
         let mode: CheckOptions.Mode = staged ? .staged : rev.map { .revision($0) } ?? .workingTree
         do {
             let workspace = try Workspace(directory: repository.resolvedDirectory)
-            print(try workspace.digest(request: request, mode: mode).value)
+            print(try DigestUseCase(workspace).run(request: request, mode: mode).value)
         } catch let error as WorkspaceError {
             throw ToolError(error.localizedDescription)
         }

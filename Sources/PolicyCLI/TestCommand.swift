@@ -27,7 +27,7 @@ struct TestCommand: ParsableCommand {
         let run: PolicyTestRun
         do {
             let workspace = try Workspace(directory: repository.resolvedDirectory)
-            run = try workspace.runPolicyTests(in: directory)
+            run = try PolicyTestUseCase(workspace).run(in: directory)
         } catch let error as WorkspaceError {
             throw ToolError(error.localizedDescription)
         }

@@ -14,7 +14,10 @@ import GitKit
 /// is accountable for (format "history 3": merges answer for what differs from their first
 /// parent), hence the stamp of the format and of the executable, as for `ReadingStore`. Like it, this store is read only in the local modes, never for `--rev`
 /// or `--base`, and a file that cannot be read is no store.
-final class HistoryStore: @unchecked Sendable {
+///
+/// It is a `HistoryAnswers`: the repository asks it before walking and tells it what it found
+/// (`check` sets `Repository.keptAnswers`); GitKit has no call that seeds a cache.
+final class HistoryStore: HistoryAnswers, @unchecked Sendable {
     private static let magic = Array("TOLLGATE-HISTORY\n".utf8)
     static let fileName = "history"
     /// Answers of `accountableChange` kept at most (this run's first).
@@ -39,9 +42,15 @@ final class HistoryStore: @unchecked Sendable {
     let file: String
     private let stamp: [UInt8]
     private(set) var chain: Chain?
-    private var lastChanges: [(head: ObjectID, path: String, commit: ObjectID)] = []
-    private var ancestry: [(ancestor: ObjectID, commit: ObjectID, isAncestor: Bool)] = []
+    /// Answers read from the file and found by this run, in that order, by key.
+    private var lastChanges: [String: ObjectID] = [:]
+    private var lastChangeOrder: [(head: ObjectID, path: String)] = []
+    private var ancestry: [String: Bool] = [:]
+    private var ancestryOrder: [(ancestor: ObjectID, commit: ObjectID)] = []
+    /// How many of each were read from the file (the rest were found by this run).
+    private var keptCounts = (lastChanges: 0, ancestry: 0)
     private var newChain: Chain?
+    private let lock = NSLock()
 
     init?(gitDirectory: String, executable: String? = StoreFile.executablePath()) {
         guard let stamp = StoreFile.stamp(format: "history 3", executable: executable) else { return nil }
@@ -50,13 +59,26 @@ final class HistoryStore: @unchecked Sendable {
         load()
     }
 
-    /// Gives `repository` the kept answers, so that its walks start where earlier runs stopped.
-    func seed(_ repository: Repository) {
-        for answer in lastChanges {
-            repository.rememberLastChange(of: answer.path, from: answer.head, is: answer.commit)
+    // MARK: HistoryAnswers
+
+    func lastChange(of path: String, from head: ObjectID) -> ObjectID? {
+        lock.withLock { lastChanges[head.hex + "\u{0}" + path] }
+    }
+
+    func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) -> Bool? {
+        lock.withLock { ancestry[ancestor.hex + commit.hex] }
+    }
+
+    func found(lastChange: ObjectID, of path: String, from head: ObjectID) {
+        lock.withLock {
+            let key = head.hex + "\u{0}" + path
+            if lastChanges.updateValue(lastChange, forKey: key) == nil { lastChangeOrder.append((head, path)) }
         }
-        for relation in ancestry {
-            repository.rememberAncestry(relation.ancestor, of: relation.commit, is: relation.isAncestor)
+    }
+
+    func found(isAncestor: Bool, _ ancestor: ObjectID, of commit: ObjectID) {
+        lock.withLock {
+            if ancestry.updateValue(isAncestor, forKey: ancestor.hex + commit.hex) == nil { ancestryOrder.append((ancestor, commit)) }
         }
     }
 
@@ -65,11 +87,11 @@ final class HistoryStore: @unchecked Sendable {
         newChain = chain
     }
 
-    /// Writes the answers of this run's repository (with the kept ones it holds) and the newest chain.
-    func save(_ repository: Repository) {
-        let answers = repository.knownLastChanges
-        let relations = repository.knownAncestry
-        guard newChain != nil || answers.count != lastChanges.count || relations.count != ancestry.count else { return }
+    /// Writes the answers (this run's first, then the kept ones, up to the limit) and the newest chain.
+    func save() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard newChain != nil || lastChangeOrder.count != keptCounts.lastChanges || ancestryOrder.count != keptCounts.ancestry else { return }
         var output = StoreFile.Writer(magic: HistoryStore.magic, stamp: stamp)
         if let chain = newChain ?? chain {
             output.field("chain")
@@ -82,20 +104,21 @@ final class HistoryStore: @unchecked Sendable {
             }
         }
         // This run's answers first, then the kept ones, up to the limit.
-        let kept = Set(lastChanges.map { $0.head.hex + "\u{0}" + $0.path })
-        let ordered = answers.filter { !kept.contains($0.head.hex + "\u{0}" + $0.path) }
-            + answers.filter { kept.contains($0.head.hex + "\u{0}" + $0.path) }
-        for answer in ordered.prefix(HistoryStore.maxLastChanges) {
+        let answers = lastChangeOrder[keptCounts.lastChanges...] + lastChangeOrder[..<keptCounts.lastChanges]
+        for (head, path) in answers.prefix(HistoryStore.maxLastChanges) {
+            guard let commit = lastChanges[head.hex + "\u{0}" + path] else { continue }
             output.field("last")
-            output.field(answer.head.hex)
-            output.field(answer.path)
-            output.field(answer.commit.hex)
+            output.field(head.hex)
+            output.field(path)
+            output.field(commit.hex)
         }
-        for relation in relations.prefix(HistoryStore.maxLastChanges) {
+        let relations = ancestryOrder[keptCounts.ancestry...] + ancestryOrder[..<keptCounts.ancestry]
+        for (ancestor, commit) in relations.prefix(HistoryStore.maxLastChanges) {
+            guard let answer = ancestry[ancestor.hex + commit.hex] else { continue }
             output.field("ancestry")
-            output.field(relation.ancestor.hex)
-            output.field(relation.commit.hex)
-            output.field(relation.isAncestor ? "1" : "0")
+            output.field(ancestor.hex)
+            output.field(commit.hex)
+            output.field(answer ? "1" : "0")
         }
         output.write(to: file)
     }
@@ -136,7 +159,8 @@ final class HistoryStore: @unchecked Sendable {
             }
         }
         self.chain = chain
-        lastChanges = answers
-        ancestry = relations
+        for (head, path, commit) in answers { found(lastChange: commit, of: path, from: head) }
+        for (ancestor, commit, answer) in relations { found(isAncestor: answer, ancestor, of: commit) }
+        keptCounts = (lastChangeOrder.count, ancestryOrder.count)
     }
 }

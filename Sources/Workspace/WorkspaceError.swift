@@ -21,6 +21,9 @@ public enum WorkspaceError: Error, LocalizedError {
     /// A path filter under which the evaluated state holds no document: a mistyped path must
     /// not pass the gate with 0 subjects.
     case pathMatchesNothing(String, state: String, candidates: [String])
+    /// `policy explain`: no subject of that name, or more than one.
+    case unknownSubject(String, candidates: [String], subjects: [String])
+    case ambiguousSubject(String, matches: [String])
     /// `policy approve` will not approve, and says why.
     case refused(String)
 
@@ -28,6 +31,10 @@ public enum WorkspaceError: Error, LocalizedError {
         switch self {
         case .notARepository(let message):
             return message
+        case .unknownSubject(let subject, let candidates, let subjects):
+            return "no subject '\(subject)'\(DidYouMean.hint(for: subject, among: candidates)); subjects are the documents some policy matches: \(subjects.joined(separator: ", "))"
+        case .ambiguousSubject(let subject, let matches):
+            return "'\(subject)' is ambiguous: \(matches.joined(separator: ", ")); use Kind/name"
         case .pathMatchesNothing(let path, let state, let candidates):
             return "no document under '\(path.isEmpty ? "." : path)' in the \(state): nothing would be checked"
                 + DidYouMean.hint(for: path, among: candidates)

@@ -15,7 +15,7 @@ final class ApproveLoadsOnceTests: XCTestCase {
 
         let workspace = try Workspace(directory: demo.root.path)
         XCTAssertEqual(workspace.stateLoads, 0)
-        let record = try workspace.approve(request: GitSandbox.request, justification: "Latency fixed",
+        let record = try ApproveUseCase(workspace).run(request: GitSandbox.request, justification: "Latency fixed",
                                            role: "rai-reviewer", reject: false)
         XCTAssertEqual(workspace.stateLoads, 1, "approve loads the state once")
         XCTAssertEqual(record.digest, expected)
@@ -23,7 +23,7 @@ final class ApproveLoadsOnceTests: XCTestCase {
         XCTAssertNotNil(record.signingKey, "signed with bob's key")
 
         let check = try Workspace(directory: demo.root.path)
-        _ = try check.check(CheckOptions(mode: .revision("HEAD")))
+        _ = try CheckUseCase(check).run(CheckOptions(mode: .revision("HEAD")))
         XCTAssertEqual(check.stateLoads, 1, "a check loads the state once")
     }
 }

@@ -21,11 +21,14 @@ final class HostileFixtureTests: XCTestCase {
         return (first, elapsed)
     }
 
-    func testAliasBombIsRejectedWellUnderASecond() throws {
+    /// Unbounded, the bomb expands to 10^9 nodes (minutes and gigabytes); the budget stops it at
+    /// 100 000 nodes (0.08 s release, docs/architecture.md). The bound here only tells bounded from
+    /// exponential: it is loose because CI machines are shared (it failed at 0.73 s under load).
+    func testAliasBombIsRejectedQuickly() throws {
         let (problem, elapsed) = try diagnostic("alias-bomb.yaml")
         XCTAssertEqual(problem.severity, .error)
         XCTAssertTrue(problem.message.contains("alias"), problem.message)
-        XCTAssertLessThan(elapsed, 0.5)
+        XCTAssertLessThan(elapsed, 5)
     }
 
     func testDeepNestingIsRejectedAtItsLine() throws {

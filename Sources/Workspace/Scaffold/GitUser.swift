@@ -30,7 +30,7 @@ public struct GitUser: Sendable, Equatable {
     /// path of a public key, or the path of a private key whose `.pub` lies beside it (as
     /// ssh-keygen writes them). A GPG key id or an unreadable file gives nil.
     static func publicKey(_ configured: String) -> SSHPublicKey? {
-        if let key = Workspace.publicKey(configured) { return key }
+        if let key = ApproveUseCase.publicKey(configured) { return key }
         let path = (configured as NSString).expandingTildeInPath
         if path.hasSuffix(".pub") { return nil }
         // A private key without a .pub beside it: ssh-keygen derives the public half

@@ -18,14 +18,21 @@ public struct ApprovalRecord: Sendable {
     public var warnings: [String]
 }
 
-extension Workspace {
+/// `policy approve`: writes and commits (signed) one Approval of a loaded state's request.
+public struct ApproveUseCase: WorkspaceUseCase {
+    public let workspace: Workspace
+
+    public init(_ workspace: Workspace) {
+        self.workspace = workspace
+    }
+
     /// Writes `approvals/<request>/<member>.yaml` with the request's current bundle digest and
     /// commits it (only that file) with the user's own git signing configuration.
     ///
     /// Refuses when the user is not a Team member, does not hold the role, or when the
     /// request has blocking findings other than missing approvals: approving a bundle that
     /// is blocked for other reasons only makes approvals that go stale with the fix.
-    public func approve(request name: String, justification: String, role requestedRole: String?,
+    public func run(request name: String, justification: String, role requestedRole: String?,
                         reject: Bool) throws -> ApprovalRecord {
         guard let root = repository.workingDirectory else {
             throw WorkspaceError.bareRepository(mode: "policy approve")
@@ -34,8 +41,8 @@ extension Workspace {
         guard !text.isEmpty else { throw WorkspaceError.refused("the justification (-m) must not be empty") }
         // One state, loaded once: the digest, the check and the Team all come from it.
         let state = try loadState(.workingTree, subjects: true)
-        let digest = try self.digest(request: name, in: state)
-        let run = try check(CheckOptions(mode: .workingTree, keepsLocalStores: false), in: state, store: nil)
+        let digest = try DigestUseCase(workspace).digest(request: name, in: state)
+        let run = try CheckUseCase(workspace).run(CheckOptions(mode: .workingTree, keepsLocalStores: false), in: state, store: nil)
         let isWaiver = state.subjects?.documents.contains { $0.kind == .waiver && $0.name == name } ?? false
         let blocking = isWaiver ? [] : run.report.subjects
             .filter { $0.subject.kind == .promotionRequest && $0.subject.name == name }
@@ -108,7 +115,7 @@ extension Workspace {
 
     /// The Team member the user is: by signing key first (identity is the key), else by e-mail.
     func identify(in team: Team, git: GitCommandLine) throws -> Team.Member {
-        if let configured = git.config("user.signingkey"), let key = Workspace.publicKey(configured),
+        if let configured = git.config("user.signingkey"), let key = ApproveUseCase.publicKey(configured),
            let member = team.member(holding: key) {
             return member
         }

@@ -11,14 +11,20 @@ public struct PolicyTestRun: Sendable {
     public var tests: [String]
 }
 
-extension Workspace {
+/// `policy test`: runs the PolicyTest documents of a loaded state.
+public struct PolicyTestUseCase: WorkspaceUseCase {
+    public let workspace: Workspace
+
+    public init(_ workspace: Workspace) {
+        self.workspace = workspace
+    }
+
     /// Runs the PolicyTest documents under `directory` (default: the policy directories)
     /// against the working tree's policies.
-    public func runPolicyTests(in directory: String?) throws -> PolicyTestRun {
-        let states = try resolveStates(.workingTree)
-        let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
-        let trusted = try loadTrusted(from: states.trusted, config: config)
-        let snapshot = states.evaluated
+    public func run(in directory: String?) throws -> PolicyTestRun {
+        let state = try loadState(.workingTree, subjects: false)
+        let (config, trusted) = (state.config, state.trusted)
+        let snapshot = state.states.evaluated
         let scope = directory.map(resolveFilter)
         let tests = trusted.documents.filter { document in
             document.kind == .policyTest && (scope.map { Workspace.path(document.file, isUnder: $0) } ?? true)
@@ -28,7 +34,7 @@ extension Workspace {
         for test in tests {
             let base = ProjectConfig.parent(of: test.file)
             func read(_ path: String) -> [Document] {
-                let full = Workspace.normalize(ProjectConfig.join(base, path))
+                let full = PolicyTestUseCase.normalize(ProjectConfig.join(base, path))
                 let files = snapshot.paths.contains(full)
                     ? [full]
                     : snapshot.paths.filter { $0.hasPrefix(full + "/") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }

@@ -17,10 +17,13 @@ public struct AuditFilter: Sendable {
     }
 }
 
-extension Workspace {
-    public static let notesRef = "refs/notes/tollgate"
-    /// Commits whose documents are parsed together, in parallel, by walks through history.
-    static let walkBatch = 1000
+/// `policy audit`: the timeline of the history of HEAD.
+public struct AuditUseCase: WorkspaceUseCase {
+    public let workspace: Workspace
+
+    public init(_ workspace: Workspace) {
+        self.workspace = workspace
+    }
 
     /// The timeline of the history of HEAD, oldest first (SPEC §3): requests created and
     /// changed, their bundles changed, approvals and rejections added (signer, key, fresh or
@@ -31,7 +34,7 @@ extension Workspace {
     /// damaged) are left out with a warning through `warn` (stderr by default): the recorded
     /// verdicts are a record of past checks, not an input to any verdict, so the rest of the
     /// timeline is still worth showing. Damage to the history itself is an error.
-    public func audit(
+    public func run(
         _ filter: AuditFilter = AuditFilter(), warn: (String) -> Void = Workspace.warnOnStandardError
     ) throws -> [AuditEvent] {
         guard let head = try git({ try repository.head() }) else { return [] }
@@ -166,35 +169,6 @@ extension Workspace {
         }
     }
 
-    /// Stores the JSON report as the note of `commit` under `refs/notes/tollgate`.
-    public func record(_ json: String, for commit: ObjectID) throws {
-        try git { try repository.setNote(Workspace.notesRef, for: commit, message: json) }
-    }
-
-    /// The commit a check evaluated, for `--record`; nil for the working tree and the index.
-    public func evaluatedCommit(_ mode: CheckOptions.Mode) throws -> ObjectID? {
-        switch mode {
-        case .workingTree, .staged: return nil
-        case .revision(let revision): return try resolve(revision)
-        case .range(_, let head): return try resolve(head ?? "HEAD")
-        }
-    }
-
-    /// Writes `policy: warning: <message>` to stderr.
-    public static func warnOnStandardError(_ message: String) {
-        FileHandle.standardError.write(Data("policy: warning: \(message)\n".utf8))
-    }
-
-    static func recordedVerdict(_ note: String) -> String? {
-        guard let data = note.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return object["verdict"] as? String
-    }
-
-    static func rfc3339(_ date: Date) -> String {
-        RFC3339.format(date)
-    }
-
     /// What HEAD says: the Team, each request's model and current digest, and which request
     /// each bundle file belongs to.
     struct CurrentState {
@@ -206,9 +180,9 @@ extension Workspace {
     }
 
     func currentState(at head: ObjectID) throws -> CurrentState {
-        let snapshot = try commitSnapshot(head)
+        let snapshot = try workspace.commitSnapshot(head)
         let config = try ProjectConfig.load(from: snapshot, startingAt: subdirectory)
-        let team = (try? loadTrusted(from: snapshot, config: config).team) ?? Team(members: [])
+        let team = (try? workspace.loadTrusted(from: snapshot, config: config).team) ?? Team(members: [])
         let set = DocumentSet(try load(from: snapshot, config: config, .subjects).documents)
         var state = CurrentState(team: team)
         for request in set.documents(of: .promotionRequest) {
@@ -237,80 +211,23 @@ extension Workspace {
     }
 }
 
-/// Documents read from blobs, shared for the life of a `Workspace`: the check, the walk for
-/// merged promotions and the audit read the same blobs again and again. The path is part of
-/// the key because a document remembers where it was read. Per path only the two most
-/// recent blobs are kept — a walk through history needs a file's content before and after
-/// a commit — so memory follows the number of files, not the length of the history.
-final class DocumentCache: @unchecked Sendable {
-    static let blobsPerPath = 2
-    private var byPath: [String: [(blob: ObjectID, reading: DocumentLoader.Reading)]] = [:]
+extension Workspace {
+    public static let notesRef = "refs/notes/tollgate"
+    /// Commits whose documents are parsed together, in parallel, by walks through history.
+    static let walkBatch = 1000
 
-    /// Readings parsed ahead of a walk (see `prefetch`), until the next prefetch.
-    private var ahead: [Key: DocumentLoader.Reading] = [:]
-    /// Blobs the last prefetch was told not to parse. They are no readings: a cache holds only
-    /// what parsing the blob gives, whoever asks (a placeholder here once made the documents
-    /// of a staged check vanish after a history walk had refused them).
-    private var refused: Set<Key> = []
-
-    struct Key: Hashable {
-        var blob: ObjectID
-        var path: String
+    /// Writes `policy: warning: <message>` to stderr.
+    public static func warnOnStandardError(_ message: String) {
+        FileHandle.standardError.write(Data("policy: warning: \(message)\n".utf8))
     }
 
-    subscript(blob: ObjectID, path: String) -> DocumentLoader.Reading? {
-        get { ahead[Key(blob: blob, path: path)] ?? byPath[path]?.last { $0.blob == blob }?.reading }
-        set {
-            var kept = (byPath[path] ?? []).filter { $0.blob != blob }
-            if let newValue { kept.append((blob, newValue)) }
-            byPath[path] = Array(kept.suffix(DocumentCache.blobsPerPath))
-        }
+    static func recordedVerdict(_ note: String) -> String? {
+        guard let data = note.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["verdict"] as? String
     }
 
-    /// Parses, on every core, the blobs a walk through history is about to read, so that the
-    /// walk itself only looks them up. `wanted` sees each blob's bytes first: a blob it refuses
-    /// is not parsed and is `isRefused` until the next prefetch (it is not cached: its reading
-    /// is unknown). Each call replaces what the previous one parsed, so memory follows the
-    /// batch, not the history.
-    func prefetch(_ blobs: [(blob: ObjectID, path: String)], in repository: Repository,
-                  wanted: ([UInt8]) -> Bool = { _ in true }) throws {
-        ahead = [:]
-        refused = []
-        var unread: [(bytes: [UInt8], path: String)] = []
-        var keys: [Key] = []
-        var listed: Set<Key> = []
-        for (blob, path) in blobs {
-            let key = Key(blob: blob, path: path)
-            guard self[blob, path] == nil, listed.insert(key).inserted else { continue }
-            let bytes = try repository.blob(blob)
-            guard wanted(bytes) else {
-                refused.insert(key)
-                continue
-            }
-            unread.append((bytes, path))
-            keys.append(key)
-        }
-        for (key, reading) in zip(keys, DocumentLoader.readAll(unread)) {
-            ahead[key] = reading
-        }
-    }
-
-    /// The reading of a blob, parsed now if it was not read before.
-    /// Whether the last prefetch was told not to parse this blob (the walk skips it).
-    func isRefused(_ blob: ObjectID, path: String) -> Bool {
-        refused.contains(Key(blob: blob, path: path))
-    }
-
-    func reading(_ blob: ObjectID, path: String, in repository: Repository) throws -> DocumentLoader.Reading {
-        if let known = self[blob, path] { return known }
-        let reading = DocumentLoader.read(try repository.blob(blob), path: path)
-        self[blob, path] = reading
-        return reading
-    }
-
-    /// The document a blob holds, or nil when it holds none (or an unreadable one).
-    func document(_ blob: ObjectID?, path: String, in repository: Repository) throws -> Document? {
-        guard let blob, case .document(let document, _) = try reading(blob, path: path, in: repository) else { return nil }
-        return document
+    static func rfc3339(_ date: Date) -> String {
+        RFC3339.format(date)
     }
 }

@@ -1,0 +1,154 @@
+import Foundation
+import GitKit
+import Documents
+import Policy
+import Provenance
+
+/// `policy check`: evaluates a loaded state and reports every selected subject.
+public struct CheckUseCase: WorkspaceUseCase {
+    public let workspace: Workspace
+
+    public init(_ workspace: Workspace) {
+        self.workspace = workspace
+    }
+
+    public func run(_ options: CheckOptions) throws -> CheckRun {
+        let store = options.usesLocalStores ? ReadingStore(gitDirectory: repository.gitDirectory) : nil
+        // A staged check of a change reads only what the change reaches: its subjects come later.
+        let reachOnly = options.mode == .staged && !options.all && store != nil
+        return try run(options, in: try loadState(options.mode, subjects: !reachOnly, store: store), store: store)
+    }
+
+    func run(_ options: CheckOptions, in state: Workspace.RepositoryState, store: ReadingStore?) throws -> CheckRun {
+        var states = state.states
+        if options.pathsAreChange { states.changed = options.paths.map(resolveFilter) }
+        let config = state.config
+        let history = options.usesLocalStores ? HistoryStore(gitDirectory: repository.gitDirectory) : nil
+        repository.keptAnswers = history
+        let trusted = state.trusted
+        let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
+                                       branchHead: states.targetBranch ?? states.historyHead,
+                                       documents: documents, history: history)
+        let evaluated: Workspace.Loaded
+        var hintNames: [DocumentKind: [String]]?
+        let documentCount: Int
+        if state.subjects == nil, let store, let changed = states.changed,
+           let reach = try workspace.loadReach(from: states.evaluated, config: config, changed: Set(changed), store: store, facts: facts) {
+            (evaluated, hintNames, documentCount) = (reach.loaded, reach.names, reach.count)
+        } else {
+            evaluated = try state.subjects ?? load(from: states.evaluated, config: config, .subjects, store: store)
+            documentCount = evaluated.documents.count
+        }
+        store?.save()
+        let storeUse = store.map { store in
+            "\(documentCount) documents: \(store.stored) parsed, \(store.hits) decoded from .git/tollgate/readings"
+                + (hintNames != nil ? "; only what the staged change reaches was read" : "")
+        }
+
+        var diagnostics = evaluated.diagnostics
+        // Unmerged paths are not in the staged snapshot: say so rather than pass them over.
+        for path in states.conflicted where config.includes(path) || config.isPolicyPath(path) {
+            diagnostics.append(Diagnostic(.yaml,
+                "\(path) has unresolved merge conflicts in the index; resolve them and `git add` the file, then check again",
+                at: .start(of: path)))
+        }
+        if states.rangeCommits != nil {
+            // The head's own policy changes are not applied, but a broken one still blocks the change.
+            let headTrusted = try load(from: states.evaluated, config: config, .trusted)
+            diagnostics += headTrusted.diagnostics
+            diagnostics += PolicyLoader.load(headTrusted.documents).diagnostics
+        }
+        let set = DocumentSet(evaluated.documents, names: hintNames)
+        let filters = options.pathsAreChange ? [] : options.paths.map(resolveFilter)
+        try checkFiltersMatch(filters, in: states.evaluated, config: config)
+        let changed = options.all ? nil : states.changed.map(Set.init)
+        let selectedFile: (String) -> Bool = { file in
+            (filters.isEmpty || filters.contains { Workspace.path(file, isUnder: $0) })
+                && (changed?.contains(file) ?? true)
+        }
+        let selected: (Document) -> Bool = { document in
+            guard filters.isEmpty || filters.contains(where: { Workspace.path(document.file, isUnder: $0) }) else { return false }
+            guard let changed else { return true }
+            return DocumentGraph.selectingFiles(of: document, in: set).contains { changed.contains($0) }
+                || changed.contains { ApprovalAttributor.isConventionalApprovalPath($0, of: document.name) }
+        }
+        let provenance = CommitProvenance(repository: repository, team: trusted.team)
+        let committed = CommittedContent(repository: repository, snapshot: states.evaluated,
+                                         head: states.historyHead, isCommit: states.isCommit)
+        let attributor = ApprovalAttributor(provenance: provenance, head: states.historyHead, documents: set,
+                                            isCommitted: { committed.isCommitted($0) })
+        var findings: [Finding] = []
+        if let commits = states.rangeCommits {
+            findings += try git { try ProtectedPaths.check(commits: commits, rules: config.protect, provenance: provenance) }
+        }
+        let ledger = ApprovalLedger(attributor)
+        var evaluator = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
+                                  repository: facts, stages: config.stages, waiverRequirement: config.waivers)
+        if options.mode == .staged { evaluator.approvalsAtMost = .warn }
+        evaluator.regate = options.regate
+        evaluator.wholeSetNames = hintNames
+        evaluator.decisionInChange = workspace.decisionInChange(states)
+        let recorded = RecordedVerdicts(repository: repository, head: states.historyHead)
+        evaluator.recordedVerdict = { recorded.verdict(of: $0) }
+        let report = evaluator
+            .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
+        // A history that cannot be read is no history without promotions (H1's finding: a
+        // missing blob read as "none was found in history").
+        if let error = facts.walkError {
+            throw WorkspaceError.git(GitError.wrapping(error), context: "the history of \(states.evaluated.label) cannot be read")
+        }
+        history?.save()
+        var run = CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
+                           policies: trusted.policies.map(\.name), documentCount: documentCount,
+                           changedPaths: states.changed, approvals: ledger.byRequest, root: repository.workingDirectory)
+        run.storeUse = storeUse
+        return run
+    }
+
+    /// Every path filter must have a document path under it (whether or not it changed):
+    /// `policy check models/does-not-exist` in CI is an error, not a pass with 0 subjects.
+    func checkFiltersMatch(_ filters: [String], in snapshot: Snapshot, config: ProjectConfig) throws {
+        guard !filters.isEmpty else { return }
+        let documents = Workspace.paths(of: .subjects, in: snapshot, config: config)
+        for filter in filters where !documents.contains(where: { Workspace.path($0, isUnder: filter) }) {
+            var directories: Set<String> = []
+            for path in documents {
+                var parts = path.split(separator: "/").dropLast()
+                while !parts.isEmpty { directories.insert(parts.joined(separator: "/")); parts.removeLast() }
+            }
+            throw WorkspaceError.pathMatchesNothing(filter, state: snapshot.label,
+                                                    candidates: directories.sorted() + documents)
+        }
+    }
+
+    /// Remembers the attributions made during evaluation, for `policy explain`.
+    final class ApprovalLedger: @unchecked Sendable {
+        let attributor: ApprovalAttributor
+        private(set) var byRequest: [String: [AttributedApproval]] = [:]
+
+        init(_ attributor: ApprovalAttributor) {
+            self.attributor = attributor
+        }
+
+        func approvals(of request: Document) -> [AttributedApproval] {
+            if let known = byRequest[request.name] { return known }
+            let approvals = attributor.approvals(of: request)
+            byRequest[request.name] = approvals
+            return approvals
+        }
+    }
+
+    /// Stores the JSON report as the note of `commit` under `refs/notes/tollgate`.
+    public func record(_ json: String, for commit: ObjectID) throws {
+        try git { try repository.setNote(Workspace.notesRef, for: commit, message: json) }
+    }
+
+    /// The commit a check evaluated, for `--record`; nil for the working tree and the index.
+    public func evaluatedCommit(_ mode: CheckOptions.Mode) throws -> ObjectID? {
+        switch mode {
+        case .workingTree, .staged: return nil
+        case .revision(let revision): return try workspace.resolve(revision)
+        case .range(_, let head): return try workspace.resolve(head ?? "HEAD")
+        }
+    }
+}
