@@ -25,6 +25,10 @@ public struct ProcessOutput: Sendable {
         stderr = String(decoding: stderrBytes, as: UTF8.self)
     }
 
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.init(status: status, stdoutBytes: Array(stdout.utf8), stderrBytes: Array(stderr.utf8))
+    }
+
     /// stdout without its trailing newlines.
     public var text: String {
         var text = stdout

@@ -123,6 +123,14 @@ final class ApprovalSandbox {
         type == .ed25519 ? person.id : "\(person.id)-\(type.rawValue)"
     }
 
+    /// The directory of the generated keys.
+    var keys: URL { repo.keysDirectory }
+
+    /// The private key file of `person`'s key of `type` (its public half is beside it, `.pub`).
+    func keyPath(_ person: Person, _ type: KeyType = .ed25519) -> URL {
+        keys.appendingPathComponent(Self.keyName(person, type))
+    }
+
     func key(_ person: Person, _ type: KeyType = .ed25519) throws -> SSHKey {
         guard let key = generated[Self.keyName(person, type)] else {
             throw SandboxError("no \(type) key was generated for \(person.id)")
