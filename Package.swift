@@ -53,13 +53,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
+        // What the test targets share: process running, scratch repositories, SSH keys, the
+        // `policy` binary. Depends on no product module.
+        .target(name: "TollgateTestSupport", path: "Tests/TollgateTestSupport"),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TollgateTestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Documents"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Documents", "TollgateTestSupport"]),
         .testTarget(name: "CELTests", dependencies: ["CEL"], exclude: ["Conformance"]),
-        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "Policy", "Documents"]),
-        .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "GitKit", "Documents"]),
-        .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI"]),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "Policy", "Documents", "TollgateTestSupport"]),
+        .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "GitKit", "Documents", "TollgateTestSupport"]),
+        .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI", "TollgateTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

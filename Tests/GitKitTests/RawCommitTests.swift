@@ -146,14 +146,13 @@ final class RawCommitTests: XCTestCase {
 
     func testSignedPayloadOfARealSignedCommitIsWhatGitPrintsWithoutTheSignature() throws {
         let repo = try TestRepository()
-        let key = repo.path + "/.signing-key"
-        try runSSHKeygen(["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", key])
+        let key = try repo.makeKey("test")
         try repo.write("a.txt", "a\n")
         try repo.git(["add", "-A"])
         let tree = try repo.git(["write-tree"])
         let parent = try repo.commit("root")
         let signed = try repo.git([
-            "-c", "gpg.format=ssh", "-c", "user.signingkey=\(key).pub",
+            "-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.publicPath)",
             "commit-tree", "-S", "-p", parent, "-m", "signed\n\ngpgsig looks like a header\n", tree,
         ])
         let printed = try repo.git(["cat-file", "commit", signed]) + "\n"
@@ -180,16 +179,5 @@ final class RawCommitTests: XCTestCase {
         XCTAssertTrue(signature.hasSuffix("\n-----END SSH SIGNATURE-----"))
         XCTAssertEqual(raw.parents, [parent])
         XCTAssertEqual(raw.message, "signed\n\ngpgsig looks like a header\n")
-    }
-
-    private func runSSHKeygen(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "ssh-keygen \(arguments.joined(separator: " "))")
     }
 }

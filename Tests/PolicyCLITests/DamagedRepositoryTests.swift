@@ -1,4 +1,5 @@
 import Foundation
+import TollgateTestSupport
 import XCTest
 
 /// Damaged repositories (issue 12): a truncated or missing object, and a notes ref that points
@@ -176,37 +177,11 @@ extension GitSandbox {
     /// and fails (killing it) when it has not ended within that time.
     func boundedPolicy(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Result {
         let limit = DamagedRepositoryTests.watchdogSeconds
-        let process = Process()
-        process.executableURL = GitSandbox.policyBinary
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "NO_COLOR")
-        environment["TOLLGATE_GIT_TIMEOUT"] = String(limit * 2)
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        final class Collected: @unchecked Sendable { var out = Data(), err = Data() }
-        let collected = Collected()
-        let reading = DispatchGroup()
-        DispatchQueue.global().async(group: reading) { collected.out = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: reading) { collected.err = err.fileHandleForReading.readDataToEndOfFile() }
-        let started = Date()
-        try process.run()
-        while process.isRunning && Date().timeIntervalSince(started) < limit {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            reading.wait()
+        let result = try PolicyBinary.run(arguments, in: root, environment: ["TOLLGATE_GIT_TIMEOUT": String(limit * 2)],
+                                          timeout: TimeInterval(limit))
+        if result.timedOut {
             XCTFail("policy \(arguments.joined(separator: " ")) did not end within \(limit) s", file: file, line: line)
         }
-        process.waitUntilExit()
-        reading.wait()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: collected.out, as: UTF8.self),
-                      stderr: String(decoding: collected.err, as: UTF8.self))
+        return result
     }
 }

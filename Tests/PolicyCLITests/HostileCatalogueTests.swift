@@ -1,4 +1,5 @@
 import Foundation
+import TollgateTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -54,45 +55,17 @@ final class HostileCatalogueTests: XCTestCase {
     static let timeLimit: Double = 30  // a debug build on a loaded 2-core CI machine; a hang still fails
 
     /// Runs `policy ARGS` in `directory` (default: the sandbox root), killing it after the
-    /// time limit. Output goes to files, so neither pipe can stall the child.
+    /// time limit.
     func policy(_ sandbox: GitSandbox, _ arguments: [String], in directory: URL? = nil,
                 timeout: Double = HostileCatalogueTests.timeLimit, environment: [String: String] = [:]) throws -> Run {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = GitSandbox.policyBinary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? sandbox.root
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "NO_COLOR")
-        env.merge(environment) { _, new in new }
-        process.environment = env
-        process.standardOutput = out
-        process.standardError = err
         let start = Date()
-        try process.run()
-        let pid = process.processIdentifier
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async { process.waitUntilExit(); done.signal() }
-        var timedOut = false
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            kill(pid, SIGKILL)
-            done.wait()
-        }
+        let result = try PolicyBinary.run(arguments, in: directory ?? sandbox.root, environment: environment,
+                                          timeout: timeout)
         let seconds = Date().timeIntervalSince(start)
-        try out.close(); try err.close()
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        return Run(status: process.terminationStatus,
-                   stdout: String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self),
-                   stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self),
-                   seconds: seconds, timedOut: timedOut, peakChildRSS: Int(usage.ru_maxrss) * 1024)
+        return Run(status: result.status, stdout: result.stdout, stderr: result.stderr,
+                   seconds: seconds, timedOut: result.timedOut, peakChildRSS: Int(usage.ru_maxrss) * 1024)
     }
 
     /// `policy check --format json ARGS`, asserting the invariants of every hostile run.

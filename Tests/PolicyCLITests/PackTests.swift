@@ -167,15 +167,6 @@ extension GitSandbox {
     /// The gallery (fixtures/gallery), materialised by its history script with the `policy`
     /// binary under test (for the approvals' digests).
     static func gallery() throws -> GitSandbox {
-        let sandbox = try GitSandbox()
-        // history.sh wants a new or empty directory: drop the sandbox's fresh repository.
-        try FileManager.default.removeItem(at: sandbox.root)
-        let script = projectRoot.appendingPathComponent("fixtures/gallery/history.sh").path
-        let result = try run("/bin/bash", [script, sandbox.root.path], in: sandbox.root.deletingLastPathComponent(),
-                             environment: ["TOLLGATE_POLICY": policyBinary.path])
-        guard result.status == 0 else {
-            throw SandboxError("gallery history.sh failed (\(result.status)): \(result.stderr)")
-        }
-        return sandbox
+        try fixture("fixtures/gallery/history.sh", environment: ["TOLLGATE_POLICY": policyBinary.path])
     }
 }

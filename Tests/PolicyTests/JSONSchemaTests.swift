@@ -1,6 +1,7 @@
 @testable import Documents
 import Foundation
 import Policy
+import TollgateTestSupport
 import XCTest
 
 /// docs/schemas/<kind>.json are the emitted JSON Schemas, kept identical by a test
@@ -243,16 +244,8 @@ final class JSONSchemaTests: XCTestCase {
 
     func runCheckJSONSchema(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let tool = try requireCheckJSONSchema()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let output = try ProcessRunner.run(tool, arguments)
+        return (output.status, output.stdout + output.stderr)
     }
 
     func testTheSchemasAreValidDraft2020Schemas() throws {

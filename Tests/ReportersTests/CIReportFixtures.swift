@@ -2,6 +2,7 @@ import Documents
 import Foundation
 import Policy
 import Reporters
+import TollgateTestSupport
 
 /// A realistic report for the CI-facing reporters: a blocked promotion request (a block with
 /// a note and a runbook, a warning, a waived rule, an approvals rule with evidence), a run
@@ -118,27 +119,8 @@ enum Python {
     static let missingModule: Int32 = 3
 
     static func run(_ script: String, arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let out = try CIReportFixtures.temporaryFile("", suffix: ".out")
-        let err = try CIReportFixtures.temporaryFile("", suffix: ".err")
-        defer {
-            try? FileManager.default.removeItem(atPath: out)
-            try? FileManager.default.removeItem(atPath: err)
-        }
-        let outHandle = FileHandle(forWritingAtPath: out), errHandle = FileHandle(forWritingAtPath: err)
-        defer {
-            try? outHandle?.close()
-            try? errHandle?.close()
-        }
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        try process.run()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus,
-                       stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        let output = try ProcessRunner.run("/usr/bin/env", ["python3", "-c", script] + arguments)
+        return Outcome(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     /// Why the outcome is not a successful run, in words that say what to install.

@@ -1,4 +1,5 @@
 import Foundation
+import TollgateTestSupport
 import XCTest
 
 /// A person who commits to an approvals sandbox. Only the Team document decides who is a
@@ -14,16 +15,19 @@ struct Person: Sendable {
     static let dana = Person(id: "dana", name: "Dana Kowalski", email: "dana@example.com")
     static let erin = Person(id: "erin", name: "Erin Park", email: "erin@example.com")
     static let mallory = Person(id: "mallory", name: "Mallory Stone", email: "mallory@example.net")
+
+    var identity: GitIdentity { GitIdentity(name, email) }
 }
 
 enum KeyType: String, Sendable {
     case ed25519, ecdsa, rsa
 
-    var keygenArguments: [String] {
+    /// `ssh-keygen -b`.
+    var bits: Int? {
         switch self {
-        case .ed25519: ["-t", "ed25519"]
-        case .ecdsa: ["-t", "ecdsa", "-b", "256"]
-        case .rsa: ["-t", "rsa", "-b", "3072"]
+        case .ed25519: nil
+        case .ecdsa: 256
+        case .rsa: 3072
         }
     }
 }
@@ -37,7 +41,8 @@ enum KeyType: String, Sendable {
 /// by alice) — the bundle. The tag `bundle` marks commit 2.
 final class ApprovalSandbox {
     let repo: GitSandbox
-    let keys: URL
+    /// Every generated key, by its file name (`keyName`).
+    private var generated: [String: SSHKey] = [:]
 
     static let request = "fraud-student-2.1.0-production"
     static let otherRequest = "fraud-student-2.1.0-production-eu"
@@ -61,14 +66,15 @@ final class ApprovalSandbox {
     ///   - secondRequest: also commit `otherRequest` (same run and card) in the bundle commit.
     init(roles: [String: [String]] = [:], extraKeys: [String: [KeyType]] = [:], secondRequest: Bool = false) throws {
         repo = try GitSandbox()
-        keys = repo.root.deletingLastPathComponent().appendingPathComponent("keys")
-        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
 
         var memberKeys: [String: [KeyType]] = ["alice": [.ed25519], "bob": [.ed25519], "carol": [.ed25519, .ecdsa],
                                                "dana": [.ed25519], "erin": [.ed25519]]
         for (member, types) in extraKeys { memberKeys[member, default: []] += types }
         for person in [Person.alice, .bob, .carol, .dana, .erin, .mallory] {
-            for type in memberKeys[person.id] ?? [.ed25519] { try generateKey(person, type) }
+            for type in memberKeys[person.id] ?? [.ed25519] {
+                let name = Self.keyName(person, type)
+                generated[name] = try repo.makeKey(name, type: type.rawValue, bits: type.bits, comment: person.email)
+            }
         }
 
         let people = [Person.alice, .bob, .carol, .dana, .erin]
@@ -113,21 +119,27 @@ final class ApprovalSandbox {
 
     // MARK: Keys
 
-    func keyPath(_ person: Person, _ type: KeyType = .ed25519) -> URL {
-        keys.appendingPathComponent(type == .ed25519 ? person.id : "\(person.id)-\(type.rawValue)")
+    private static func keyName(_ person: Person, _ type: KeyType) -> String {
+        type == .ed25519 ? person.id : "\(person.id)-\(type.rawValue)"
     }
 
-    private func generateKey(_ person: Person, _ type: KeyType) throws {
-        let path = keyPath(person, type).path
-        let result = try GitSandbox.run("/usr/bin/ssh-keygen",
-                                        ["-q"] + type.keygenArguments + ["-N", "", "-C", person.email, "-f", path],
-                                        in: keys)
-        guard result.status == 0 else { throw SandboxError("ssh-keygen \(type) for \(person.id) failed: \(result.stderr)") }
+    /// The directory of the generated keys.
+    var keys: URL { repo.keysDirectory }
+
+    /// The private key file of `person`'s key of `type` (its public half is beside it, `.pub`).
+    func keyPath(_ person: Person, _ type: KeyType = .ed25519) -> URL {
+        keys.appendingPathComponent(Self.keyName(person, type))
+    }
+
+    func key(_ person: Person, _ type: KeyType = .ed25519) throws -> SSHKey {
+        guard let key = generated[Self.keyName(person, type)] else {
+            throw SandboxError("no \(type) key was generated for \(person.id)")
+        }
+        return key
     }
 
     func publicKey(_ person: Person, _ type: KeyType = .ed25519) throws -> String {
-        try String(contentsOf: keyPath(person, type).appendingPathExtension("pub"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try key(person, type).publicLine
     }
 
     // MARK: Commits
@@ -140,37 +152,32 @@ final class ApprovalSandbox {
         case unsigned
     }
 
-    private func signingArguments(_ person: Person, _ signing: Signing) -> [String] {
-        let key: URL
+    private func signingKey(_ person: Person, _ signing: Signing) throws -> SSHKey? {
         switch signing {
-        case .unsigned: return []
-        case .own: key = keyPath(person)
-        case let .key(owner, type): key = keyPath(owner, type)
+        case .unsigned: nil
+        case .own: try key(person)
+        case let .key(owner, type): try key(owner, type)
         }
-        return ["-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.path).pub", "-c", "commit.gpgsign=true"]
     }
 
     /// Stages everything and commits it with `person` as author and committer.
     func commitAll(_ message: String, as person: Person, signing: Signing = .own) throws {
-        try repo.git(["add", "-A"], author: person.name, email: person.email)
-        try commitStaged(message, as: person, signing: signing)
+        try repo.makeCommit(message, author: person.identity, signedBy: try signingKey(person, signing))
+        try checkSignature(of: "HEAD", signing: signing)
     }
 
     /// Stages only `paths` and commits them.
     func commit(_ paths: [String], _ message: String, as person: Person, signing: Signing = .own) throws {
-        try repo.git(["add", "--"] + paths, author: person.name, email: person.email)
-        try commitStaged(message, as: person, signing: signing)
-    }
-
-    private func commitStaged(_ message: String, as person: Person, signing: Signing) throws {
-        try repo.git(signingArguments(person, signing) + ["commit", "-q", "-m", message], author: person.name, email: person.email)
+        try repo.makeCommit(message, staging: .paths(paths), author: person.identity,
+                            signedBy: try signingKey(person, signing))
         try checkSignature(of: "HEAD", signing: signing)
     }
 
     /// `git merge --no-ff BRANCH` with `person` as committer, signed like a commit.
     func merge(_ branch: String, as person: Person, signing: Signing = .own) throws {
-        try repo.git(signingArguments(person, signing) + ["merge", "-q", "--no-ff", "-m", "Merge branch '\(branch)'", branch],
-                     author: person.name, email: person.email)
+        try repo.runGit(ScratchRepository.signingOptions(try signingKey(person, signing))
+                        + ["merge", "-q", "--no-ff", "-m", "Merge branch '\(branch)'", branch],
+                        author: person.identity)
         try checkSignature(of: "HEAD", signing: signing)
     }
 

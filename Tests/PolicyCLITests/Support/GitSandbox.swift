@@ -1,86 +1,37 @@
 import Foundation
+import TollgateTestSupport
 import XCTest
 
-/// A real git repository in a temporary directory, driven with the real `git` CLI, and
-/// the real `policy` binary run against it. Removed when the sandbox goes away.
-final class GitSandbox {
-    let root: URL
-    private let cleanup: URL
+/// The PolicyCLI tests' repository: a `ScratchRepository` (hermetic git, files; see
+/// TollgateTestSupport) with the real `policy` binary run against it.
+final class GitSandbox: ScratchRepository {
+    typealias Result = ProcessOutput
 
     /// The Tollgate source tree (for fixtures/ and policies/).
-    static let projectRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static var projectRoot: URL { PolicyBinary.projectRoot }
 
     /// The `policy` executable built next to the test bundle.
-    static var policyBinary: URL {
-        let candidates = [Bundle.main.bundleURL] + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        for directory in candidates {
-            let url = directory.appendingPathComponent("policy")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return projectRoot.appendingPathComponent(".build/debug/policy")
-    }
+    static var policyBinary: URL { PolicyBinary.url }
 
     /// An empty repository on branch main.
     init() throws {
-        cleanup = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-\(UUID().uuidString)")
-        root = cleanup.appendingPathComponent("repo")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try git("init", "-q", "-b", "main")
+        try super.init(prefix: "tollgate")
+    }
+
+    private init(absent: Void) throws {
+        try super.init(prefix: "tollgate", start: .absent)
+    }
+
+    /// A fixture repository materialised by its history script (`fixtures/<name>/history.sh`).
+    static func fixture(_ script: String, environment: [String: String] = [:]) throws -> GitSandbox {
+        let sandbox = try GitSandbox(absent: ())
+        try sandbox.materialise(script: script, environment: environment)
+        return sandbox
     }
 
     /// The DistilOps demo, materialised by its history script.
     static func demo() throws -> GitSandbox {
-        let sandbox = try GitSandbox(empty: ())
-        let script = projectRoot.appendingPathComponent("fixtures/distilops/history.sh").path
-        let result = try Self.run("/bin/bash", [script, sandbox.root.path], in: sandbox.cleanup)
-        guard result.status == 0 else {
-            throw SandboxError("history.sh failed (\(result.status)): \(result.stderr)")
-        }
-        return sandbox
-    }
-
-    private init(empty: Void) throws {
-        cleanup = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-\(UUID().uuidString)")
-        root = cleanup.appendingPathComponent("repo")
-        try FileManager.default.createDirectory(at: cleanup, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: cleanup)
-    }
-
-    // MARK: Files
-
-    func write(_ path: String, _ content: String) throws {
-        try write(path, Data(content.utf8))
-    }
-
-    func write(_ path: String, _ data: Data) throws {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: url)
-    }
-
-    func read(_ path: String) throws -> String {
-        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
-    }
-
-    /// Replaces the first occurrence of `old` in a file.
-    func edit(_ path: String, replacing old: String, with new: String) throws {
-        let text = try read(path)
-        guard let range = text.range(of: old) else { throw SandboxError("'\(old)' not found in \(path)") }
-        try write(path, text.replacingCharacters(in: range, with: new))
-    }
-
-    /// The 1-based line on which `needle` first appears in a file.
-    func line(of needle: String, in path: String) throws -> Int {
-        let lines = try read(path).components(separatedBy: "\n")
-        guard let index = lines.firstIndex(where: { $0.contains(needle) }) else {
-            throw SandboxError("'\(needle)' not found in \(path)")
-        }
-        return index + 1
+        try fixture("fixtures/distilops/history.sh")
     }
 
     // MARK: git
@@ -90,33 +41,17 @@ final class GitSandbox {
         try git(arguments)
     }
 
+    /// Runs git with `author` as author and committer; stdout trimmed of surrounding whitespace.
     @discardableResult
     func git(_ arguments: [String], author: String = "Alice Doe", email: String = "alice@distilops.example") throws -> String {
-        let environment = [
-            "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email,
-            "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email,
-            "GIT_CONFIG_NOSYSTEM": "1", "HOME": cleanup.path,
-        ]
-        let result = try Self.run("/usr/bin/git", ["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"] + arguments,
-                                  in: root, environment: environment)
-        guard result.status == 0 else {
-            throw SandboxError("git \(arguments.joined(separator: " ")) failed: \(result.stderr)")
-        }
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try runGit(arguments, author: GitIdentity(author, email)).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func commitAll(_ message: String, author: String = "Alice Doe", email: String = "alice@distilops.example") throws {
-        try git(["add", "-A"], author: author, email: email)
-        try git(["commit", "-q", "-m", message], author: author, email: email)
+        try makeCommit(message, author: GitIdentity(author, email))
     }
 
     // MARK: policy
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
 
     /// Runs the real `policy` binary in `directory` (default: the repository root).
     func policy(_ arguments: String..., in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
@@ -124,38 +59,19 @@ final class GitSandbox {
     }
 
     func policy(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        let cwd = directory.map { root.appendingPathComponent($0) } ?? root
-        return try Self.run(Self.policyBinary.path, arguments, in: cwd, environment: environment)
+        try PolicyBinary.run(arguments, in: directory.map { root.appendingPathComponent($0) } ?? root, environment: environment)
     }
 
+    /// Runs a program in `directory` with the test process's environment (without `NO_COLOR`)
+    /// plus `environment`.
     static func run(_ executable: String, _ arguments: [String], in directory: URL,
                     environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "NO_COLOR")
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes before waiting, so a large output cannot fill a pipe and stall.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        try ProcessRunner.run(executable, arguments, in: directory,
+                              environment: ProcessRunner.inheritedEnvironment(overriding: environment))
     }
 }
 
-struct SandboxError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
+typealias SandboxError = TestSupportError
 
 extension GitSandbox.Result {
     /// stdout with every run of whitespace (including the text report's line wraps) turned
