@@ -1,0 +1,506 @@
+import Foundation
+import XCTest
+
+/// Issue 12, acceptance: the mode-equivalence property. For generated mutations of every
+/// subject document of the demo and the gallery (a value changed, a field removed, the file
+/// deleted, renamed, duplicated, a key misspelt, the file made unreadable, an approval added or
+/// withdrawn), staged with `git add -A`:
+///
+/// - `check --staged` gives byte for byte the same report (and exit code) with the stores left
+///   by the previous case (stale), with no stores (cold), with the stores it just wrote (warm),
+///   with damaged stores, and with `--no-cache`; the run before the mutation is a staged check
+///   with nothing staged, the sequence of the pre-commit false BLOCK;
+/// - `check --staged --all` gives the same report with stores as without;
+/// - `check --rev HEAD` of the commit made from that index gives the verdict and the findings
+///   of `check --staged --all`, except where docs/architecture.md ("Decisions where the SPEC
+///   is silent", `--staged`) and SPEC §3 (item 5, uncommitted approvals are pending) say the
+///   index is judged differently: the rules of the `approvals` check.
+///
+/// The mutations come from a fixed seed (`TOLLGATE_EQUIVALENCE_SEED` overrides it) and are
+/// reproducible; `TOLLGATE_EQUIVALENCE_CASES` sets the number of cases per repository (every
+/// (document, kind) pair is reached at documents × kinds cases). A failure names the case, the
+/// document, the mutation, the seed and shows a diff of the two outputs.
+final class ModeEquivalenceTests: XCTestCase {
+    static let defaultSeed: UInt64 = 0x7011_6a7e_0012_0001
+
+    var seed: UInt64 {
+        let text = ProcessInfo.processInfo.environment["TOLLGATE_EQUIVALENCE_SEED"] ?? ""
+        return UInt64(text, radix: 16) ?? UInt64(text) ?? Self.defaultSeed
+    }
+
+    /// Cases per repository: `TOLLGATE_EQUIVALENCE_CASES` or the default of the repository.
+    func cases(default count: Int) -> Int {
+        Int(ProcessInfo.processInfo.environment["TOLLGATE_EQUIVALENCE_CASES"] ?? "") ?? count
+    }
+
+    /// The demo: every subject document once, the kind of mutation cycling.
+    func testEveryModeGivesTheSameVerdictForMutationsOfTheDemo() throws {
+        let demo = try GitSandbox.demo()
+        let documents = try SubjectDocument.all(in: demo)
+        XCTAssertGreaterThanOrEqual(documents.count, 15, "\(documents.map(\.path))")
+        try checkEquivalence(in: demo, repository: "demo", documents: documents, cases: cases(default: documents.count))
+    }
+
+    /// The gallery (every rule blocks one request and passes another): a smaller sample.
+    func testEveryModeGivesTheSameVerdictForMutationsOfTheGallery() throws {
+        let gallery = try GitSandbox.gallery()
+        let documents = try SubjectDocument.all(in: gallery)
+        XCTAssertGreaterThanOrEqual(documents.count, 35, "\(documents.map(\.path))")
+        try checkEquivalence(in: gallery, repository: "gallery", documents: documents, cases: cases(default: 10))
+    }
+
+    /// Generates `cases` mutations and checks every mode on each. Cases are taken round by
+    /// round: in round r, document d (in a seeded order) gets kind (d + r + offset) mod kinds,
+    /// so the first round mutates every document once with the kinds cycling.
+    func checkEquivalence(in sandbox: GitSandbox, repository: String, documents: [SubjectDocument], cases: Int) throws {
+        var random = SplitMix64(seed: seed ^ UInt64(repository.utf8.reduce(0) { $0 &* 31 &+ Int($1) }))
+        let order = random.shuffled(Array(documents.indices))
+        let kinds = Mutation.Kind.allCases
+        let offset = random.next(below: kinds.count)
+        let base = try sandbox.git("rev-parse", "HEAD")
+        XCTAssertEqual(try sandbox.git("status", "--porcelain"), "", "the \(repository) starts clean")
+        var failures: [String] = []
+        // The report of the unchanged repository: most mutations must change it, or the
+        // comparisons below would only ever see one report.
+        let unchanged = try Self.normalised(try sandbox.policy("check", "--staged", "--all", "--format", "json", "--no-cache"))
+        var seen = 0
+
+        for index in 0..<cases {
+            let round = index / documents.count
+            let position = index % documents.count
+            let document = documents[order[position]]
+            let kind = kinds[(position + round + offset) % kinds.count]
+            let caseSeed = random.next()
+            var caseRandom = SplitMix64(seed: caseSeed)
+            let context = "\(repository) case \(index) (TOLLGATE_EQUIVALENCE_SEED=\(String(seed, radix: 16)), "
+                + "case seed \(String(caseSeed, radix: 16)))"
+
+            let before = failures.count
+            do {
+                // The sequence of the pre-commit false BLOCK: a staged check with nothing staged
+                // first (it fills the stores from the history walk), then the change.
+                let empty = try sandbox.policy("check", "--staged", "--format", "json")
+                if ![0, 1].contains(empty.status) {
+                    failures.append("\(context): `check --staged` with nothing staged: exit \(empty.status): \(empty.stderr)")
+                }
+                let mutation = try Mutation.apply(kind, to: document, among: documents, in: sandbox, random: &caseRandom)
+                let label = "\(context): \(mutation)"
+                let (found, report) = try checkModes(in: sandbox, label: label, random: &caseRandom)
+                failures += found
+                if report != unchanged { seen += 1 }
+                print("[mode-equivalence] \(found.isEmpty ? "ok  " : "FAIL") \(label)")
+            } catch {
+                failures.append("\(context), \(kind) of \(document.path): \(error)")
+                print("[mode-equivalence] FAIL \(context), \(kind) of \(document.path): \(error)")
+            }
+            try sandbox.git("reset", "-q", "--hard", base)
+            try sandbox.git("clean", "-q", "-fd")
+        }
+        for failure in failures { XCTFail(failure) }
+        XCTAssertGreaterThan(seen, cases / 2, "most mutations change the \(repository)'s report")
+    }
+
+    /// Every mode on the index as staged now; returns the mismatches found and the normalised
+    /// report of the whole index.
+    func checkModes(in sandbox: GitSandbox, label: String, random: inout SplitMix64) throws -> ([String], String?) {
+        var failures: [String] = []
+        let staged = ["check", "--staged", "--format", "json"]
+        let stores = sandbox.root.appendingPathComponent(".git/tollgate")
+
+        let reference = try sandbox.policy(staged + ["--no-cache"])
+        if ![0, 1].contains(reference.status) {
+            failures.append("\(label): `check --staged --no-cache` could not make the check (exit \(reference.status)): \(reference.stderr)")
+        }
+        func compare(_ mode: String, _ result: GitSandbox.Result, with expected: GitSandbox.Result, _ expectedMode: String) {
+            guard result.status != expected.status || result.stdout != expected.stdout else { return }
+            failures.append("""
+                \(label): `\(mode)` (exit \(result.status)) differs from `\(expectedMode)` (exit \(expected.status))
+                \(result.stderr.isEmpty ? "" : "stderr of \(mode): \(result.stderr)\n")\
+                \(Self.diff(expected.stdout, result.stdout, expectedMode, mode))
+                """)
+        }
+
+        // Stores as the previous case and the empty staged check left them: stale for this index.
+        compare("--staged, stale stores", try sandbox.policy(staged), with: reference, "--staged --no-cache")
+        try? FileManager.default.removeItem(at: stores)
+        compare("--staged, cold stores", try sandbox.policy(staged), with: reference, "--staged --no-cache")
+        compare("--staged, warm stores", try sandbox.policy(staged), with: reference, "--staged --no-cache")
+        let damage = Self.damage(stores, random: &random)
+        compare("--staged, damaged stores (\(damage))", try sandbox.policy(staged), with: reference, "--staged --no-cache")
+
+        let all = ["check", "--staged", "--all", "--format", "json"]
+        let wholeIndex = try sandbox.policy(all + ["--no-cache"])
+        compare("--staged --all", try sandbox.policy(all), with: wholeIndex, "--staged --all --no-cache")
+
+        try sandbox.git("commit", "-q", "--no-verify", "--allow-empty", "-m", "mutation: \(label)")
+        let revision = try sandbox.policy("check", "--rev", "HEAD", "--format", "json")
+        let report = [0, 1].contains(wholeIndex.status) ? try Self.normalised(wholeIndex) : nil
+        if ![0, 1].contains(revision.status) {
+            failures.append("\(label): `check --rev HEAD` could not make the check (exit \(revision.status)): \(revision.stderr)")
+        } else if [0, 1].contains(wholeIndex.status) {
+            let expected = try Self.normalised(wholeIndex), actual = try Self.normalised(revision)
+            if expected != actual || revision.status != wholeIndex.status {
+                failures.append("""
+                    \(label): `--rev HEAD` of the commit made from the index (exit \(revision.status)) differs from \
+                    `--staged --all --no-cache` (exit \(wholeIndex.status)), rules of the approvals check left out
+                    \(Self.diff(expected, actual, "--staged --all", "--rev HEAD"))
+                    """)
+            }
+        }
+        return (failures, report)
+    }
+
+    // MARK: Stores
+
+    /// Damages every store file in `.git/tollgate/` (readings, history) in a seeded way.
+    static func damage(_ stores: URL, random: inout SplitMix64) -> String {
+        var done: [String] = []
+        for name in ["readings", "history"] {
+            let file = stores.appendingPathComponent(name)
+            guard let kept = try? Data(contentsOf: file) else { done.append("\(name) absent"); continue }
+            let how = ["cut short", "bytes flipped", "another file", "empty"][random.next(below: 4)]
+            var bytes = [UInt8](kept)
+            switch how {
+            case "cut short": bytes = Array(bytes.prefix(bytes.count * (1 + random.next(below: 3)) / 4))
+            case "bytes flipped":
+                for index in stride(from: random.next(below: 64), to: bytes.count, by: 37 + random.next(below: 64)) {
+                    bytes[index] ^= UInt8(1 + random.next(below: 255))
+                }
+            case "another file": bytes = Array("TOLLGATE\nnot a store\n".utf8)
+            default: bytes = []
+            }
+            try? Data(bytes).write(to: file)
+            done.append("\(name) \(how)")
+        }
+        return done.joined(separator: ", ")
+    }
+
+    // MARK: Reports
+
+    /// The verdict and the findings of a JSON report, one line each, without the rules of the
+    /// `approvals` check, whose outcome the index may not have (docs/architecture.md,
+    /// "Decisions where the SPEC is silent": under `--staged` an approvals rule warns instead
+    /// of blocking; SPEC §3, item 5: an uncommitted approval is pending, never valid). The
+    /// verdicts are those of the remaining rules.
+    static func normalised(_ result: GitSandbox.Result) throws -> String {
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        guard let report = object as? [String: Any], let subjects = report["subjects"] as? [[String: Any]] else {
+            throw SandboxError("not a JSON report: \(result.stdout.prefix(500))")
+        }
+        let rank = ["pass": 0, "warn": 1, "block": 2]
+        var overall = 0
+        var lines: [String] = []
+        for subject in subjects {
+            let rules = (subject["rules"] as? [[String: Any]] ?? []).filter { $0["check"] as? String != "approvals" }
+            let verdict = rules.map { rank[$0["outcome"] as? String ?? ""] ?? 3 }.max() ?? 0
+            overall = max(overall, verdict)
+            lines.append("\(subject["kind"] as? String ?? "-")/\(subject["name"] as? String ?? "-") "
+                + "(\(subject["file"] as? String ?? "-")): \(["pass", "warn", "block", "?"][verdict])")
+            for rule in rules {
+                lines.append("  \(rule["id"] as? String ?? "-"): \(rule["outcome"] as? String ?? "-")")
+                for finding in rule["findings"] as? [[String: Any]] ?? [] {
+                    let location = finding["location"] as? [String: Any] ?? [:]
+                    lines.append("    \(finding["severity"] as? String ?? "-") "
+                        + "\(location["file"] as? String ?? "-"):\(location["line"] as? Int ?? 0):\(location["column"] as? Int ?? 0) "
+                        + "\(finding["message"] as? String ?? "-")")
+                }
+            }
+        }
+        return (["verdict (without the approvals check): \(["pass", "warn", "block", "?"][overall])"] + lines)
+            .joined(separator: "\n") + "\n"
+    }
+
+    /// `diff -u` of two texts, cut to a readable length.
+    static func diff(_ expected: String, _ actual: String, _ expectedName: String, _ actualName: String) -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-diff-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let left = directory.appendingPathComponent("expected"), right = directory.appendingPathComponent("actual")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data(expected.utf8).write(to: left)
+            try Data(actual.utf8).write(to: right)
+            let result = try GitSandbox.run("/usr/bin/diff", ["-u", "--label", expectedName, "--label", actualName,
+                                                              left.path, right.path], in: directory)
+            let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.prefix(120).joined(separator: "\n") + (lines.count > 120 ? "\n… (\(lines.count - 120) more lines)" : "")
+        } catch {
+            return "(no diff: \(error))"
+        }
+    }
+}
+
+// MARK: - Subject documents
+
+/// A tracked YAML file of one of the subject kinds, with its kind as written.
+struct SubjectDocument {
+    static let kinds = ["PromotionRequest", "RunManifest", "ModelCard", "Approval", "Incident", "Waiver"]
+
+    var path: String
+    var kind: String
+
+    /// Every subject document of the sandbox's HEAD, in `git ls-files` order.
+    static func all(in sandbox: GitSandbox) throws -> [SubjectDocument] {
+        try sandbox.git("ls-files").split(separator: "\n").map(String.init)
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+            .compactMap { path in
+                let text = try sandbox.read(path)
+                guard text.contains("apiVersion: tollgate/v1") else { return nil }
+                let kind = text.split(separator: "\n").first { $0.hasPrefix("kind:") }
+                    .map { $0.dropFirst("kind:".count).trimmingCharacters(in: .whitespaces) }
+                guard let kind, kinds.contains(kind) else { return nil }
+                return SubjectDocument(path: path, kind: kind)
+            }
+    }
+}
+
+// MARK: - Mutations
+
+/// One generated change of the repository's working tree, staged with `git add -A`.
+struct Mutation: CustomStringConvertible {
+    enum Kind: String, CaseIterable {
+        case valueChanged = "value changed"
+        case fieldRemoved = "field removed"
+        case deleted = "file deleted"
+        case renamed = "renamed"
+        case duplicated = "duplicated"
+        case misspelt = "key misspelt"
+        case unreadable = "made unreadable"
+        case approvalAdded = "approval added"
+        case approvalWithdrawn = "approval withdrawn"
+    }
+
+    var kind: Kind
+    var path: String
+    var detail: String
+
+    var description: String { "\(kind.rawValue) — \(path): \(detail)" }
+
+    /// Applies `kind` to `document` in the working tree and stages everything.
+    static func apply(_ kind: Kind, to document: SubjectDocument, among documents: [SubjectDocument],
+                      in sandbox: GitSandbox, random: inout SplitMix64) throws -> Mutation {
+        let path = document.path
+        let text = try sandbox.read(path)
+        var lines = text.components(separatedBy: "\n")
+        let mutation: Mutation
+        switch kind {
+        case .valueChanged:
+            let candidates = lines.indices.filter { Self.scalar(lines[$0]) != nil }
+            guard !candidates.isEmpty else { throw SandboxError("no scalar value in \(path)") }
+            let line = candidates[random.next(below: candidates.count)]
+            let (prefix, value, comment) = Self.scalar(lines[line])!
+            let changed = Self.changed(value, random: &random)
+            lines[line] = prefix + changed + comment
+            try sandbox.write(path, lines.joined(separator: "\n"))
+            mutation = Mutation(kind: kind, path: path, detail: "line \(line + 1): \(value) → \(changed)")
+        case .fieldRemoved:
+            let candidates = lines.indices.filter { Self.key(lines[$0]).map { !$0.0.contains("-") } ?? false }
+            let line = candidates[random.next(below: candidates.count)]
+            let indent = Self.indent(lines[line])
+            var end = line + 1
+            while end < lines.count, lines[end].trimmingCharacters(in: .whitespaces).isEmpty
+                || Self.indent(lines[end]) > indent
+                || (Self.indent(lines[end]) == indent && lines[end].dropFirst(indent).hasPrefix("- ")) {
+                end += 1
+            }
+            let removed = lines[line].trimmingCharacters(in: .whitespaces)
+            lines.removeSubrange(line..<end)
+            try sandbox.write(path, lines.joined(separator: "\n"))
+            mutation = Mutation(kind: kind, path: path, detail: "lines \(line + 1)-\(end): '\(removed)'")
+        case .deleted:
+            try sandbox.git("rm", "-q", path)
+            mutation = Mutation(kind: kind, path: path, detail: "git rm")
+        case .renamed:
+            let target = Self.sibling(of: path, suffix: "renamed")
+            try sandbox.git("mv", path, target)
+            mutation = Mutation(kind: kind, path: path, detail: "git mv to \(target)")
+        case .duplicated:
+            let target = Self.sibling(of: path, suffix: "copy")
+            try sandbox.write(target, text)
+            mutation = Mutation(kind: kind, path: path, detail: "copied to \(target)")
+        case .misspelt:
+            let candidates = lines.indices.filter { Self.key(lines[$0]) != nil }
+            let line = candidates[random.next(below: candidates.count)]
+            let (indent, key) = Self.key(lines[line])!
+            let misspelt = Self.misspelt(key, random: &random)
+            lines[line] = indent + misspelt + lines[line].dropFirst(indent.count + key.count)
+            try sandbox.write(path, lines.joined(separator: "\n"))
+            mutation = Mutation(kind: kind, path: path, detail: "line \(line + 1): key '\(key)' → '\(misspelt)'")
+        case .unreadable:
+            var bytes = [UInt8](text.utf8)
+            if random.next(below: 2) == 0 {
+                let offset = random.next(below: bytes.count)
+                bytes.insert(0, at: offset)
+                try sandbox.write(path, Data(bytes))
+                mutation = Mutation(kind: kind, path: path, detail: "NUL byte at offset \(offset)")
+            } else {
+                let line = 1 + random.next(below: max(1, lines.count - 1))
+                lines.insert("  broken: [unclosed, {flow: ", at: line)
+                try sandbox.write(path, lines.joined(separator: "\n"))
+                mutation = Mutation(kind: kind, path: path, detail: "bad YAML inserted at line \(line + 1)")
+            }
+        case .approvalAdded:
+            // The request this document belongs to when it is one (or an approval of one), else a
+            // request of the repository chosen by the seed.
+            let requests = try documents.filter { $0.kind == "PromotionRequest" }.map { try Self.name(of: $0.path, in: sandbox) }
+            let own = document.kind == "PromotionRequest" ? try Self.name(of: path, in: sandbox)
+                : document.kind == "Approval" ? Self.field("request", in: text) : nil
+            let request = own ?? requests[random.next(below: requests.count)]
+            let approver = ["alice", "bob", "carol", "dana", "erin", "farid", "grace", "hiro", "ines"][random.next(below: 9)]
+            let target = "approvals/\(request)/\(approver)-added.yaml"
+            try sandbox.write(target, """
+                apiVersion: tollgate/v1
+                kind: Approval
+                metadata: {name: \(request)-\(approver)-added}
+                spec:
+                  request: \(request)
+                  approver: \(approver)
+                  decision: \(random.next(below: 4) == 0 ? "reject" : "approve")
+                  role: approver
+                  justification: Reviewed the bundle.
+                  digest: "sha256:\(String(repeating: "0", count: 64))"
+
+                """)
+            mutation = Mutation(kind: kind, path: path, detail: "unsigned \(target) for \(request)")
+        case .approvalWithdrawn:
+            let approvals = documents.filter { $0.kind == "Approval" }.map(\.path)
+            let withdrawn = document.kind == "Approval" ? path : approvals[random.next(below: approvals.count)]
+            try sandbox.git("rm", "-q", withdrawn)
+            mutation = Mutation(kind: kind, path: path, detail: "git rm \(withdrawn)")
+        }
+        try sandbox.git("add", "-A")
+        guard !(try sandbox.git("diff", "--cached", "--name-only")).isEmpty else {
+            throw SandboxError("\(mutation) staged no change")
+        }
+        return mutation
+    }
+
+    // MARK: Lines
+
+    static func indent(_ line: String) -> Int { line.prefix { $0 == " " }.count }
+
+    /// `key:` at the start of a block-mapping line (after its indentation and an optional
+    /// `- `): the text before the key and the key.
+    static func key(_ line: String) -> (String, String)? {
+        let indent = String(line.prefix { $0 == " " || $0 == "-" })
+        guard indent.isEmpty || indent.hasSuffix(" ") else { return nil }
+        let rest = line.dropFirst(indent.count)
+        let key = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }
+        guard let first = key.first, first.isLetter, rest.dropFirst(key.count).hasPrefix(":") else { return nil }
+        let after = rest.dropFirst(key.count + 1)
+        guard after.isEmpty || after.hasPrefix(" ") else { return nil }
+        return (indent, String(key))
+    }
+
+    /// A plain or quoted scalar value on a `key: value` line (not the envelope's `apiVersion`
+    /// or `kind`, not a block scalar, a flow collection or a comment): the text up to the value
+    /// and the value, and a trailing comment.
+    static func scalar(_ line: String) -> (String, String, String)? {
+        guard let (indent, key) = key(line), key != "apiVersion", key != "kind" else { return nil }
+        let start = indent.count + key.count + 1
+        let after = line.dropFirst(start)
+        let spaces = after.prefix { $0 == " " }.count
+        var value = String(after.dropFirst(spaces))
+        var comment = ""
+        if let hash = value.range(of: " #") {
+            comment = String(value[hash.lowerBound...])
+            value = String(value[..<hash.lowerBound])
+        }
+        while value.hasSuffix(" ") {
+            value.removeLast()
+            comment = " " + comment
+        }
+        guard let first = value.first, !"{[|>&*!#".contains(first) else { return nil }
+        return (String(line.prefix(start + spaces)), value, comment)
+    }
+
+    /// A different value of the same shape: numbers moved, booleans flipped, text extended.
+    static func changed(_ value: String, random: inout SplitMix64) -> String {
+        if let number = Double(value) {
+            let factors = [0.5, 0.9, 1.1, 1.5, 2.0, -1.0, 0.0]
+            let factor = factors[random.next(below: factors.count)]
+            let moved = number * factor == number ? number + 1 : number * factor
+            if !value.contains("."), !value.lowercased().contains("e"), moved == moved.rounded() { return String(Int(moved)) }
+            return String(moved)
+        }
+        if value == "true" { return "false" }
+        if value == "false" { return "true" }
+        if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, value.last == quote {
+            return String(value.dropLast()) + "x" + String(quote)
+        }
+        return value + "x"
+    }
+
+    /// Two neighbouring letters swapped, or one dropped when swapping changes nothing.
+    static func misspelt(_ key: String, random: inout SplitMix64) -> String {
+        var characters = Array(key)
+        if characters.count >= 2 {
+            let start = random.next(below: characters.count - 1)
+            for step in 0..<(characters.count - 1) {
+                let index = (start + step) % (characters.count - 1)
+                if characters[index] != characters[index + 1] {
+                    characters.swapAt(index, index + 1)
+                    return String(characters)
+                }
+            }
+        }
+        return key + "s"
+    }
+
+    static func sibling(of path: String, suffix: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = url.deletingPathExtension().lastPathComponent + "-\(suffix)." + url.pathExtension
+        return directory.isEmpty ? name : directory + "/" + name
+    }
+
+    static func field(_ key: String, in text: String) -> String? {
+        for line in text.split(separator: "\n") {
+            if let (_, found) = self.key(String(line)), found == key, let (_, value, _) = scalar(String(line)) {
+                return value.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            }
+        }
+        return nil
+    }
+
+    /// `metadata.name`, written as a block or a flow mapping.
+    static func name(of path: String, in sandbox: GitSandbox) throws -> String {
+        let text = try sandbox.read(path)
+        guard let range = text.range(of: #"\nmetadata:\s*\{?\s*name:\s*[a-z0-9][a-z0-9._-]*"#, options: .regularExpression),
+              let name = text[range].split(separator: " ").last else {
+            throw SandboxError("no metadata.name in \(path)")
+        }
+        return String(name)
+    }
+}
+
+// MARK: - Seeded generator
+
+/// SplitMix64: a small generator whose sequence is fixed by its seed on every platform.
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    /// A number in 0..<bound (bound > 0).
+    mutating func next(below bound: Int) -> Int {
+        Int(next() % UInt64(bound))
+    }
+
+    /// Fisher–Yates with this generator.
+    mutating func shuffled<T>(_ elements: [T]) -> [T] {
+        var result = elements
+        guard result.count > 1 else { return result }
+        for index in stride(from: result.count - 1, to: 0, by: -1) {
+            result.swapAt(index, next(below: index + 1))
+        }
+        return result
+    }
+}
