@@ -46,7 +46,7 @@ final class ModeEquivalenceTests: XCTestCase {
         let gallery = try GitSandbox.gallery()
         let documents = try SubjectDocument.all(in: gallery)
         XCTAssertGreaterThanOrEqual(documents.count, 35, "\(documents.map(\.path))")
-        try checkEquivalence(in: gallery, repository: "gallery", documents: documents, cases: cases(default: 10))
+        try checkEquivalence(in: gallery, repository: "gallery", documents: documents, cases: cases(default: 20))
     }
 
     /// Generates `cases` mutations and checks every mode on each. Cases are taken round by
@@ -330,20 +330,30 @@ struct Mutation: CustomStringConvertible {
             try sandbox.write(target, text)
             mutation = Mutation(kind: kind, path: path, detail: "copied to \(target)")
         case .misspelt:
+            // A key, or the envelope's apiVersion or kind value (a near miss such as `tolgate/v1`).
             let candidates = lines.indices.filter { Self.key(lines[$0]) != nil }
             let line = candidates[random.next(below: candidates.count)]
             let (indent, key) = Self.key(lines[line])!
-            let misspelt = Self.misspelt(key, random: &random)
-            lines[line] = indent + misspelt + lines[line].dropFirst(indent.count + key.count)
-            try sandbox.write(path, lines.joined(separator: "\n"))
-            mutation = Mutation(kind: kind, path: path, detail: "line \(line + 1): key '\(key)' → '\(misspelt)'")
+            if ["apiVersion", "kind"].contains(key), indent.isEmpty, random.next(below: 2) == 0 {
+                let value = lines[line].dropFirst(key.count + 1).trimmingCharacters(in: .whitespaces)
+                let misspelt = Self.misspelt(value, random: &random)
+                lines[line] = "\(key): \(misspelt)"
+                try sandbox.write(path, lines.joined(separator: "\n"))
+                mutation = Mutation(kind: kind, path: path, detail: "line \(line + 1): \(key) '\(value)' → '\(misspelt)'")
+            } else {
+                let misspelt = Self.misspelt(key, random: &random)
+                lines[line] = indent + misspelt + lines[line].dropFirst(indent.count + key.count)
+                try sandbox.write(path, lines.joined(separator: "\n"))
+                mutation = Mutation(kind: kind, path: path, detail: "line \(line + 1): key '\(key)' → '\(misspelt)'")
+            }
         case .unreadable:
             var bytes = [UInt8](text.utf8)
-            if random.next(below: 2) == 0 {
+            let how = random.next(below: 3)
+            if how < 2 {
                 let offset = random.next(below: bytes.count)
-                bytes.insert(0, at: offset)
+                bytes.insert(how == 0 ? 0x00 : 0xff, at: offset)
                 try sandbox.write(path, Data(bytes))
-                mutation = Mutation(kind: kind, path: path, detail: "NUL byte at offset \(offset)")
+                mutation = Mutation(kind: kind, path: path, detail: "\(how == 0 ? "NUL byte" : "invalid UTF-8 byte 0xFF") at offset \(offset)")
             } else {
                 let line = 1 + random.next(below: max(1, lines.count - 1))
                 lines.insert("  broken: [unclosed, {flow: ", at: line)
