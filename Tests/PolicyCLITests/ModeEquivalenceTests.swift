@@ -14,7 +14,10 @@ import XCTest
 /// - `check --rev HEAD` of the commit made from that index gives the verdict and the findings
 ///   of `check --staged --all`, except where docs/architecture.md ("Decisions where the SPEC
 ///   is silent", `--staged`) and SPEC §3 (item 5, uncommitted approvals are pending) say the
-///   index is judged differently: the rules of the `approvals` check.
+///   index is judged differently: the rules of the `approvals` check warn at most, pending
+///   approvals aside (see `normalised`). The commit is made by a member chosen by the seed, who
+///   is also the repository's configured user: an uncommitted change may only make a verdict
+///   stricter than its commit (issue 12, working-tree separation of duties).
 ///
 /// The mutations come from a fixed seed (`TOLLGATE_EQUIVALENCE_SEED` overrides it) and are
 /// reproducible; `TOLLGATE_EQUIVALENCE_CASES` sets the number of cases per repository (every
@@ -38,7 +41,8 @@ final class ModeEquivalenceTests: XCTestCase {
         let demo = try GitSandbox.demo()
         let documents = try SubjectDocument.all(in: demo)
         XCTAssertGreaterThanOrEqual(documents.count, 15, "\(documents.map(\.path))")
-        try checkEquivalence(in: demo, repository: "demo", documents: documents, cases: cases(default: documents.count))
+        try checkEquivalence(in: demo, repository: "demo", documents: documents, cases: cases(default: documents.count),
+                             committers: Committer.all(in: demo, keys: "demo-keys", domain: "distilops.example"))
     }
 
     /// The gallery (every rule blocks one request and passes another): a smaller sample.
@@ -46,13 +50,16 @@ final class ModeEquivalenceTests: XCTestCase {
         let gallery = try GitSandbox.gallery()
         let documents = try SubjectDocument.all(in: gallery)
         XCTAssertGreaterThanOrEqual(documents.count, 35, "\(documents.map(\.path))")
-        try checkEquivalence(in: gallery, repository: "gallery", documents: documents, cases: cases(default: 20))
+        try checkEquivalence(in: gallery, repository: "gallery", documents: documents, cases: cases(default: 20),
+                             committers: Committer.all(in: gallery, keys: "gallery-keys", domain: "kestrel.example"))
     }
 
     /// Generates `cases` mutations and checks every mode on each. Cases are taken round by
     /// round: in round r, document d (in a seeded order) gets kind (d + r + offset) mod kinds,
     /// so the first round mutates every document once with the kinds cycling.
-    func checkEquivalence(in sandbox: GitSandbox, repository: String, documents: [SubjectDocument], cases: Int) throws {
+    func checkEquivalence(in sandbox: GitSandbox, repository: String, documents: [SubjectDocument], cases: Int,
+                          committers: [Committer]) throws {
+        XCTAssertFalse(committers.isEmpty, "the \(repository) has members' keys")
         var random = SplitMix64(seed: seed ^ UInt64(repository.utf8.reduce(0) { $0 &* 31 &+ Int($1) }))
         let order = random.shuffled(Array(documents.indices))
         let kinds = Mutation.Kind.allCases
@@ -89,8 +96,9 @@ final class ModeEquivalenceTests: XCTestCase {
                     failures.append("\(context): `check --staged` with nothing staged: exit \(empty.status): \(empty.stderr)")
                 }
                 let mutation = try Mutation.apply(kind, to: document, among: documents, in: sandbox, random: &caseRandom)
-                let label = "\(context): \(mutation)"
-                let (found, report) = try checkModes(in: sandbox, label: label, random: &caseRandom)
+                let committer = committers[caseRandom.next(below: committers.count)]
+                let label = "\(context): \(mutation), committed by \(committer.member)"
+                let (found, report) = try checkModes(in: sandbox, label: label, committer: committer, random: &caseRandom)
                 failures += found
                 if report != unchanged { seen += 1 }
                 print("[mode-equivalence] \(found.isEmpty ? "ok  " : "FAIL") \(label)")
@@ -107,8 +115,12 @@ final class ModeEquivalenceTests: XCTestCase {
 
     /// Every mode on the index as staged now; returns the mismatches found and the normalised
     /// report of the whole index.
-    func checkModes(in sandbox: GitSandbox, label: String, random: inout SplitMix64) throws -> ([String], String?) {
+    func checkModes(in sandbox: GitSandbox, label: String, committer: Committer,
+                    random: inout SplitMix64) throws -> ([String], String?) {
         var failures: [String] = []
+        // The one who will commit is the repository's user from the start.
+        try sandbox.git("config", "user.name", committer.name)
+        try sandbox.git("config", "user.email", committer.email)
         let staged = ["check", "--staged", "--format", "json"]
         let stores = sandbox.root.appendingPathComponent(".git/tollgate")
 
@@ -119,7 +131,7 @@ final class ModeEquivalenceTests: XCTestCase {
         func compare(_ mode: String, _ result: GitSandbox.Result, with expected: GitSandbox.Result, _ expectedMode: String) {
             guard result.status != expected.status || result.stdout != expected.stdout else { return }
             // The verdicts and findings when both are reports and they differ there, else the bytes.
-            let findings = [expected, result].map { try? Self.normalised($0, leavingOutApprovals: false) }
+            let findings = [expected, result].map { try? Self.normalised($0, approvalsAsStaged: false) }
             let shown = findings[0] != nil && findings[1] != nil && findings[0] != findings[1]
                 ? Self.diff(findings[0]!, findings[1]!, expectedMode, mode)
                 : Self.diff(expected.stdout, result.stdout, expectedMode, mode)
@@ -142,17 +154,20 @@ final class ModeEquivalenceTests: XCTestCase {
         let wholeIndex = try sandbox.policy(all + ["--no-cache"])
         compare("--staged --all", try sandbox.policy(all), with: wholeIndex, "--staged --all --no-cache")
 
-        try sandbox.git("commit", "-q", "--no-verify", "--allow-empty", "-m", "mutation: \(label)")
+        try sandbox.git(["-c", "gpg.format=ssh", "-c", "user.signingkey=\(committer.key).pub", "-c", "commit.gpgsign=true",
+                         "commit", "-q", "--no-verify", "-m", "mutation: \(label)"], author: committer.name, email: committer.email)
         let revision = try sandbox.policy("check", "--rev", "HEAD", "--format", "json")
         let report = [0, 1].contains(wholeIndex.status) ? try Self.normalised(wholeIndex) : nil
         if ![0, 1].contains(revision.status) {
             failures.append("\(label): `check --rev HEAD` could not make the check (exit \(revision.status)): \(revision.stderr)")
         } else if [0, 1].contains(wholeIndex.status) {
-            let expected = try Self.normalised(wholeIndex), actual = try Self.normalised(revision)
+            let pending = try Self.rulesWithPendingApprovals(wholeIndex)
+            let expected = try Self.normalised(wholeIndex, leavingOut: pending)
+            let actual = try Self.normalised(revision, leavingOut: pending)
             if expected != actual || revision.status != wholeIndex.status {
                 failures.append("""
                     \(label): `--rev HEAD` of the commit made from the index (exit \(revision.status)) differs from \
-                    `--staged --all --no-cache` (exit \(wholeIndex.status)), rules of the approvals check left out
+                    `--staged --all --no-cache` (exit \(wholeIndex.status)) (approvals rules as under --staged)
                     \(Self.diff(expected, actual, "--staged --all", "--rev HEAD"))
                     """)
             }
@@ -187,39 +202,83 @@ final class ModeEquivalenceTests: XCTestCase {
 
     // MARK: Reports
 
-    /// The verdict and the findings of a JSON report, one line each, without the rules of the
-    /// `approvals` check, whose outcome the index may not have (docs/architecture.md,
-    /// "Decisions where the SPEC is silent": under `--staged` an approvals rule warns instead
-    /// of blocking; SPEC §3, item 5: an uncommitted approval is pending, never valid). The
-    /// verdicts are those of the remaining rules (of all rules when `leavingOutApprovals` is
-    /// false, where the reported verdicts are the same).
-    static func normalised(_ result: GitSandbox.Result, leavingOutApprovals: Bool = true) throws -> String {
+    /// The verdict and the findings of a JSON report, one line each. With `approvalsAsStaged`,
+    /// the rules of the `approvals` check are reduced to what the index and the commit made from
+    /// it must agree on, as documented: under `--staged` an approvals rule warns instead of
+    /// blocking (docs/architecture.md, "Decisions where the SPEC is silent", `--staged`), and an
+    /// approval not yet committed is pending (SPEC §3, item 5: warn, never valid) — so their
+    /// outcome is capped at warn, pending findings are left out, and the messages, which say
+    /// "has uncommitted changes" where the commit says "changed in <commit>", are not compared.
+    /// A rule of the approvals check that has a pending approval in the index is not compared
+    /// at all (`leavingOut`): the approval does not count before it is committed, and counts
+    /// after a commit its approver signs. Subject and overall verdicts are recomputed from the
+    /// outcomes compared.
+    static func normalised(_ result: GitSandbox.Result, approvalsAsStaged: Bool = true,
+                           leavingOut pending: Set<String> = []) throws -> String {
+        let subjects = try subjects(of: result)
+        let rank = ["pass": 0, "warn": 1, "block": 2]
+        let names = ["pass", "warn", "block", "?"]
+        var overall = 0
+        var lines: [String] = []
+        for subject in subjects {
+            var ruleLines: [String] = []
+            var verdict = 0
+            for rule in subject["rules"] as? [[String: Any]] ?? [] {
+                let findings = rule["findings"] as? [[String: Any]] ?? []
+                var outcome = rank[rule["outcome"] as? String ?? ""] ?? 3
+                if approvalsAsStaged, pending.contains(Self.key(subject, rule)) {
+                    ruleLines.append("  \(rule["id"] as? String ?? "-"): (a pending approval in the index: not compared)")
+                    continue
+                }
+                if approvalsAsStaged, rule["check"] as? String == "approvals" {
+                    let counted = findings.filter {
+                        $0["waivedBy"] == nil && !($0["message"] as? String ?? "").contains(" is pending: ")
+                    }
+                    outcome = min(1, counted.map { rank[$0["severity"] as? String ?? ""] ?? 3 }.max() ?? 0)
+                    ruleLines.append("  \(rule["id"] as? String ?? "-"): \(names[outcome]) (approvals: at most warn, pending left out)")
+                } else {
+                    ruleLines.append("  \(rule["id"] as? String ?? "-"): \(names[outcome])")
+                    for finding in findings {
+                        let location = finding["location"] as? [String: Any] ?? [:]
+                        ruleLines.append("    \(finding["severity"] as? String ?? "-") "
+                            + "\(location["file"] as? String ?? "-"):\(location["line"] as? Int ?? 0):\(location["column"] as? Int ?? 0) "
+                            + "\(finding["message"] as? String ?? "-")\(finding["waivedBy"] == nil ? "" : " (waived)")")
+                    }
+                }
+                verdict = max(verdict, outcome)
+            }
+            overall = max(overall, verdict)
+            lines.append("\(subject["kind"] as? String ?? "-")/\(subject["name"] as? String ?? "-") "
+                + "(\(subject["file"] as? String ?? "-")): \(names[verdict])")
+            lines += ruleLines
+        }
+        return (["verdict: \(names[overall])"] + lines).joined(separator: "\n") + "\n"
+    }
+
+    /// The rules of the approvals check with a pending approval, by subject file and rule.
+    static func rulesWithPendingApprovals(_ result: GitSandbox.Result) throws -> Set<String> {
+        var pending: Set<String> = []
+        for subject in try subjects(of: result) {
+            for rule in subject["rules"] as? [[String: Any]] ?? [] where rule["check"] as? String == "approvals" {
+                let findings = rule["findings"] as? [[String: Any]] ?? []
+                if findings.contains(where: { ($0["message"] as? String ?? "").contains(" is pending: ") }) {
+                    pending.insert(key(subject, rule))
+                }
+            }
+        }
+        return pending
+    }
+
+    static func key(_ subject: [String: Any], _ rule: [String: Any]) -> String {
+        "\(subject["file"] as? String ?? "-")|\(rule["id"] as? String ?? "-")"
+    }
+
+    static func subjects(of result: GitSandbox.Result) throws -> [[String: Any]] {
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         guard let report = object as? [String: Any], let subjects = report["subjects"] as? [[String: Any]] else {
             throw SandboxError("not a JSON report: \(result.stdout.prefix(500))")
         }
-        let rank = ["pass": 0, "warn": 1, "block": 2]
-        var overall = 0
-        var lines: [String] = []
-        for subject in subjects {
-            let rules = (subject["rules"] as? [[String: Any]] ?? []).filter { !leavingOutApprovals || $0["check"] as? String != "approvals" }
-            let verdict = rules.map { rank[$0["outcome"] as? String ?? ""] ?? 3 }.max() ?? 0
-            overall = max(overall, verdict)
-            lines.append("\(subject["kind"] as? String ?? "-")/\(subject["name"] as? String ?? "-") "
-                + "(\(subject["file"] as? String ?? "-")): \(["pass", "warn", "block", "?"][verdict])")
-            for rule in rules {
-                lines.append("  \(rule["id"] as? String ?? "-"): \(rule["outcome"] as? String ?? "-")")
-                for finding in rule["findings"] as? [[String: Any]] ?? [] {
-                    let location = finding["location"] as? [String: Any] ?? [:]
-                    lines.append("    \(finding["severity"] as? String ?? "-") "
-                        + "\(location["file"] as? String ?? "-"):\(location["line"] as? Int ?? 0):\(location["column"] as? Int ?? 0) "
-                        + "\(finding["message"] as? String ?? "-")")
-                }
-            }
-        }
-        let scope = leavingOutApprovals ? " (without the approvals check)" : ""
-        return (["verdict\(scope): \(["pass", "warn", "block", "?"][overall])"] + lines)
-            .joined(separator: "\n") + "\n"
+        return subjects
     }
 
     /// `diff -u` of two texts, cut to a readable length.
@@ -238,6 +297,29 @@ final class ModeEquivalenceTests: XCTestCase {
         } catch {
             return "(no diff: \(error))"
         }
+    }
+}
+
+// MARK: - Committers
+
+/// A member of the repository's Team with the key history.sh generated for them: the commit
+/// made from the index is signed by one of them.
+struct Committer {
+    var member: String
+    var name: String
+    var email: String
+    var key: String
+
+    /// Every member with a key in `.git/<keys>/`, in name order.
+    static func all(in sandbox: GitSandbox, keys: String, domain: String) throws -> [Committer] {
+        let directory = sandbox.root.appendingPathComponent(".git/\(keys)")
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { !$0.hasSuffix(".pub") && !$0.hasPrefix(".") }
+            .sorted()
+            .map { member in
+                Committer(member: member, name: member.prefix(1).uppercased() + member.dropFirst(),
+                          email: "\(member)@\(domain)", key: directory.appendingPathComponent(member).path)
+            }
     }
 }
 
