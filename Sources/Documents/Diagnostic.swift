@@ -49,3 +49,27 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(location): \(severity.rawValue): \(message)" }
 }
+
+extension Diagnostic {
+    /// The note an unreadable file's diagnostic carries when the file still shows which
+    /// document it was meant to be (`kind:` and `metadata.name` found by a line scan, or
+    /// read from a document with a wrong apiVersion). Documents that name that one can
+    /// then say it "cannot be read" instead of "does not exist", and point here. A note,
+    /// so that it is kept with the diagnostic wherever readings are stored.
+    public static func declaresNote(_ reference: DocumentReference, at location: SourceLocation) -> Note {
+        Note("this file declares \(reference.kind.rawValue) '\(reference.name)'", at: location)
+    }
+
+    /// The document this diagnostic's file declares (see `declaresNote`), if it says.
+    public var declaredDocument: DocumentReference? {
+        let prefix = "this file declares "
+        for note in notes where note.message.hasPrefix(prefix) {
+            let rest = note.message.dropFirst(prefix.count)
+            guard let space = rest.firstIndex(of: " "), let kind = DocumentKind(rawValue: String(rest[..<space])) else { continue }
+            let quoted = rest[rest.index(after: space)...]
+            guard quoted.count >= 2, quoted.first == "'", quoted.last == "'" else { continue }
+            return DocumentReference(kind: kind, name: String(quoted.dropFirst().dropLast()))
+        }
+        return nil
+    }
+}

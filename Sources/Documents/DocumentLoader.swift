@@ -1,10 +1,13 @@
 /// Reads one file: YAML, then the envelope, then the kind's schema.
 ///
-/// Files that are not Tollgate documents (no `apiVersion: tollgate/v1`) are ignored.
-/// A file that claims `tollgate/v1` but is malformed yields error diagnostics, never a
-/// crash and never silence. A YAML file that cannot be parsed at all is an error when its
-/// bytes mention `tollgate/v1` and a warning otherwise (it may be a Tollgate document
-/// we could not read, so it is not passed over in silence).
+/// Files that are not Tollgate documents (no `apiVersion: tollgate/v1`) are ignored, unless
+/// they are near misses (see `nearMiss`: an apiVersion like `tolgate/v1`, or a Tollgate
+/// kind without it), which are unreadable with an error. A file that claims `tollgate/v1`
+/// but is malformed yields error diagnostics, never a crash and never silence. A YAML file
+/// that cannot be parsed at all is an error when its text resembles a Tollgate document
+/// (`resemblesDocument`, on the text decoded from UTF-16 or UTF-32 too) and a warning
+/// otherwise (it may be a Tollgate document we could not read, so it is not passed over
+/// in silence). UTF-16 and UTF-32 files are read like their UTF-8 form (`YAMLEncoding`).
 public enum DocumentLoader {
     public enum Reading: Sendable {
         /// Not a Tollgate document; ignored.
@@ -20,15 +23,24 @@ public enum DocumentLoader {
         do {
             values = try YAMLLoader.load(bytes, file: path, limits: limits)
         } catch {
-            let claims = mentionsAPIVersion(bytes)
+            // The file's text as well as it can be had (UTF-16 or UTF-32 decoded, NULs dropped):
+            // a file that resembles a Tollgate document and cannot be read fails closed.
+            // The envelope is at the top: the text scans read the first 64 KiB (a 100 MB file
+            // is refused for its size in no time, and must not be decoded whole here).
+            let text = YAMLEncoding.lenientText(Array(bytes.prefix(1 << 16)))
+            let claims = resemblesDocument(text) || mentionsTollgateVersion(bytes)
             let message = claims
                 ? error.message
                 : "\(error.message) (this file could not be read; if it is a Tollgate document it was not checked)"
+            let declared = declaredDocument(in: text, path: path).map { [Diagnostic.declaresNote($0.0, at: $0.1)] } ?? []
             return .unreadable([Diagnostic(.yaml, message, at: error.location,
-                                           severity: claims ? .error : .warning)])
+                                           severity: claims ? .error : .warning, notes: declared)])
         }
         let ours = values.filter(claimsTollgate)
-        guard let first = ours.first else { return .notTollgate }
+        guard let first = ours.first else {
+            let nearMisses = values.compactMap { nearMiss($0, path: path) }
+            return nearMisses.isEmpty ? .notTollgate : .unreadable(nearMisses)
+        }
         var diagnostics: [Diagnostic] = []
         if values.count > 1 {
             let second = values[1]
@@ -50,13 +62,22 @@ public enum DocumentLoader {
         return apiVersion.hasPrefix("tollgate/")
     }
 
-    static func mentionsAPIVersion(_ bytes: [UInt8]) -> Bool {
+    /// Whether the bytes anywhere mention `tollgate/v` (as UTF-8 or ASCII).
+    static func mentionsTollgateVersion(_ bytes: [UInt8]) -> Bool {
         let needle = Array("tollgate/v".utf8)
         guard bytes.count >= needle.count else { return false }
-        for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
-            if Array(bytes[start..<start + needle.count]) == needle { return true }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            while start <= buffer.count - needle.count {
+                if buffer[start] == needle[0] {
+                    var offset = 1
+                    while offset < needle.count && buffer[start + offset] == needle[offset] { offset += 1 }
+                    if offset == needle.count { return true }
+                }
+                start += 1
+            }
+            return false
         }
-        return false
     }
 
     static let envelopeKeys = ["apiVersion", "kind", "metadata", "spec"]
@@ -78,7 +99,7 @@ public enum DocumentLoader {
         }
         if apiVersion.value.text != DocumentKind.apiVersion {
             problems.append(Diagnostic(.envelope,
-                "unsupported apiVersion '\(apiVersion.value.text ?? "")': this Tollgate reads \(DocumentKind.apiVersion)",
+                "unsupported apiVersion '\(apiVersion.value.text ?? "")': this Tollgate reads \(DocumentKind.apiVersion) — \(didYouMean)",
                 at: apiVersion.value.location))
             return .failure(EnvelopeFailure(problems))
         }

@@ -9,7 +9,7 @@ public struct DocumentSet: Sendable {
     public private(set) var diagnostics: [Diagnostic] = []
     private var index: [DocumentReference: Document] = [:]
     /// Every definition of the names defined more than once, in path order.
-    private var definitions: [DocumentReference: [Document]] = [:]
+    fileprivate var definitions: [DocumentReference: [Document]] = [:]
     private var byKind: [DocumentKind: [Document]] = [:]
     private let fieldIndexes = FieldIndexes()
     /// The names "did you mean" hints choose from, by kind, when `documents` is a part of a
@@ -72,28 +72,25 @@ public struct DocumentSet: Sendable {
         public var target: DocumentKind
         public var name: String
         public var location: SourceLocation
+        /// The link of `DocumentGraph` this one is an instance of.
+        public var graphLink: DocumentGraph.Link
     }
 
-    /// The references a document makes by name (SPEC §1): a request to its run, card and
-    /// baseline; a run to its teacher's run; an approval to its request or waiver.
+    /// The references a document makes by name that must resolve (`DocumentGraph` links
+    /// marked `checked`): a request to its run, card and baseline; a run to its teacher's run.
     public static func links(of document: Document) -> [Link] {
-        var links: [Link] = []
-        func add(_ field: String, _ target: DocumentKind) {
-            if let value = document.spec.value(at: field), let name = value.string {
-                links.append(Link(field: field, target: target, name: name, location: value.location))
-            }
+        DocumentGraph.links(from: document.kind).compactMap { link in
+            guard link.checked, case .named(let field, let kinds) = link.target,
+                  let value = document.spec.value(at: field), let name = value.string else { return nil }
+            return Link(field: field, target: kinds[0], name: name, location: value.location, graphLink: link)
         }
-        switch document.kind {
-        case .promotionRequest:
-            add("run", .runManifest)
-            add("modelCard", .modelCard)
-            add("baseline", .runManifest)
-        case .runManifest:
-            add("teacher.run", .runManifest)
-        default:
-            break
-        }
-        return links
+    }
+
+    /// The bundle of a request or waiver (`DocumentGraph.bundle`) and its digest; nil digest
+    /// when a document the bundle names does not exist.
+    public func bundle(of request: Document) -> (documents: [Document], digest: BundleDigest?) {
+        let (documents, missing) = DocumentGraph.bundle(of: request, in: self)
+        return (documents, missing.isEmpty ? BundleDigest(documents: documents) : nil)
     }
 
     private func checkReferences() -> [Diagnostic] {
@@ -112,23 +109,42 @@ public struct DocumentSet: Sendable {
         return problems
     }
 
-    /// A request, its run and its card must describe the same model and version.
+    /// A request, its run and its card (the links marked `sameSubject`) must describe the
+    /// same model and version.
     private func checkBundleConsistency(_ request: Document) -> [Diagnostic] {
         guard let model = request.text("model"), let version = request.text("version") else { return [] }
         var problems: [Diagnostic] = []
-        for (field, kind) in [("run", DocumentKind.runManifest), ("modelCard", .modelCard)] {
-            guard let name = request.text(field), let target = document(kind, named: name),
-                  let location = request.spec.value(at: field)?.location else { continue }
+        for link in DocumentSet.links(of: request) where link.graphLink.sameSubject {
+            guard let target = document(link.target, named: link.name) else { continue }
             let targetModel = target.text("model") ?? "?"
             let targetVersion = target.text("version") ?? "?"
             if targetModel != model || targetVersion != version {
                 problems.append(Diagnostic(.reference,
-                    "spec.\(field) names \(kind.rawValue) '\(name)' of \(targetModel) \(targetVersion), but the request promotes \(model) \(version)",
-                    at: location,
-                    notes: [.init("\(kind.rawValue) '\(name)' is defined here", at: target.nameLocation)]))
+                    "spec.\(link.field) names \(link.target.rawValue) '\(link.name)' of \(targetModel) \(targetVersion), but the request promotes \(model) \(version)",
+                    at: link.location,
+                    notes: [.init("\(link.target.rawValue) '\(link.name)' is defined here", at: target.nameLocation)]))
             }
         }
         return problems
+    }
+}
+
+extension DocumentSet: LinkedDocumentIndex {
+    public func resolve(_ kind: DocumentKind, named name: String) -> Document? {
+        document(kind, named: name)
+    }
+
+    public func resolved(_ kind: DocumentKind, where field: String, is value: String) -> [Document] {
+        documents(of: kind, where: field, is: value)
+    }
+
+    public func resolved(_ kind: DocumentKind) -> [Document] {
+        documents(of: kind)
+    }
+
+    public func definitions(of document: Document) -> [Document] {
+        let all = definitions[document.reference] ?? []
+        return all.isEmpty ? [document] : all
     }
 }
 

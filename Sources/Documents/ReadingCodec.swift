@@ -367,9 +367,8 @@ public enum ReadingCodec {
 /// models, versions). Kept beside each reading in `.git/tollgate/readings`, so that the check
 /// of one staged change decodes only the documents that change can reach.
 public struct DocumentSummary: Hashable, Sendable {
-    /// The spec fields kept: every field `DocumentSet` and the bindings look documents up by.
-    public static let fields = ["run", "modelCard", "baseline", "teacher.run", "teacher.model", "teacher.version",
-                                "request", "model", "version"]
+    /// The spec fields kept: every field a link of `DocumentGraph` reads or matches on.
+    public static let fields = DocumentGraph.summaryFields
 
     public var kind: DocumentKind
     public var name: String

@@ -36,3 +36,11 @@ public struct GitError: Error, LocalizedError, Sendable, Hashable {
     /// The message, so that `error.localizedDescription` shows it.
     public var errorDescription: String? { message }
 }
+
+extension GitError {
+    /// `error` itself when it is a `GitError`, else a `GitError` of code `.other(-1)` with its
+    /// description (a failure around git, such as the `git` command line).
+    public static func wrapping(_ error: any Error) -> GitError {
+        (error as? GitError) ?? GitError(code: .other(-1), message: error.localizedDescription)
+    }
+}

@@ -48,6 +48,7 @@ extension Repository {
     public func unstagedChangedPaths() throws(GitError) -> [String] {
         let operation = "cannot compare the working tree with the index"
         _ = try requireWorkingDirectory(operation)
+        try readHeadTree()
         let index = try IndexHandle.current(of: handle)
         return try DiffHandle.workingTree(against: index, in: handle, operation).paths
     }

@@ -10,6 +10,7 @@ extension Repository {
     public func workingTreeFiles() throws(GitError) -> [String] {
         let root = try requireWorkingDirectory("cannot list the working tree")
         let snapshot = try IndexHandle.current(of: handle).snapshot
+        try readHeadTree()
         var paths = Set(snapshot.files.map(\.path)).union(snapshot.conflicted)
         for change in try StatusListHandle.workingTree(of: handle).workingTreeChanges {
             if change.isDeleted {
@@ -39,6 +40,13 @@ extension Repository {
     public func readWorkingTreeFile(_ path: String) throws(GitError) -> [UInt8] {
         let root = try requireWorkingDirectory("cannot read '\(path)' from the working tree")
         return try WorkingTreePath(path).read(under: root)
+    }
+
+    /// Reads HEAD's commit and tree by id before a status or a diff reads them itself:
+    /// libgit2 reports a damaged one there only as "the reference cannot be peeled".
+    func readHeadTree() throws(GitError) {
+        guard let head = try head() else { return }
+        _ = try TreeHandle.lookup(try CommitHandle.lookup(head, in: handle).treeID, in: handle)
     }
 
     func requireWorkingDirectory(_ operation: String) throws(GitError) -> String {

@@ -14,12 +14,14 @@ public final class Repository: @unchecked Sendable {
     let memo = Memo()
 
     final class Memo {
-        /// `lastChange(of:from:)` by head and path.
+        /// `accountableChange(of:from:)` by head and path.
         var lastChanges: [String: ObjectID?] = [:]
         /// `isAncestor(_:of:)` by the two ids, one after the other.
         var ancestry: [String: Bool] = [:]
-        /// The commits annotated under a notes ref, read once per ref.
-        var notedCommits: [String: Set<ObjectID>] = [:]
+        /// The notes under a notes ref (annotated object → note blob), read once per ref.
+        var notes: [String: [ObjectID: ObjectID]] = [:]
+        /// `mergeBase` of two commits met by the accountable-change walk, by the two ids.
+        var mergeBases: [String: ObjectID?] = [:]
     }
 
     private init(handle: RepositoryHandle) {

@@ -61,6 +61,43 @@ public struct AttributedApproval: Sendable, Hashable {
     /// The request's bundle digest now (nil when the bundle cannot be digested); the approval's
     /// own `spec.digest` is the digest then.
     public var currentDigest: String?
+    /// Set on a rejection that the evaluated state no longer holds: `document` is the rejection
+    /// as it was, and this says who removed or changed it (SPEC §3: a reject stands until its
+    /// own author withdraws it by a signed commit, or the bundle changes).
+    public var removal: Removal?
+
+    /// How a rejection left the evaluated state.
+    public struct Removal: Sendable, Hashable {
+        /// The commit accountable for the removal; nil when the change is not committed.
+        public var commit: Commit?
+        /// The removing commit's signature, judged against the rejecting member's keys.
+        public var signature: SignatureState
+        /// Whether the removing commit was authored from one of the rejecting member's e-mails.
+        public var authorEmailMatches: Bool
+        /// What happened to the file: "deleted", "changed to an approval", ….
+        public var change: String
+        /// The file that held the rejection.
+        public var file: String
+
+        public init(commit: Commit?, signature: SignatureState, authorEmailMatches: Bool, change: String, file: String) {
+            self.commit = commit
+            self.signature = signature
+            self.authorEmailMatches = authorEmailMatches
+            self.change = change
+            self.file = file
+        }
+
+        /// Whether the removal is the rejecting member's own withdrawal: a commit signed with
+        /// their key, or, under `signed: false`, one authored from their e-mail.
+        public func isWithdrawal(signed: Bool) -> Bool {
+            guard commit != nil else { return false }
+            switch signature {
+            case .verified: return true
+            case .unsigned: return !signed && authorEmailMatches
+            case .notTheApprover: return false
+            }
+        }
+    }
 
     public init(document: Document, approver: String, role: String, decision: Decision, commit: Commit?,
                 signature: SignatureState, authorEmailMatches: Bool, memberRoles: [String]?,

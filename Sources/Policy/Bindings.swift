@@ -2,14 +2,21 @@ import Documents
 
 /// Builds the evaluation context of a subject: resolves the documents its rules may read.
 public enum Bindings {
+    /// - Parameter unreadable: documents that files which cannot be read declare, with the
+    ///   problem of each: a name bound to one of them is missing because it "cannot be read".
     public static func context(for subject: Document, in set: DocumentSet,
-                               repository: (any RepositoryFacts)? = nil) -> EvaluationContext {
+                               repository: (any RepositoryFacts)? = nil,
+                               unreadable: [DocumentReference: Diagnostic] = [:]) -> EvaluationContext {
         var bindings: [String: EvaluationContext.Binding] = ["subject": .document(subject)]
         let model = subject.text("model")
 
         func byName(_ kind: DocumentKind, field: String, of document: Document) -> EvaluationContext.Binding? {
             guard let value = document.spec.value(at: field), let name = value.string else { return nil }
             if let target = set.document(kind, named: name) { return .document(target) }
+            if let cause = unreadable[DocumentReference(kind: kind, name: name)] {
+                return .missing("spec.\(field) of \(document.kind.rawValue) '\(document.name)': \(cannotBeRead(kind, name, cause))",
+                                at: value.location)
+            }
             return .missing("\(document.kind.rawValue) '\(document.name)' names \(kind.rawValue) '\(name)' in spec.\(field), which does not exist",
                             at: value.location)
         }
@@ -46,6 +53,10 @@ public enum Bindings {
                let run = set.document(.runManifest, named: runName) {
                 bindings["teacher"] = teacher(of: run)
             }
+            if let run = bindings["run"], run.value == nil, let reason = run.missingReason, let location = run.missingLocation {
+                // The teacher is reached through the run: unbound for the same reason, at the same place.
+                bindings["teacher"] = .missing(reason, at: location)
+            }
             unbound("teacher", "the request's run names no teacher")
             let approvals = set.documents(of: .approval, where: "request", is: subject.name)
             bindings["approvals"] = .documents(approvals, at: subject.nameLocation)
@@ -73,6 +84,11 @@ public enum Bindings {
             bindings["incidents"] = .documents(incidents, at: subject.nameLocation)
         }
         return EvaluationContext(subject: subject, documents: set, bindings: bindings, repository: repository)
+    }
+
+    /// "ModelCard 'x' cannot be read (models/x.yaml:10:3: invalid YAML: …)".
+    static func cannotBeRead(_ kind: DocumentKind, _ name: String, _ cause: Diagnostic) -> String {
+        "\(kind.rawValue) '\(name)' cannot be read (\(cause.location): \(cause.message))"
     }
 
     /// The default baseline of a request (SPEC §1): the run of the model's latest production

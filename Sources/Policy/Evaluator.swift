@@ -18,6 +18,20 @@ public struct Evaluator: Sendable {
     /// The most an `approvals` rule may decide. Before a commit (`--staged`) approvals that
     /// can only be given after it are not required: they warn, and CI (`--base`) enforces them.
     public var approvalsAtMost: Verdict = .block
+    /// Gate decided requests (released, withdrawn, superseded) like open ones
+    /// (`policy check --regate`). Without it they are reported as decided, no rule evaluated.
+    public var regate = false
+    /// Whether the change under review records a request's decision: then the request is
+    /// gated as open, since a request cannot make itself decided to escape the gate. Range and
+    /// staged modes: its file is changed by the change; working tree: its status differs from
+    /// HEAD's.
+    public var decisionInChange: @Sendable (Document) -> Bool = { _ in false }
+    /// The verdict last recorded for a request in `refs/notes/tollgate` while it was gated.
+    public var recordedVerdict: @Sendable (Document) -> RecordedVerdict? = { _ in nil }
+    /// Every name of each kind in the whole revision, when the evaluated set is only part of
+    /// it (a staged check reads what the change can reach): a `supersededBy` that names a
+    /// request outside the part still resolves.
+    public var wholeSetNames: [DocumentKind: [String]]?
 
     public init(policies: [Policy], approvals: @escaping @Sendable (Document) -> [AttributedApproval] = { _ in [] },
                 repository: (any RepositoryFacts)? = nil,
@@ -42,7 +56,11 @@ public struct Evaluator: Sendable {
     public func evaluate(_ documents: DocumentSet, diagnostics: [Diagnostic], findings: [Finding] = [],
                          isSelected: (Document) -> Bool = { _ in true },
                          isSelectedFile: (String) -> Bool = { _ in true }) -> Report {
-        let byFile = Dictionary(grouping: diagnostics + documents.diagnostics, by: \.location.file)
+        let unreadable = Self.unreadableDocuments(diagnostics, documents: documents)
+        let explained = Self.explainingUnreadable(documents.diagnostics, in: documents, unreadable: unreadable)
+        let lifecycleProblems = RequestLifecycleCheck.diagnostics(documents, wholeSetNames: wholeSetNames)
+        let byFile = Dictionary(grouping: diagnostics + explained + lifecycleProblems, by: \.location.file)
+        let referenceLocations = Set((diagnostics + explained).filter { $0.code == .reference }.map(\.location))
         let waivers = Waivers(documents: documents, requirement: waiverRequirement, now: now,
                               approvals: approvals, policies: policies)
         let findingsByFile = Dictionary(grouping: findings + waivers.findings, by: \.subject.file)
@@ -52,11 +70,18 @@ public struct Evaluator: Sendable {
             filesWithDocuments.insert(document.file)
             guard isSelected(document) else { continue }
             let subject = Subject(document)
-            var rules = documentRules(byFile[document.file] ?? [], subject: subject)
-            rules += externalRules(findingsByFile[document.file] ?? [], subject: subject)
+            let lifecycle = requestLifecycle(of: document, problems: byFile[document.file] ?? [],
+                                             hasFindings: findingsByFile[document.file] != nil)
             let matching = policies.filter { $0.match.matches(document) }
+            if let lifecycle, !lifecycle.isGated {
+                // Reported where an open request would be a subject (some policy matches it).
+                if !matching.isEmpty { results.append(SubjectResult(subject: subject, rules: [], lifecycle: lifecycle)) }
+                continue
+            }
+            var fileDiagnostics = byFile[document.file] ?? []
+            var policyRules: [RuleEvaluation] = []
             if !matching.isEmpty {
-                var context = Bindings.context(for: document, in: documents, repository: repository)
+                var context = Bindings.context(for: document, in: documents, repository: repository, unreadable: unreadable)
                 context.stages = stages
                 if document.kind == .promotionRequest {
                     context.approvals = approvals(document)
@@ -64,12 +89,18 @@ public struct Evaluator: Sendable {
                 for policy in matching {
                     context.variables = policy.variables
                     for rule in policy.rules {
-                        rules.append(evaluate(rule, of: policy, for: subject, in: context))
+                        policyRules.append(evaluate(rule, of: policy, for: subject, in: context))
                     }
                 }
+                policyRules = Self.collapsingUnresolved(policyRules, context: context, referenceLocations: referenceLocations,
+                                                        diagnostics: &fileDiagnostics)
             }
+            var rules = documentRules(fileDiagnostics, subject: subject)
+            rules += externalRules(findingsByFile[document.file] ?? [], subject: subject)
+            rules += policyRules
             if !rules.isEmpty {
-                results.append(SubjectResult(subject: subject, rules: waivers.apply(to: rules, subject: subject)))
+                results.append(SubjectResult(subject: subject, rules: waivers.apply(to: rules, subject: subject),
+                                             lifecycle: lifecycle))
             }
         }
         let otherFiles = Set(byFile.keys).union(findingsByFile.keys).subtracting(filesWithDocuments)
@@ -80,6 +111,115 @@ public struct Evaluator: Sendable {
             results.append(SubjectResult(subject: subject, rules: rules))
         }
         return Report(subjects: results)
+    }
+
+    /// The lifecycle of a request that states a decision, and whether it is gated: not when
+    /// it is decided, unless its file has problems (a decision that cannot be read whole is
+    /// not taken on trust), the change under review records the decision, or `regate`.
+    /// Nil for an open request (or a status that is not one: the schema reports it) and for
+    /// other kinds.
+    func requestLifecycle(of document: Document, problems: [Diagnostic], hasFindings: Bool) -> Lifecycle? {
+        guard document.kind == .promotionRequest, let status = RequestStatus(of: document), status.isDecided else { return nil }
+        let gating: Lifecycle.Gating
+        if decisionInChange(document) {
+            gating = .decisionInChange
+        } else if hasFindings || problems.contains(where: { $0.severity == .error }) {
+            gating = .invalid
+        } else if regate {
+            gating = .regated
+        } else {
+            gating = .decided
+        }
+        return Lifecycle(status: status, supersededBy: document.text("supersededBy"), gating: gating,
+                         recorded: gating == .decided ? recordedVerdict(document) : nil)
+    }
+
+    /// The documents that files which cannot be read declare (`Diagnostic.declaredDocument`),
+    /// when no readable document of that kind and name exists: the first error of each.
+    static func unreadableDocuments(_ diagnostics: [Diagnostic], documents: DocumentSet) -> [DocumentReference: Diagnostic] {
+        var result: [DocumentReference: Diagnostic] = [:]
+        for diagnostic in diagnostics.sorted(by: { $0.location < $1.location }) where diagnostic.severity == .error {
+            guard let declared = diagnostic.declaredDocument, result[declared] == nil,
+                  documents.document(declared.kind, named: declared.name) == nil else { continue }
+            result[declared] = diagnostic
+        }
+        return result
+    }
+
+    /// The reference problems of `documents`, where a name that "does not exist" is that of
+    /// a file that cannot be read: then the problem says so, and points at the root cause.
+    static func explainingUnreadable(_ problems: [Diagnostic], in documents: DocumentSet,
+                                     unreadable: [DocumentReference: Diagnostic]) -> [Diagnostic] {
+        guard !unreadable.isEmpty else { return problems }
+        let byFile = Dictionary(grouping: documents.documents, by: \.file)
+        return problems.map { problem in
+            guard problem.code == .reference else { return problem }
+            for document in byFile[problem.location.file] ?? [] {
+                for link in DocumentSet.links(of: document) where link.location == problem.location {
+                    guard let cause = unreadable[DocumentReference(kind: link.target, name: link.name)] else { continue }
+                    var explained = problem
+                    explained.message = "spec.\(link.field): \(Bindings.cannotBeRead(link.target, link.name, cause))"
+                    explained.notes = [Diagnostic.Note("what keeps \(link.target.rawValue) '\(link.name)' from being read",
+                                                       at: cause.location)]
+                    return explained
+                }
+            }
+            return problem
+        }
+    }
+
+    /// One finding per unresolved reference instead of one per rule that reads through it.
+    /// A rule that reads a name bound to a document that does not exist (or cannot be read)
+    /// fails closed with a finding that only repeats the reference problem; those findings
+    /// are taken out of their rules and named in a note of the reference problem itself (on
+    /// the subject's own file), or of one new `document/reference` finding of the subject when
+    /// the broken reference is in another file (the teacher named by the request's run).
+    /// Each such rule keeps its outcome (it fails closed, and a PolicyTest still sees it
+    /// block); the one finding names it.
+    static func collapsingUnresolved(_ rules: [RuleEvaluation], context: EvaluationContext,
+                                     referenceLocations: Set<SourceLocation>,
+                                     diagnostics: inout [Diagnostic]) -> [RuleEvaluation] {
+        let unresolved = context.bindings.compactMap { name, binding -> (name: String, reason: String, location: SourceLocation)? in
+            guard binding.value == nil, let reason = binding.missingReason, let location = binding.missingLocation,
+                  referenceLocations.contains(location) else { return nil }
+            return (name, reason, location)
+        }.sorted { $0.name < $1.name }
+        guard !unresolved.isEmpty else { return rules }
+        // Grouped by where the reference is broken: `teacher` is unbound where `run` is when the run is missing.
+        var hidden: [SourceLocation: (names: [String], rules: [RuleEvaluation], severity: Verdict)] = [:]
+        var result: [RuleEvaluation] = []
+        for rule in rules {
+            var kept: [Finding] = []
+            for finding in rule.findings {
+                if let binding = unresolved.first(where: { finding.location == $0.location && finding.message.contains($0.reason) }) {
+                    var entry = hidden[binding.location] ?? ([], [], .pass)
+                    if !entry.names.contains(binding.name) { entry.names.append(binding.name) }
+                    if !entry.rules.contains(where: { $0.ruleID == rule.ruleID }) { entry.rules.append(rule) }
+                    entry.severity = max(entry.severity, finding.severity)
+                    hidden[binding.location] = entry
+                } else {
+                    kept.append(finding)
+                }
+            }
+            var collapsed = rule
+            collapsed.findings = kept  // the outcome stays: the rule still fails closed
+            result.append(collapsed)
+        }
+        for location in hidden.keys.sorted() {
+            guard let entry = hidden[location], let reason = unresolved.first(where: { $0.location == location })?.reason else { continue }
+            let count = entry.rules.count
+            let names = entry.names.sorted { (EvaluationContext.names.firstIndex(of: $0) ?? 99) < (EvaluationContext.names.firstIndex(of: $1) ?? 99) }
+                .map { "`\($0)`" }.joined(separator: " or ")
+            let summary = "\(count) rule\(count == 1 ? "" : "s") that read\(count == 1 ? "s" : "") \(names) \(count == 1 ? "was" : "were") not evaluated: \(entry.rules.map(\.ruleID).joined(separator: ", "))"
+            let note = Diagnostic.Note(summary, at: entry.rules.first?.ruleLocation ?? location)
+            if let index = diagnostics.firstIndex(where: { $0.code == .reference && $0.location == location }) {
+                diagnostics[index].notes.insert(note, at: 0)
+            } else {
+                diagnostics.append(Diagnostic(.reference, "\(entry.names.first ?? "a name") cannot be read: \(reason)",
+                                              at: location, severity: entry.severity == .block ? .error : .warning, notes: [note]))
+            }
+        }
+        return result
     }
 
     /// One rule evaluation per rule id of findings made outside the policies.

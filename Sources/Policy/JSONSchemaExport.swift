@@ -251,6 +251,9 @@ public enum JSONSchemaExport {
                             "not": .object(["type": .string("string"), "pattern": .string(relativePathParentPattern)])])
         case .commitSHA, .imageDigest, .sha256, .bundleDigest, .rfc3339:
             return .object(["type": .string("string"), "pattern": .string(pattern(format))])
+        case .nonBlank:
+            // Any scalar, as for plain text; a string must hold a character that is not white space.
+            return .object(["type": textTypes, "pattern": .string(pattern(format))])
         }
     }
 
@@ -275,6 +278,8 @@ public enum JSONSchemaExport {
             return "^\(date)([T ]\(time)\(offset))?$"
         case .relativePath:
             return "^[^/]"
+        case .nonBlank:
+            return "\\S"
         }
     }
 

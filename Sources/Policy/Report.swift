@@ -35,11 +35,18 @@ public struct RuleEvaluation: Hashable, Sendable {
 public struct SubjectResult: Hashable, Sendable {
     public var subject: Subject
     public var rules: [RuleEvaluation]
+    /// For a PromotionRequest that states a decision (`spec.status` other than open): its
+    /// status and whether it was gated; nil for an open request and for other subjects.
+    public var lifecycle: Lifecycle?
 
-    public init(subject: Subject, rules: [RuleEvaluation]) {
+    public init(subject: Subject, rules: [RuleEvaluation], lifecycle: Lifecycle? = nil) {
         self.subject = subject
         self.rules = rules
+        self.lifecycle = lifecycle
     }
+
+    /// Whether the subject is a decided request that was not gated (no rule evaluated).
+    public var isDecided: Bool { lifecycle.map { !$0.isGated } ?? false }
 
     /// Worst outcome of its rules; pass when none applies.
     public var verdict: Verdict { rules.map(\.outcome).max() ?? .pass }

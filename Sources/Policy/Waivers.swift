@@ -43,6 +43,8 @@ public struct Waivers: Sendable {
             let rule = "\(waiver.text("policy") ?? "")/\(waiver.text("rule") ?? "")"
             if !rules.contains(rule) {
                 problem = "waiver \(waiver.name) names the rule \(rule), which no policy defines\(DidYouMean.hint(for: rule, among: Array(rules)))"
+            } else if !TextFormat.nonBlank.accepts(waiver.text("reason") ?? "") {
+                problem = "waiver \(waiver.name) gives no reason (spec.reason is empty): it waives nothing"
             } else if let end = RFC3339.parse(expires), end <= now {
                 problem = "waiver \(waiver.name) expired on \(expires): it waives nothing"
             } else {

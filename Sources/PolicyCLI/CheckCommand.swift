@@ -13,8 +13,12 @@ struct CheckCommand: ParsableCommand {
             Modes: the working tree (default); --staged, the index (pre-commit hook: only \
             subjects the commit changes, approvals warn); \
             --rev REV, one commit; --base REV [--head REV], a range under review: the head \
-            is evaluated, Policy, Team and Config documents come from the merge base, and \
-            only subjects changed in the range are reported unless --all.
+            is evaluated, Policy, Team and Config documents come from REV itself (the tip of \
+            the branch the change merges into), and only subjects changed between the merge \
+            base and the head are reported unless --all. A promotion \
+            request that states a decision (spec.status released, withdrawn or superseded) \
+            is reported as decided, not gated, unless --regate or the change under review \
+            records the decision.
 
             Examples:
               policy check
@@ -33,7 +37,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Check this commit's tree.", valueName: "rev"))
     var rev: String?
 
-    @Option(help: ArgumentHelp("Check a range: policies from the merge base with <rev>.", valueName: "rev"))
+    @Option(help: ArgumentHelp("Check a change against the branch <rev>: policies, Team and Config from <rev>, subjects changed since the merge base.", valueName: "rev"))
     var base: String?
 
     @Option(help: ArgumentHelp("With --base: the head to evaluate (default HEAD).", valueName: "rev"))
@@ -41,6 +45,13 @@ struct CheckCommand: ParsableCommand {
 
     @Flag(help: "With --base or --staged: report every subject, not only those the change touches.")
     var all = false
+
+    @Flag(name: .customLong("paths-are-changes"),
+          help: "With --staged: the paths are the files the commit changes (pre-commit passes them; `pre-commit run --all-files` passes every file, so every subject is checked), not filters.")
+    var pathsAreChanges = false
+
+    @Flag(help: "Gate decided promotion requests (spec.status released, withdrawn or superseded) like open ones, against today's policies.")
+    var regate = false
 
     @Flag(help: "Store the JSON verdict as a git note of the evaluated commit (refs/notes/tollgate). Needs --rev or --base.")
     var record = false
@@ -77,6 +88,7 @@ struct CheckCommand: ParsableCommand {
         if all && base == nil && !staged {
             throw ValidationError("--all only applies with --base or --staged (other modes report every subject)")
         }
+        if pathsAreChanges && !staged { throw ValidationError("--paths-are-changes only applies with --staged") }
         if record && rev == nil && base == nil {
             throw ValidationError("--record stores the verdict of a commit: use it with --rev or --base")
         }
@@ -102,7 +114,10 @@ struct CheckCommand: ParsableCommand {
             // freed one by one (a tenth of a warm pre-commit check).
             Entry.keepUntilExit(workspace)
             let cacheOff = noCache || ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["TOLLGATE_NO_CACHE"]?.lowercased() ?? "")
-            run = try workspace.check(CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff))
+            var options = CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff,
+                                       regate: regate)
+            options.pathsAreChange = pathsAreChanges
+            run = try workspace.check(options)
             if let use = run.storeUse, ProcessInfo.processInfo.environment["TOLLGATE_DEBUG_STORES"] == "1" {
                 FileHandle.standardError.write(Data("policy: stores: \(use)\n".utf8))
             }
@@ -124,25 +139,14 @@ struct CheckCommand: ParsableCommand {
         let threshold: Verdict = failOn == .warn ? .warn : .block
         for output in outputs {
             let destination = try ReportOutput(file: output.file)
-            switch output.kind {
-            case .text:
-                destination.write(TextReporter(color: output.file == nil && useColor).render(run.report, metadata: metadata))
-            case .json:
-                // Streamed: the report of a large repository runs to hundreds of megabytes.
-                JSONReporter().write(run.report, metadata: metadata, to: destination.write)
-            case .sarif:
-                destination.write(SARIFReporter(sourceRoot: run.root.map { URL(fileURLWithPath: $0, isDirectory: true).absoluteString },
-                                                runbookBase: blobBase).render(run.report, metadata: metadata))
-            case .junit:
-                destination.write(JUnitReporter(failOn: threshold).render(run.report, metadata: metadata))
-            case .github:
-                destination.write(GitHubReporter().render(run.report, metadata: metadata))
-                if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
-                    try append(GitHubReporter().summaryMarkdown(run.report, metadata: metadata), to: summary)
-                }
-            case .markdown:
-                destination.write(MarkdownReporter(linkBase: blobBase).render(run.report, metadata: metadata))
-            }
+            let context = ReporterContext(
+                color: output.file == nil && useColor,
+                sourceRoot: run.root.map { URL(fileURLWithPath: $0, isDirectory: true).absoluteString },
+                linkBase: blobBase, failOn: threshold, stepSummary: environment["GITHUB_STEP_SUMMARY"],
+                append: { text, path in try CheckCommand.append(text, to: path) })
+            let reporter = output.reporter.init(context)
+            reporter.stream(run.report, metadata: metadata, to: destination.write)
+            try reporter.sideEffects(run.report, metadata: metadata)
             try destination.finish()
         }
         if run.report.verdict >= threshold {
@@ -151,7 +155,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     /// Appends to `$GITHUB_STEP_SUMMARY` (the file GitHub renders on the run's page).
-    func append(_ text: String, to path: String) throws {
+    static func append(_ text: String, to path: String) throws {
         guard let handle = FileHandle(forWritingAtPath: path) else {
             if FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) { return }
             throw ToolError("cannot write the step summary to \(path)")

@@ -14,6 +14,8 @@ public struct ApprovalAttributor: @unchecked Sendable {
     /// Whether a file's content in the evaluated state is what `head` holds (false for
     /// uncommitted changes in working-tree and staged modes).
     let isCommitted: @Sendable (String) -> Bool
+    /// The rejections removed in `head`'s history, found once per run.
+    let rejections: RejectionHistory?
 
     public init(provenance: CommitProvenance, head: ObjectID?, documents: DocumentSet,
                 isCommitted: @escaping @Sendable (String) -> Bool) {
@@ -21,18 +23,20 @@ public struct ApprovalAttributor: @unchecked Sendable {
         self.head = head
         self.documents = documents
         self.isCommitted = isCommitted
+        rejections = head.map { RejectionHistory(repository: provenance.repository, head: $0) }
     }
 
     var repository: Repository { provenance.repository }
     var team: Team { provenance.team }
 
     /// The approvals (and rejections) that name `request` (a PromotionRequest or a Waiver),
-    /// with what the history proves.
+    /// with what the history proves; then the rejections of it that the history once held and
+    /// someone other than their author removed or changed (with `removal` set).
     public func approvals(of request: Document) -> [AttributedApproval] {
         let approvals = documents.documents(of: .approval, where: "request", is: request.name)
-        guard !approvals.isEmpty else { return [] }
         let bundle = self.bundle(of: request)
-        return approvals.map { attribute($0, request: request, bundle: bundle) }
+        let current = approvals.map { attribute($0, request: request, bundle: bundle) }
+        return current + removedRejections(of: request, bundle: bundle, current: current)
     }
 
     struct Bundle {
@@ -41,20 +45,18 @@ public struct ApprovalAttributor: @unchecked Sendable {
         var run: Document?
     }
 
+    /// The request's bundle (`DocumentGraph`): its files, its digest, its run.
     func bundle(of request: Document) -> Bundle {
-        if request.kind == .waiver {
-            return Bundle(files: [request.file], digest: BundleDigest(documents: [request]), run: nil)
-        }
-        let run = request.text("run").flatMap { documents.document(.runManifest, named: $0) }
-        let card = request.text("modelCard").flatMap { documents.document(.modelCard, named: $0) }
-        var files = [request.file]
-        if let run { files.append(run.file) }
-        if let card { files.append(card.file) }
-        let digest = run.flatMap { run in card.map { BundleDigest(request: request, run: run, card: $0) } }
-        return Bundle(files: files, digest: digest, run: run)
+        let (members, digest) = documents.bundle(of: request)
+        let run = request.kind == .promotionRequest
+            ? request.text("run").flatMap { documents.document(.runManifest, named: $0) } : nil
+        return Bundle(files: members.map(\.file), digest: digest, run: run)
     }
 
-    func attribute(_ approval: Document, request: Document, bundle: Bundle) -> AttributedApproval {
+    /// - Parameter history: the commit whose history attributes the approval (default: `head`,
+    ///   for the evaluated state; a commit that held a rejection since removed, for that one).
+    func attribute(_ approval: Document, request: Document, bundle: Bundle,
+                   history: ObjectID? = nil) -> AttributedApproval {
         let approver = approval.text("approver") ?? ""
         let member = team.member(approver)
         var result = AttributedApproval(
@@ -64,8 +66,8 @@ public struct ApprovalAttributor: @unchecked Sendable {
             memberRoles: member?.roles, staleness: nil, conflictOfInterest: nil)
         result.currentDigest = bundle.digest?.value
 
-        guard let head, isCommitted(approval.file),
-              let commitID = try? repository.lastChange(of: approval.file, from: head) else {
+        guard let start = history ?? head, history != nil || isCommitted(approval.file),
+              let commitID = try? repository.lastChange(of: approval.file, from: start) else {
             return result  // pending: not in the evaluated commit's history yet
         }
         let facts: CommitFacts
@@ -109,7 +111,7 @@ public struct ApprovalAttributor: @unchecked Sendable {
     func staleness(of approval: Document, approvedIn commit: ObjectID, facts: CommitFacts, bundle: Bundle) -> String? {
         let named = approval.text("digest") ?? ""
         guard let digest = bundle.digest else {
-            return "the request's run manifest or model card cannot be found, so its bundle has no digest"
+            return "a document of the request's bundle (its run manifest, model card, baseline or teacher) cannot be found, so its bundle has no digest"
         }
         if named == digest.value { return nil }
         let approver = approval.text("approver") ?? "the approver"
@@ -137,7 +139,10 @@ public struct ApprovalAttributor: @unchecked Sendable {
         guard let head else { return nil }
         var files = [request.file]
         if let run = bundle.run { files.append(run.file) }
-        for file in files where isCommitted(file) {
+        // Committed or not: an uncommitted change only adds to what the history says, so the
+        // latest committed change still counts (a comment in the working tree must not lift
+        // separation of duties that `--rev HEAD` applies).
+        for file in files {
             guard let changed = try? repository.lastChange(of: file, from: head),
                   let facts = try? provenance.facts(changed) else { continue }
             if facts.attributedMember?.id == approver {

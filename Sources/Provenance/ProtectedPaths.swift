@@ -27,22 +27,28 @@ public enum ProtectedPaths {
     }
 
     /// Findings for the commits of a range (`git rev-list base..head`) that change a
-    /// protected path without the signature of a member holding its role. A merge commit is
-    /// judged only on what it changes relative to every parent (its own resolution); the
-    /// commits it brings in are in the range and judged themselves.
+    /// protected path without the signature of a member holding its role. A merge commit
+    /// answers for every difference from its first parent (SPEC §3) — an old policy it brings
+    /// back included, and a side branch's change it discarded to keep the fork point's
+    /// content — except a path it took cleanly from a side branch (changed there since
+    /// the fork point, unchanged on the first parent): the side branch's own commits made that
+    /// change, and each of them is judged itself (in the range, or already on the target branch).
     public static func check(commits: [ObjectID], rules: [Rule], provenance: CommitProvenance) throws -> [Finding] {
         guard !rules.isEmpty else { return [] }
         let repository = provenance.repository
         var findings: [Finding] = []
         for commit in commits {
             let info = try repository.commit(commit)
-            var changed: Set<String>
-            if info.parents.isEmpty {
-                changed = Set(try repository.changedPaths(from: nil, to: commit))
-            } else {
-                changed = Set(try repository.changedPaths(from: info.parents[0], to: commit))
-                for parent in info.parents.dropFirst() {
-                    changed.formIntersection(try repository.changedPaths(from: parent, to: commit))
+            var changed = try repository.changedPaths(from: info.parents.first, to: commit)
+            if info.parents.count > 1 {
+                // Also the paths where the merge kept its first parent's content over a side's.
+                var candidates = Set(changed)
+                for side in info.parents.dropFirst() {
+                    candidates.formUnion(try repository.changedPaths(from: side, to: commit))
+                }
+                changed = try candidates.sorted().filter { path in
+                    guard rules.contains(where: { $0.protects(path) }) else { return false }
+                    return try repository.step(for: path, in: commit) == .accountable
                 }
             }
             for path in changed.sorted() {
@@ -71,7 +77,7 @@ public enum ProtectedPaths {
             return signer.holds(role) ? nil : "it is signed by \(signer.id), who does not hold '\(role)'"
         case .invalid(let reason):
             if let key = facts.signingKey, facts.signer == nil {
-                return "it is signed with \(key.fingerprint), which is no key of the Team at the merge base"
+                return "it is signed with \(key.fingerprint), which is no key of the Team of the base"
             }
             return "its signature is invalid: \(reason)"
         case .unsupported(let format, _):

@@ -7,6 +7,9 @@ public enum ExplainReporter {
     public static func text(_ result: SubjectResult, approvals: [AttributedApproval], metadata: ReportMetadata) -> String {
         var lines = ["\(result.subject)  \(result.verdict.rawValue.uppercased())  \(result.subject.file)",
                      "  checked the \(metadata.evaluated); policies from the \(metadata.policySource)", ""]
+        if let lifecycle = result.lifecycle {
+            lines.insert("  \(lifecycle.note)", at: 2)
+        }
         for rule in result.rules {
             lines.append("  \(rule.ruleID)  \(rule.outcome.rawValue.uppercased())\(rule.description.map { " — \($0)" } ?? "")")
             if let location = rule.ruleLocation { lines.append("    defined at \(location)") }

@@ -14,6 +14,10 @@ import Policy
 ///
 /// `summaryMarkdown` is the job summary the CLI appends to `$GITHUB_STEP_SUMMARY`.
 public struct GitHubReporter: Sendable {
+    /// Where the job summary goes, and how it is appended there (`sideEffects`).
+    var stepSummary: String?
+    var append: @Sendable (String, String) throws -> Void = { _, _ in }
+
     public init() {}
 
     public func render(_ report: Report, metadata: ReportMetadata) -> String {

@@ -94,6 +94,7 @@ public struct JSONReporter: Sendable {
         var file: String
         var verdict: Verdict
         var rules: [RuleOutput]
+        var lifecycle: LifecycleOutput?
 
         init(_ result: SubjectResult) {
             kind = result.subject.kind?.rawValue
@@ -101,7 +102,47 @@ public struct JSONReporter: Sendable {
             file = result.subject.file
             verdict = result.verdict
             rules = result.rules.map(RuleOutput.init)
+            lifecycle = result.lifecycle.map(LifecycleOutput.init)
         }
+    }
+
+    /// A request that states a decision: its status, whether it was gated and why, and for a
+    /// decided one the verdict recorded for it (null when none was).
+    struct LifecycleOutput: Encodable {
+        var status: String
+        var supersededBy: String?
+        var gated: Bool
+        var gating: String
+        var recordedVerdict: RecordedOutput?
+        var note: String
+
+        init(_ lifecycle: Lifecycle) {
+            status = lifecycle.status.rawValue
+            supersededBy = lifecycle.supersededBy
+            gated = lifecycle.isGated
+            gating = lifecycle.gating.rawValue
+            recordedVerdict = lifecycle.recorded.map { RecordedOutput(verdict: $0.verdict, commit: $0.commit) }
+            note = lifecycle.note
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(status, forKey: .status)
+            try container.encodeIfPresent(supersededBy, forKey: .supersededBy)
+            try container.encode(gated, forKey: .gated)
+            try container.encode(gating, forKey: .gating)
+            try container.encode(recordedVerdict, forKey: .recordedVerdict)
+            try container.encode(note, forKey: .note)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case status, supersededBy, gated, gating, recordedVerdict, note
+        }
+    }
+
+    struct RecordedOutput: Encodable {
+        var verdict: Verdict
+        var commit: String
     }
 
     struct RuleOutput: Encodable {
@@ -235,12 +276,37 @@ extension JSONReporter.SubjectOutput {
         w.beginObject()
         w.field("file", file)
         w.field("kind", kind)
+        if let lifecycle {
+            w.key("lifecycle")
+            lifecycle.write(to: &w)
+        }
         w.field("name", name)
         w.key("rules")
         w.beginArray()
         for rule in rules { rule.write(to: &w) }
         w.endArray()
         w.field("verdict", verdict.rawValue)
+        w.endObject()
+    }
+}
+
+extension JSONReporter.LifecycleOutput {
+    func write(to w: inout JSONStreamWriter) {
+        w.beginObject()
+        w.field("gated", gated)
+        w.field("gating", gating)
+        w.field("note", note)
+        w.key("recordedVerdict")
+        if let recordedVerdict {
+            w.beginObject()
+            w.field("commit", recordedVerdict.commit)
+            w.field("verdict", recordedVerdict.verdict.rawValue)
+            w.endObject()
+        } else {
+            w.null()
+        }
+        w.field("status", status)
+        w.field("supersededBy", supersededBy)
         w.endObject()
     }
 }

@@ -77,6 +77,10 @@ public struct MarkdownReporter: Sendable {
     /// One PromotionRequest: verdict, blocking reasons, warnings, waived findings, approvals.
     func request(_ result: SubjectResult) -> [String] {
         var lines = ["### \(MarkdownText.emoji(result.verdict)) \(MarkdownText.code(result.subject.description)) — \(result.verdict.rawValue)", ""]
+        if let lifecycle = result.lifecycle {
+            lines += ["> \(lifecycle.isGated ? "ℹ️ " : "")\(MarkdownText.inline(lifecycle.note))", ""]
+            if !lifecycle.isGated { return lines }
+        }
         let findings = ReporterSupport.ordered(result.findings)
         let blocking = findings.filter { $0.isActive && $0.severity == .block }
         let warnings = findings.filter { $0.isActive && $0.severity == .warn }

@@ -18,7 +18,12 @@ public struct TextReporter: Sendable {
         for result in ordered {
             let ruleCount = result.rules.count
             lines.append("\(badge(result.verdict))  \(bold(result.subject.description))")
-            lines.append("       \(dim("\(result.subject.file) · \(ruleCount) rule\(ruleCount == 1 ? "" : "s")"))")
+            let counted = result.isDecided ? "not gated" : "\(ruleCount) rule\(ruleCount == 1 ? "" : "s")"
+            lines.append("       \(dim("\(result.subject.file) · \(counted)"))")
+            if let lifecycle = result.lifecycle {
+                // A decided request's standing; or why a request that states a decision was gated.
+                lines += lifecycle.isGated ? wrap("i \(lifecycle.note)", indent: 2, hanging: 4) : wrap(lifecycle.note, indent: 7)
+            }
             for finding in result.findings.sorted(by: { ($1.severity, $0.location) < ($0.severity, $1.location) }) {
                 let statement = "\(finding.message) (\(finding.location))"
                 if let waiver = finding.waivedBy {

@@ -32,9 +32,11 @@ extension Workspace {
         }
         let text = justification.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw WorkspaceError.refused("the justification (-m) must not be empty") }
-        let digest = try self.digest(request: name)
-        let run = try check(CheckOptions(mode: .workingTree))
-        let isWaiver = try loadedSubjects().contains { $0.kind == .waiver && $0.name == name }
+        // One state, loaded once: the digest, the check and the Team all come from it.
+        let state = try loadState(.workingTree, subjects: true)
+        let digest = try self.digest(request: name, in: state)
+        let run = try check(CheckOptions(mode: .workingTree, keepsLocalStores: false), in: state, store: nil)
+        let isWaiver = state.subjects?.documents.contains { $0.kind == .waiver && $0.name == name } ?? false
         let blocking = isWaiver ? [] : run.report.subjects
             .filter { $0.subject.kind == .promotionRequest && $0.subject.name == name }
             .flatMap(\.rules)
@@ -50,9 +52,7 @@ extension Workspace {
                 """)
         }
 
-        let states = try resolveStates(.workingTree)
-        let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
-        let trusted = try loadTrusted(from: states.trusted, config: config)
+        let (config, trusted) = (state.config, state.trusted)
         let git = GitCommandLine(directory: root)
         let member = try identify(in: trusted.team, git: git)
         let role = try chooseRole(requestedRole ?? (isWaiver ? config.waivers.role : nil), member: member, policies: trusted.policies)
@@ -95,7 +95,7 @@ extension Workspace {
             try git.run(["add", "--", path])
             try git.run(arguments + ["--", path])
         } catch {
-            throw WorkspaceError.git("could not commit \(path): \(error.localizedDescription)")
+            throw WorkspaceError.git(GitError.wrapping(error), context: "could not commit \(path)")
         }
         let head = try git.run(["rev-parse", "HEAD"])
         var fingerprint: String?
@@ -104,13 +104,6 @@ extension Workspace {
         }
         return ApprovalRecord(file: path, commit: String(head.prefix(7)), member: member.id, role: role,
                               decision: decision, digest: digest.value, signingKey: fingerprint, warnings: warnings)
-    }
-
-    /// The subject documents of the working tree.
-    func loadedSubjects() throws -> [Document] {
-        let states = try resolveStates(.workingTree)
-        let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
-        return try load(from: states.evaluated, config: config, .subjects).documents
     }
 
     /// The Team member the user is: by signing key first (identity is the key), else by e-mail.

@@ -26,13 +26,26 @@ extension Workspace {
     /// changed, their bundles changed, approvals and rejections added (signer, key, fresh or
     /// stale against HEAD), merges into the branch, incidents opened and resolved, verdicts
     /// recorded in `refs/notes/tollgate`.
-    public func audit(_ filter: AuditFilter = AuditFilter()) throws -> [AuditEvent] {
+    ///
+    /// Notes that cannot be read (the notes ref points to a blob or a tree, or the notes are
+    /// damaged) are left out with a warning through `warn` (stderr by default): the recorded
+    /// verdicts are a record of past checks, not an input to any verdict, so the rest of the
+    /// timeline is still worth showing. Damage to the history itself is an error.
+    public func audit(
+        _ filter: AuditFilter = AuditFilter(), warn: (String) -> Void = Workspace.warnOnStandardError
+    ) throws -> [AuditEvent] {
         guard let head = try git({ try repository.head() }) else { return [] }
         let current = try currentState(at: head)
         let provenance = CommitProvenance(repository: repository, team: current.team)
         let mainline = try firstParentChain(from: head)
         let commits = try git { try repository.commits(from: nil, to: head) }.reversed()
-        let noted = (try? repository.notedCommits(Workspace.notesRef)) ?? []
+        let noted: Set<ObjectID>
+        do {
+            noted = try repository.notedCommits(Workspace.notesRef)
+        } catch {
+            warn("recorded verdicts left out: \(error.localizedDescription)")
+            noted = []
+        }
         var events: [AuditEvent] = []
         // Documents are parsed a batch of commits ahead, on every core; the walk reads them.
         var changesOf: [ObjectID: [TreeChange]] = [:]
@@ -135,9 +148,15 @@ extension Workspace {
                     continue
                 }
             }
-            if noted.contains(commit), let note = try? repository.note(Workspace.notesRef, for: commit),
-               let verdict = Workspace.recordedVerdict(note) {
-                events.append(event(.verdictRecorded, model: nil, request: nil, file: nil, "verdict recorded: \(verdict)"))
+            if noted.contains(commit) {
+                do {
+                    if let note = try repository.note(Workspace.notesRef, for: commit),
+                       let verdict = Workspace.recordedVerdict(note) {
+                        events.append(event(.verdictRecorded, model: nil, request: nil, file: nil, "verdict recorded: \(verdict)"))
+                    }
+                } catch {
+                    warn("the verdict recorded for \(commit.short) is left out: \(error.localizedDescription)")
+                }
             }
         }
         return events.filter { event in
@@ -159,6 +178,11 @@ extension Workspace {
         case .revision(let revision): return try resolve(revision)
         case .range(_, let head): return try resolve(head ?? "HEAD")
         }
+    }
+
+    /// Writes `policy: warning: <message>` to stderr.
+    public static func warnOnStandardError(_ message: String) {
+        FileHandle.standardError.write(Data("policy: warning: \(message)\n".utf8))
     }
 
     static func recordedVerdict(_ note: String) -> String? {
@@ -190,14 +214,11 @@ extension Workspace {
         for request in set.documents(of: .promotionRequest) {
             state.modelOf[request.name] = request.text("model")
             state.requestOf[request.file] = request.name
-            let run = request.text("run").flatMap { set.document(.runManifest, named: $0) }
-            let card = request.text("modelCard").flatMap { set.document(.modelCard, named: $0) }
-            for file in [run?.file, card?.file].compactMap({ $0 }) {
-                state.requestsUsing[file, default: []].append(request.name)
+            let bundle = set.bundle(of: request)
+            for member in bundle.documents.dropFirst() {
+                state.requestsUsing[member.file, default: []].append(request.name)
             }
-            if let run, let card {
-                state.digests[request.name] = BundleDigest(request: request, run: run, card: card).value
-            }
+            if let digest = bundle.digest { state.digests[request.name] = digest.value }
         }
         for approval in set.documents(of: .approval) {
             if let request = approval.text("request") { state.requestOf[approval.file] = request }

@@ -11,7 +11,7 @@ public struct CheckOptions: Sendable {
         /// One commit's tree.
         case revision(String)
         /// A range under review: the head is evaluated, Policy/Team/Config come from the
-        /// merge base, and only subjects changed in the range are reported unless `all`.
+        /// base revision itself, and only subjects changed since the merge base are reported unless `all`.
         case range(base: String, head: String?)
     }
 
@@ -20,16 +20,25 @@ public struct CheckOptions: Sendable {
     public var paths: [String]
     /// In range and staged modes, report every subject, not only the changed ones.
     public var all: Bool
+    /// Staged mode: `paths` are what the commit changes (as pre-commit passes them), not
+    /// filters. `pre-commit run --all-files` passes every file, so every subject is checked;
+    /// a normal commit passes the staged files, so only the change's subjects are.
+    public var pathsAreChange = false
     /// In the local modes (working tree, staged), keep readings of documents and facts of the
     /// history between runs in `.git/tollgate/` so that only what changed is parsed and walked
     /// (see `ReadingStore`, `HistoryStore`). Never used for `--rev` or `--base`.
     public var keepsLocalStores: Bool
+    /// Gate decided PromotionRequests (`spec.status` released, withdrawn or superseded) like
+    /// open ones. Without it they are reported as decided, with the verdict recorded for them.
+    public var regate: Bool
 
-    public init(mode: Mode = .workingTree, paths: [String] = [], all: Bool = false, keepsLocalStores: Bool = true) {
+    public init(mode: Mode = .workingTree, paths: [String] = [], all: Bool = false, keepsLocalStores: Bool = true,
+                regate: Bool = false) {
         self.mode = mode
         self.paths = paths
         self.all = all
         self.keepsLocalStores = keepsLocalStores
+        self.regate = regate
     }
 
     /// Whether this check may use the local stores: a local mode, and not turned off.

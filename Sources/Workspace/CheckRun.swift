@@ -5,7 +5,7 @@ public struct CheckRun: Sendable {
     public var report: Report
     /// What was evaluated: "working tree", "index", "commit 3f2a9c1".
     public var evaluated: String
-    /// Where the policies came from: the same, or "merge base 9d0e4b2" in range mode.
+    /// Where the policies came from: the same, or "base 9d0e4b2" in range mode.
     public var policySource: String
     /// The policies applied, by name.
     public var policies: [String]

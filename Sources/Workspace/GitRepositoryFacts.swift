@@ -9,7 +9,7 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     let repository: Repository
     let snapshot: Snapshot
     /// Whose first-parent history counts as "merged": HEAD, the evaluated commit, or in range
-    /// mode the merge base (the target branch, not the change under review).
+    /// mode the base (the target branch, not the change under review).
     let branchHead: ObjectID?
     let documents: DocumentCache
     /// Local modes: the merged promotions of an earlier run, extended instead of walked again.
@@ -19,6 +19,9 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     private var chainByModel: [String: [HistoryStore.Promotion]]?
     private var mergedByModel: [String: [MergedPromotion]] = [:]
     private var files: [String: FileFacts] = [:]
+    /// Why the walk of the history failed, if it did. Rules then saw no merged promotion; the
+    /// check must not stand on that (`Workspace.check` ends with exit 2).
+    private(set) var walkError: (any Error)?
 
     init(repository: Repository, snapshot: Snapshot, branchHead: ObjectID?, documents: DocumentCache,
          history: HistoryStore? = nil) {
@@ -81,7 +84,13 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
 
     private func promotions() -> [HistoryStore.Promotion] {
         if let chain { return chain }
-        let found = (try? walkMergedPromotions()) ?? []
+        let found: [HistoryStore.Promotion]
+        do {
+            found = try walkMergedPromotions()
+        } catch {
+            walkError = error
+            found = []
+        }
         chain = found
         return found
     }
@@ -111,7 +120,8 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
             var changesOf: [(commit: ObjectID, changes: [TreeChange])] = []
             for commit in ordered[batch..<min(ordered.count, batch + Workspace.walkBatch)] {
                 let changes = try repository.changes(from: previous, to: commit)
-                    .filter { $0.new != nil && ($0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml")) }
+                    // Files only: a gitlink (mode 160000) names a commit of another repository.
+                    .filter { $0.new != nil && $0.newMode != 0o160000 && ($0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml")) }
                 previous = commit
                 changesOf.append((commit, changes))
             }

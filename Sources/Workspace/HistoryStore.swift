@@ -3,19 +3,21 @@ import GitKit
 
 /// What local checks learned about the history, kept in `.git/tollgate/history` so that the
 /// next pre-commit check starts where this one stopped instead of walking the whole history
-/// again: the answers of `Repository.lastChange` (which commit introduced a file's content,
-/// for attributing approvals) and of `Repository.isAncestor` (whether a change came before an
+/// again: the answers of `Repository.accountableChange` (which commit is accountable for a
+/// path's state — a file's content, a directory, an absence — for attributing approvals and
+/// finding removed rejections; `lastChange` is the same walk) and of `Repository.isAncestor` (whether a change came before an
 /// approval), and the promotions merged along the first-parent chain of a commit (for the
 /// champion and the prior stage).
 ///
 /// Commits never change, so an answer stays true; what could make it wrong is a different
-/// parser deciding differently which blob is a request, hence the stamp of the executable, as
-/// for `ReadingStore`. Like it, this store is read only in the local modes, never for `--rev`
+/// parser deciding differently which blob is a request, or a different rule for what a merge
+/// is accountable for (format "history 3": merges answer for what differs from their first
+/// parent), hence the stamp of the format and of the executable, as for `ReadingStore`. Like it, this store is read only in the local modes, never for `--rev`
 /// or `--base`, and a file that cannot be read is no store.
 final class HistoryStore: @unchecked Sendable {
     private static let magic = Array("TOLLGATE-HISTORY\n".utf8)
     static let fileName = "history"
-    /// Answers of `lastChange` kept at most (this run's first).
+    /// Answers of `accountableChange` kept at most (this run's first).
     static let maxLastChanges = 20_000
 
     /// A request merged into a branch, without its document (parsed again when a rule needs it).
@@ -42,7 +44,7 @@ final class HistoryStore: @unchecked Sendable {
     private var newChain: Chain?
 
     init?(gitDirectory: String, executable: String? = StoreFile.executablePath()) {
-        guard let stamp = StoreFile.stamp(format: "history 2", executable: executable) else { return nil }
+        guard let stamp = StoreFile.stamp(format: "history 3", executable: executable) else { return nil }
         self.stamp = stamp
         file = gitDirectory + "/" + ReadingStore.directoryName + "/" + HistoryStore.fileName
         load()

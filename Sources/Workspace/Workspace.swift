@@ -32,24 +32,58 @@ public final class Workspace: @unchecked Sendable {
 
     // MARK: - Check
 
-    public func check(_ options: CheckOptions) throws -> CheckRun {
-        let states = try resolveStates(options.mode)
+    /// How many times this workspace loaded a repository state (`loadState`): every command
+    /// loads one, once (`policy approve` used to resolve the same state four times).
+    public private(set) var stateLoads = 0
+
+    /// The loaded state a command is a function of: the resolved revisions, the config, the
+    /// trusted data and, unless the command reads only part of them, the subjects.
+    struct RepositoryState {
+        var mode: CheckOptions.Mode
+        var states: States
+        var config: ProjectConfig
+        var trusted: Trusted
+        /// Every subject document of the evaluated state; nil when a staged check reads only
+        /// what its change reaches.
+        var subjects: Loaded?
+    }
+
+    /// Resolves the revisions of `mode` and loads the config, the trusted data and (when
+    /// `subjects`) every subject document, once.
+    func loadState(_ mode: CheckOptions.Mode, subjects: Bool, store: ReadingStore? = nil) throws -> RepositoryState {
+        stateLoads += 1
+        let states = try resolveStates(mode)
         let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
+        let trusted = try loadTrusted(from: states.trusted, config: config, store: store)
+        let loaded = subjects ? try load(from: states.evaluated, config: config, .subjects, store: store) : nil
+        return RepositoryState(mode: mode, states: states, config: config, trusted: trusted, subjects: loaded)
+    }
+
+    public func check(_ options: CheckOptions) throws -> CheckRun {
         let store = options.usesLocalStores ? ReadingStore(gitDirectory: repository.gitDirectory) : nil
+        // A staged check of a change reads only what the change reaches: its subjects come later.
+        let reachOnly = options.mode == .staged && !options.all && store != nil
+        return try check(options, in: try loadState(options.mode, subjects: !reachOnly, store: store), store: store)
+    }
+
+    func check(_ options: CheckOptions, in state: RepositoryState, store: ReadingStore?) throws -> CheckRun {
+        var states = state.states
+        if options.pathsAreChange { states.changed = options.paths.map(resolveFilter) }
+        let config = state.config
         let history = options.usesLocalStores ? HistoryStore(gitDirectory: repository.gitDirectory) : nil
         history?.seed(repository)
-        let trusted = try loadTrusted(from: states.trusted, config: config, store: store)
+        let trusted = state.trusted
         let facts = GitRepositoryFacts(repository: repository, snapshot: states.evaluated,
-                                       branchHead: states.mergeBase ?? states.historyHead,
+                                       branchHead: states.targetBranch ?? states.historyHead,
                                        documents: documents, history: history)
         let evaluated: Loaded
         var hintNames: [DocumentKind: [String]]?
         let documentCount: Int
-        if options.mode == .staged, !options.all, let store, let changed = states.changed,
+        if state.subjects == nil, let store, let changed = states.changed,
            let reach = try loadReach(from: states.evaluated, config: config, changed: Set(changed), store: store, facts: facts) {
             (evaluated, hintNames, documentCount) = (reach.loaded, reach.names, reach.count)
         } else {
-            evaluated = try load(from: states.evaluated, config: config, .subjects, store: store)
+            evaluated = try state.subjects ?? load(from: states.evaluated, config: config, .subjects, store: store)
             documentCount = evaluated.documents.count
         }
         store?.save()
@@ -72,7 +106,8 @@ public final class Workspace: @unchecked Sendable {
             diagnostics += PolicyLoader.load(headTrusted.documents).diagnostics
         }
         let set = DocumentSet(evaluated.documents, names: hintNames)
-        let filters = options.paths.map(resolveFilter)
+        let filters = options.pathsAreChange ? [] : options.paths.map(resolveFilter)
+        try checkFiltersMatch(filters, in: states.evaluated, config: config)
         let changed = options.all ? nil : states.changed.map(Set.init)
         let selectedFile: (String) -> Bool = { file in
             (filters.isEmpty || filters.contains { Workspace.path(file, isUnder: $0) })
@@ -81,7 +116,8 @@ public final class Workspace: @unchecked Sendable {
         let selected: (Document) -> Bool = { document in
             guard filters.isEmpty || filters.contains(where: { Workspace.path(document.file, isUnder: $0) }) else { return false }
             guard let changed else { return true }
-            return Workspace.bundleFiles(of: document, in: set).contains { changed.contains($0) }
+            return DocumentGraph.selectingFiles(of: document, in: set).contains { changed.contains($0) }
+                || changed.contains { ApprovalAttributor.isConventionalApprovalPath($0, of: document.name) }
         }
         let provenance = CommitProvenance(repository: repository, team: trusted.team)
         let committed = CommittedContent(repository: repository, snapshot: states.evaluated,
@@ -96,8 +132,18 @@ public final class Workspace: @unchecked Sendable {
         var evaluator = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
                                   repository: facts, stages: config.stages, waiverRequirement: config.waivers)
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
+        evaluator.regate = options.regate
+        evaluator.wholeSetNames = hintNames
+        evaluator.decisionInChange = decisionInChange(states)
+        let recorded = RecordedVerdicts(repository: repository, head: states.historyHead)
+        evaluator.recordedVerdict = { recorded.verdict(of: $0) }
         let report = evaluator
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
+        // A history that cannot be read is no history without promotions (H1's finding: a
+        // missing blob read as "none was found in history").
+        if let error = facts.walkError {
+            throw WorkspaceError.git(GitError.wrapping(error), context: "the history of \(states.evaluated.label) cannot be read")
+        }
         history?.save(repository)
         var run = CheckRun(report: report, evaluated: states.evaluated.label, policySource: states.trusted.label,
                            policies: trusted.policies.map(\.name), documentCount: documentCount,
@@ -109,29 +155,23 @@ public final class Workspace: @unchecked Sendable {
     /// The bundle digest of a request — or of a waiver, whose bundle is itself — in the given
     /// state (SPEC §1, `policy digest`).
     public func digest(request name: String, mode: CheckOptions.Mode = .workingTree) throws -> BundleDigest {
-        let states = try resolveStates(mode)
-        let config = try ProjectConfig.load(from: states.trusted, startingAt: subdirectory)
-        let loaded = try load(from: states.evaluated, config: config, .subjects)
+        try digest(request: name, in: loadState(mode, subjects: true))
+    }
+
+    func digest(request name: String, in state: RepositoryState) throws -> BundleDigest {
+        let loaded = try state.subjects ?? load(from: state.states.evaluated, config: state.config, .subjects)
         let set = DocumentSet(loaded.documents)
-        var bundle: [Document] = []
-        if let waiver = set.document(.waiver, named: name), set.document(.promotionRequest, named: name) == nil {
-            bundle = [waiver]
-        } else {
-            guard let request = set.document(.promotionRequest, named: name) else {
-                throw WorkspaceError.unknownDocument(.promotionRequest, name,
-                                                     candidates: (set.documents(of: .promotionRequest) + set.documents(of: .waiver)).map(\.name))
-            }
-            bundle = [request]
-            for (field, kind) in [("run", DocumentKind.runManifest), ("modelCard", .modelCard)] {
-                guard let target = request.text(field).flatMap({ set.document(kind, named: $0) }) else {
-                    throw WorkspaceError.unknownDocument(kind, request.text(field) ?? "", candidates: set.documents(of: kind).map(\.name))
-                }
-                bundle.append(target)
-            }
+        guard let subject = set.document(.promotionRequest, named: name) ?? set.document(.waiver, named: name) else {
+            throw WorkspaceError.unknownDocument(.promotionRequest, name,
+                                                 candidates: (set.documents(of: .promotionRequest) + set.documents(of: .waiver)).map(\.name))
+        }
+        let (bundle, missing) = DocumentGraph.bundle(of: subject, in: set)
+        if let link = missing.first, case .named(let field, let kinds) = link.target {
+            throw WorkspaceError.unknownDocument(kinds[0], subject.text(field) ?? "", candidates: set.documents(of: kinds[0]).map(\.name))
         }
         let files = Set(bundle.map(\.file))
         let errors = (loaded.diagnostics + set.diagnostics).filter { $0.severity == .error && files.contains($0.location.file) }
-        guard errors.isEmpty else { throw WorkspaceError.invalidDocument(bundle[0].reference, errors) }
+        guard errors.isEmpty else { throw WorkspaceError.invalidDocument(subject.reference, errors) }
         return BundleDigest(documents: bundle)
     }
 
@@ -166,8 +206,8 @@ public final class Workspace: @unchecked Sendable {
         var isCommit: Bool
         /// Range mode: the commits of `base..head`, newest first.
         var rangeCommits: [ObjectID]?
-        /// Range mode: the merge base, whose first-parent history is the target branch.
-        var mergeBase: ObjectID?
+        /// Range mode: the base, whose first-parent history is the target branch.
+        var targetBranch: ObjectID?
         /// Staged mode: paths with unmerged (conflict) entries in the index.
         var conflicted: [String] = []
     }
@@ -201,11 +241,14 @@ public final class Workspace: @unchecked Sendable {
                 throw WorkspaceError.noCommonHistory(base: baseRevision, head: headRevision ?? "HEAD")
             }
             let changed = try git { try repository.changedPaths(from: mergeBase, to: head) }
+            // Trusted data comes from the base itself, the tip of the branch the change merges
+            // into: a member removed there, or a policy tightened there, after the change forked
+            // judges it (SPEC §3). The subjects are still those of merge-base..head.
             return States(evaluated: try commitSnapshot(head, label: "head \(head.short)"),
-                          trusted: try commitSnapshot(mergeBase, label: "merge base \(mergeBase.short)"),
+                          trusted: try commitSnapshot(base, label: "base \(base.short)"),
                           changed: changed, historyHead: head, isCommit: true,
                           rangeCommits: try git { try repository.commits(from: mergeBase, to: head) },
-                          mergeBase: mergeBase)
+                          targetBranch: base)
         }
     }
 
@@ -229,7 +272,7 @@ public final class Workspace: @unchecked Sendable {
         } catch let error as WorkspaceError {
             throw error
         } catch {
-            throw WorkspaceError.git(error.localizedDescription)
+            throw WorkspaceError.git(GitError.wrapping(error))
         }
     }
 
@@ -336,13 +379,17 @@ public final class Workspace: @unchecked Sendable {
         let paths = Workspace.paths(of: .subjects, in: snapshot, config: config)
         var summaries: [DocumentSummary] = []
         var unknown: Set<String> = []
+        var nonDocuments: Set<String> = []
         for path in paths {
             guard let blob = snapshot.blobID(path) else { return nil }
             switch store.summary(blob: blob, path: path) {
             case .some(.some(let summary)):
                 if !summary.kind.isTrusted { summaries.append(summary) }
             case .some(.none):
-                continue
+                // No document: YAML of another tool, or a file that cannot be read. Both are read
+                // (cheaply: a kept reading of either is a few bytes), so that an unreadable file a
+                // reached document names is reported as in the whole set.
+                nonDocuments.insert(path)
             case .none:
                 unknown.insert(path)
             }
@@ -355,7 +402,7 @@ public final class Workspace: @unchecked Sendable {
             facts.mergedPromotions(of: model).compactMap { $0.request.text("run") }
         }
         let loaded = try load(from: snapshot, config: config, .subjects, store: store,
-                              only: reach.union(unknown).union(changed))
+                              only: reach.union(unknown).union(changed).union(nonDocuments))
         return (loaded, subset.names, subset.summaries.count)
     }
 
@@ -386,19 +433,6 @@ public final class Workspace: @unchecked Sendable {
 
     // MARK: - Selection
 
-    /// The files whose change puts a subject under review: its own and those of other
-    /// definitions of its name (a new file that takes an existing name is reported on both),
-    /// and for a request those of its run, its card and its approvals.
-    static func bundleFiles(of document: Document, in set: DocumentSet) -> [String] {
-        var files = [document.file] + set.duplicates(of: document).map(\.file)
-        guard document.kind == .promotionRequest else { return files }
-        for link in DocumentSet.links(of: document) {
-            if let target = set.document(link.target, named: link.name) { files.append(target.file) }
-        }
-        files += set.documents(of: .approval, where: "request", is: document.name).map(\.file)
-        return files
-    }
-
     /// A user's path filter, relative to where they ran, as a repository-relative path.
     func resolveFilter(_ path: String) -> String {
         var parts = subdirectory.split(separator: "/").map(String.init)
@@ -416,6 +450,22 @@ public final class Workspace: @unchecked Sendable {
             }
         }
         return parts.joined(separator: "/")
+    }
+
+    /// Every path filter must have a document path under it (whether or not it changed):
+    /// `policy check models/does-not-exist` in CI is an error, not a pass with 0 subjects.
+    func checkFiltersMatch(_ filters: [String], in snapshot: Snapshot, config: ProjectConfig) throws {
+        guard !filters.isEmpty else { return }
+        let documents = Workspace.paths(of: .subjects, in: snapshot, config: config)
+        for filter in filters where !documents.contains(where: { Workspace.path($0, isUnder: filter) }) {
+            var directories: Set<String> = []
+            for path in documents {
+                var parts = path.split(separator: "/").dropLast()
+                while !parts.isEmpty { directories.insert(parts.joined(separator: "/")); parts.removeLast() }
+            }
+            throw WorkspaceError.pathMatchesNothing(filter, state: snapshot.label,
+                                                    candidates: directories.sorted() + documents)
+        }
     }
 
     static func path(_ file: String, isUnder filter: String) -> Bool {

@@ -1,5 +1,6 @@
 import Foundation
 import Documents
+import GitKit
 
 /// Why a check could not be made. Every case is exit 2: a tool error never looks like a verdict.
 public enum WorkspaceError: Error, LocalizedError {
@@ -14,7 +15,12 @@ public enum WorkspaceError: Error, LocalizedError {
     case missingFile(String, String)
     case unknownDocument(DocumentKind, String, candidates: [String])
     case invalidDocument(DocumentReference, [Diagnostic])
-    case git(String)
+    /// A failure reading the repository, kept typed (its `GitError.Code`) up to the CLI;
+    /// `context` says what Tollgate was doing.
+    case git(GitError, context: String? = nil)
+    /// A path filter under which the evaluated state holds no document: a mistyped path must
+    /// not pass the gate with 0 subjects.
+    case pathMatchesNothing(String, state: String, candidates: [String])
     /// `policy approve` will not approve, and says why.
     case refused(String)
 
@@ -22,6 +28,9 @@ public enum WorkspaceError: Error, LocalizedError {
         switch self {
         case .notARepository(let message):
             return message
+        case .pathMatchesNothing(let path, let state, let candidates):
+            return "no document under '\(path.isEmpty ? "." : path)' in the \(state): nothing would be checked"
+                + DidYouMean.hint(for: path, among: candidates)
         case .bareRepository(let mode):
             return "this repository has no working tree; \(mode) needs one (use --rev REV or --base REV)"
         case .shallowClone:
@@ -33,7 +42,7 @@ public enum WorkspaceError: Error, LocalizedError {
         case .unknownRevision(let revision, let detail):
             return "unknown revision '\(revision)': \(detail)"
         case .noCommonHistory(let base, let head):
-            return "'\(base)' and '\(head)' have no common history: there is no merge base to take the policies from"
+            return "'\(base)' and '\(head)' have no common history: the change has no merge base with the branch it is checked against"
         case .unbornHead:
             return "the repository has no commits yet; use `policy check` (working tree) or `--staged`"
         case .invalidConfig(let diagnostics):
@@ -46,8 +55,8 @@ public enum WorkspaceError: Error, LocalizedError {
             return "no \(kind.rawValue) named '\(name)'\(DidYouMean.hint(for: name, among: candidates))"
         case .invalidDocument(let reference, let diagnostics):
             return "\(reference) is invalid:\n" + diagnostics.map { "  \($0)" }.joined(separator: "\n")
-        case .git(let message):
-            return message
+        case .git(let error, let context):
+            return context.map { "\($0): \(error.message)" } ?? error.message
         case .refused(let message):
             return message
         }

@@ -85,11 +85,11 @@ final class ModeTests: XCTestCase {
         // The head's own policy would pass the latency ...
         let own = try demo.policy("check", "--format", "json")
         XCTAssertEqual(try outcome(of: "release-gate/p95-latency", in: own), "pass")
-        // ... but in review the policies come from the merge base.
+        // ... but in review the policies come from the base.
         let review = try demo.policy("check", "--base", "main")
         XCTAssertEqual(review.status, 1, review.stdout + review.stderr)
         XCTAssertTrue(review.flat.contains("p95 latency 29.5 ms exceeds 25 ms"), review.stdout)
-        XCTAssertTrue(review.flat.contains("policies from the merge base"), review.stdout)
+        XCTAssertTrue(review.flat.contains("policies from the base "), review.stdout)
         // And the unsigned change of a protected path is itself a blocking reason.
         XCTAssertTrue(review.flat.contains("provenance/protected-paths"), review.stdout)
     }

@@ -82,9 +82,10 @@ final class PreCommitTests: XCTestCase {
         XCTAssertEqual(hooks.count, 1)
         let hook = try XCTUnwrap(hooks.first)
         XCTAssertEqual(hook["id"] as? String, "policy-check")
-        XCTAssertEqual(hook["entry"] as? String, "policy check --staged")
+        XCTAssertEqual(hook["entry"] as? String, "policy check --staged --paths-are-changes")
         XCTAssertEqual(hook["language"] as? String, "swift", "pre-commit builds this package and puts .build/release on PATH")
-        XCTAssertEqual(hook["pass_filenames"] as? Bool, false, "the check reads the index itself")
+        XCTAssertEqual(hook["pass_filenames"] as? Bool, true, "the file names are the change (all of them under --all-files)")
+        XCTAssertEqual(hook["require_serial"] as? Bool, true, "one check at a time reads the index and keeps the stores")
         XCTAssertEqual(hook["types_or"] as? [String], ["yaml"])
         XCTAssertNotNil(hook["name"] as? String)
     }
@@ -121,6 +122,7 @@ final class PreCommitTests: XCTestCase {
                     entry: \(GitSandbox.policyBinary.path) \(entry.dropFirst("policy ".count))
                     language: system
                     pass_filenames: \(hook["pass_filenames"] as? Bool ?? false)
+                    require_serial: \(hook["require_serial"] as? Bool ?? false)
                     types_or: [\(types)]
 
             """)
@@ -145,6 +147,19 @@ final class PreCommitTests: XCTestCase {
         XCTAssertEqual(passing.status, 0, passing.stdout + passing.stderr)
         XCTAssertTrue((passing.stdout + passing.stderr).contains("Passed"), passing.stdout)
         XCTAssertEqual(commitCount(sandbox), 2)
+
+        // Issue 12: `pre-commit run --all-files` checks every subject, also one that no staged
+        // change touches (it was committed past the hook here); before, the hook ran the staged
+        // check with nothing staged and passed with 0 subjects.
+        try addBlockingRequest(to: sandbox)
+        try sandbox.git("add", "-A")
+        try sandbox.git("-c", "core.hooksPath=/dev/null", "commit", "-q", "--no-verify", "-m", "Past the hook")
+        let everything = try GitSandbox.run(try preCommit()[0], Array(try preCommit().dropFirst()) + ["run", "--all-files"],
+                                            in: sandbox.root, environment: environment(sandbox))
+        assertBlockReason(everything)
+        let nothingStaged = try GitSandbox.run(try preCommit()[0], Array(try preCommit().dropFirst()) + ["run"],
+                                               in: sandbox.root, environment: environment(sandbox))
+        XCTAssertEqual(nothingStaged.status, 0, "with nothing staged, the hook has nothing to check:\n\(nothingStaged.stdout)")
     }
 
     /// The manifest's own hook, built by pre-commit with `language: swift` (a release build of

@@ -149,6 +149,7 @@ final class JSONSchemaTests: XCTestCase {
                        "2026-11-20T14:03:00-00:00", "2026-13-01", "2026-00-10", "2026-11-32", "2026-11-20T14:03Z",
                        "2026-11-20T14:03:00", "2026-11-20t14:03:00z", "20-11-2026", "tomorrow", "2026-11-20T25:00:00Z"],
             .relativePath: ["docs/runbooks/a.md", "policies/", "a..b/c", "/etc/passwd", "../x", "a/../b", "a/..", "..", ""],
+            .nonBlank: ["why", " x ", "", " ", "   ", "\t\n", "\n\n"],
         ]
         XCTAssertEqual(Set(samples.keys), Set(TextFormat.allCases))
         for (format, strings) in samples {

@@ -65,6 +65,12 @@ final class JSONReporterTests: XCTestCase {
             evidence: [Evidence(path: "run.spec.metrics", value: value(.map(map)), location: location),
                        Evidence(path: "run.spec.missing", value: nil, location: nil)],
             runbook: nil, tags: tagged.tags, ruleLocation: location, check: "slices"))
+        // Requests that state a decision: one decided (with a recorded verdict), one gated.
+        subjects.append(SubjectResult(subject: Subject(kind: .promotionRequest, name: "old", file: "requests/released/old.yaml"),
+                                      rules: [], lifecycle: Lifecycle(status: .superseded, supersededBy: "new", gating: .decided,
+                                                                      recorded: RecordedVerdict(verdict: .pass, commit: String(repeating: "ab", count: 20)))))
+        subjects.append(SubjectResult(subject: Subject(kind: .promotionRequest, name: "gone", file: "requests/gone.yaml"),
+                                      rules: [], lifecycle: Lifecycle(status: .withdrawn, gating: .decisionInChange)))
         return Report(subjects: subjects)
     }
 }

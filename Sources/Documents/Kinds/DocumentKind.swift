@@ -15,7 +15,7 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable, Com
     public static let apiVersion = "tollgate/v1"
 
     /// Policies, Teams, Configs and PolicyTests are trusted data: in range mode they are
-    /// read from the merge base, never from the head under review.
+    /// read from the base revision itself, never from the head under review.
     public var isTrusted: Bool {
         switch self {
         case .policy, .team, .config, .policyTest: return true

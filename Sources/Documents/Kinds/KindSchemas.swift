@@ -21,6 +21,8 @@ enum Schemas {
     static let text = FieldType.text()
     static let name = FieldType.text(.name)
     static let texts = FieldType.list(.text())
+    /// A why that must say something: `""` or white space is a finding.
+    static let prose = FieldType.text(.nonBlank)
     static let modelVersion = ObjectSchema([
         FieldSchema("model", name, "model id"),
         FieldSchema("version", text, "model version, as written"),
@@ -119,7 +121,7 @@ enum Schemas {
         FieldSchema("modelCard", name, "the ModelCard of the candidate"),
         .optional("baseline", name, "the champion's RunManifest"),
         FieldSchema("requestedBy", text, "Team member id of the requester"),
-        FieldSchema("justification", text, "why"),
+        FieldSchema("justification", prose, "why; must not be empty"),
         .optional("canary", .object(ObjectSchema([
             FieldSchema("initialPercent", .number, "traffic share at start"),
             FieldSchema("maxPercent", .number, "traffic share at the end"),
@@ -128,6 +130,9 @@ enum Schemas {
             FieldSchema("autoRollback", .boolean, "roll back automatically"),
             FieldSchema("rollbackErrorRate", .number, "error rate that triggers a rollback"),
         ])), "rollout plan"),
+        .optional("status", .oneOf(["open", "released", "withdrawn", "superseded"]),
+                  "lifecycle: open (default) is gated; a decided request is reported, not gated"),
+        .optional("supersededBy", name, "with status superseded: the PromotionRequest that replaces this one"),
     ])
 
     static let approval = ObjectSchema([
@@ -135,7 +140,7 @@ enum Schemas {
         FieldSchema("approver", text, "Team member id"),
         FieldSchema("decision", .oneOf(["approve", "reject"]), "approve or reject"),
         FieldSchema("role", text, "the role the approver acts in"),
-        FieldSchema("justification", text, "why"),
+        FieldSchema("justification", prose, "why; must not be empty"),
         FieldSchema("digest", .text(.bundleDigest), "the bundle digest reviewed"),
     ])
 
@@ -147,6 +152,7 @@ enum Schemas {
         .optional("resolved", .text(.rfc3339), "when it was resolved"),
         FieldSchema("summary", text, "what happened"),
         .optional("runbook", .text(.relativePath), "runbook path"),
+        .optional("versions", .list(.text(), minItems: 1), "the model versions it affects; absent: every version"),
     ])
 
     static let team = ObjectSchema([
@@ -181,7 +187,7 @@ enum Schemas {
         FieldSchema("policy", name, "policy name"),
         FieldSchema("rule", text, "rule id"),
         FieldSchema("subject", name, "metadata.name of the subject"),
-        FieldSchema("reason", text, "why"),
+        FieldSchema("reason", prose, "why; must not be empty"),
         FieldSchema("expires", .text(.rfc3339), "end of the exception"),
     ])
 

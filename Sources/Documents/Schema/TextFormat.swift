@@ -16,6 +16,9 @@ public enum TextFormat: String, Sendable, CaseIterable {
     case rfc3339
     /// A repository-relative path (no leading `/`, no `..` segment).
     case relativePath
+    /// Text with at least one character that is not white space: a justification or a
+    /// reason that an empty string would only pretend to give.
+    case nonBlank = "non-blank"
 
     /// Whether `text` satisfies the format. Checked byte by byte: every text field of every
     /// document passes through here, so no regular expressions on this path.
@@ -42,6 +45,8 @@ public enum TextFormat: String, Sendable, CaseIterable {
         case .relativePath:
             return !text.isEmpty && !text.hasPrefix("/")
                 && !text.split(separator: "/").contains("..")
+        case .nonBlank:
+            return text.unicodeScalars.contains { !$0.properties.isWhitespace }
         }
     }
 
@@ -79,6 +84,8 @@ public enum TextFormat: String, Sendable, CaseIterable {
             return "'\(text)' must be an RFC 3339 date or time, e.g. 2026-11-20 or 2026-11-20T14:03:00Z"
         case .relativePath:
             return "'\(text)' must be a repository-relative path without '..'"
+        case .nonBlank:
+            return "must not be empty: say why, in words (found \(text.isEmpty ? "an empty string" : "only white space"))"
         }
     }
 }

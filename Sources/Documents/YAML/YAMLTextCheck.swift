@@ -1,4 +1,5 @@
-/// The checks a file passes before any YAML parsing: size, binary content, UTF-8 and
+/// The checks a file passes before any YAML parsing: size, encoding (UTF-8, or UTF-16 and
+/// UTF-32 decoded to UTF-8, see `YAMLEncoding`), binary content, UTF-8 and
 /// the characters YAML allows. libyaml would reject most of these too, but it names a
 /// character offset in a string Yams has already repaired; here the user gets the line
 /// and column of the first offending byte.
@@ -11,14 +12,36 @@ enum YAMLTextCheck {
                 "file is \(bytes.count) bytes, over the \(formatByteCount(limits.maxBytes)) limit for YAML documents; split it into smaller files",
                 at: .start(of: file))
         }
-        let hasBOM = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
-        let text = hasBOM ? Array(bytes[3...]) : bytes
-        let bomLength = hasBOM ? 3 : 0
+        let (encoding, bomLength) = YAMLEncoding.detect(bytes)
+        let text: [UInt8]
+        if encoding == .utf8 {
+            text = bomLength > 0 ? Array(bytes[bomLength...]) : bytes
+        } else {
+            // YAML 1.2 allows UTF-16 and UTF-32: read as their UTF-8 form, so that lines,
+            // columns, values and digests are those of the same file saved as UTF-8.
+            switch encoding.utf8(bytes, from: bomLength) {
+            case .success(let decoded):
+                text = decoded
+            case .failure(let failure):
+                let before = encoding.utf8(Array(bytes[..<failure.offset]), from: bomLength, lenient: true)
+                let prefix = (try? before.get()) ?? []
+                throw YAMLError(
+                    .notText,
+                    "not \(encoding.rawValue) text: \(failure.problem) at byte offset \(failure.offset); save the file as UTF-8",
+                    at: location(ofByteOffset: prefix.count, in: prefix, file: file))
+            }
+        }
+        // Byte offsets in messages are offsets in the file; in a decoded file, say so by character.
+        func offset(_ index: Int) -> String {
+            encoding == .utf8 ? "byte offset \(index + bomLength)" : "character \(text[..<index].filter { $0 & 0xC0 != 0x80 }.count + 1) (\(encoding.rawValue))"
+        }
 
         if let nul = text.firstIndex(of: 0) {
             throw YAMLError(
                 .notText,
-                "binary file: byte offset \(nul + bomLength) is a NUL byte; Tollgate reads YAML documents only as UTF-8 text",
+                encoding == .utf8
+                    ? "binary file: \(offset(nul)) is a NUL byte; Tollgate reads YAML documents only as UTF-8 text"
+                    : "binary file: \(offset(nul)) is a NUL character; YAML documents hold no NUL",
                 at: location(ofByteOffset: nul, in: text, file: file))
         }
 
@@ -27,13 +50,13 @@ enum YAMLTextCheck {
             guard let (scalar, width) = decodeScalar(text, at: index) else {
                 throw YAMLError(
                     .notText,
-                    "not UTF-8 text: invalid UTF-8 at byte offset \(index + bomLength); save the file as UTF-8",
+                    "not UTF-8 text: invalid UTF-8 at \(offset(index)); save the file as UTF-8",
                     at: location(ofByteOffset: index, in: text, file: file))
             }
             if !isAllowedInYAML(scalar) {
                 throw YAMLError(
                     .notText,
-                    "control character \(hexCodePoint(scalar)) at byte offset \(index + bomLength) is not allowed in YAML; remove it, or write it as an escape in a double-quoted string",
+                    "control character \(hexCodePoint(scalar)) at \(offset(index)) is not allowed in YAML; remove it, or write it as an escape in a double-quoted string",
                     at: location(ofByteOffset: index, in: text, file: file))
             }
             index += width

@@ -27,4 +27,24 @@ final class ObjectDatabaseHandle {
         try LibGit2Watch.reading("an object") { () throws(GitError) in try check(git_odb_read(&out, pointer, &oid), "cannot read object \(id.hex)") }
         return RawObjectHandle(adopting: try unwrap(out, "cannot read object \(id.hex)"), database: self)
     }
+
+    /// An object's type, from its header only.
+    func kind(of id: ObjectID, _ operation: (String) -> String = { $0 }) throws(GitError) -> git_object_t {
+        var oid = id.gitOID
+        var size = 0
+        var kind = GIT_OBJECT_INVALID
+        try LibGit2Watch.reading("an object header") { () throws(GitError) in
+            try check(git_odb_read_header(&size, &kind, pointer, &oid), operation("cannot read object \(id.hex)"))
+        }
+        return kind
+    }
+
+    /// The full id of the one object whose id starts with `prefix` (`length` hex digits),
+    /// found without reading any object.
+    func expand(_ prefix: git_oid, length: Int, _ operation: String) throws(GitError) -> ObjectID {
+        var short = prefix
+        var full = git_oid()
+        try check(git_odb_exists_prefix(&full, pointer, &short, length), operation)
+        return ObjectID(full)
+    }
 }

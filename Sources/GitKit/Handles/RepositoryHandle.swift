@@ -21,6 +21,8 @@ final class RepositoryHandle {
         try check(rc) { code in
             code == .notFound ? "not a git repository" : "cannot open the git repository containing '\(path)'"
         }
-        return RepositoryHandle(pointer: try unwrap(out, "cannot open the git repository containing '\(path)'"))
+        let handle = RepositoryHandle(pointer: try unwrap(out, "cannot open the git repository containing '\(path)'"))
+        try LooseObjectGuard.install(in: handle.pointer)
+        return handle
     }
 }

@@ -28,12 +28,16 @@ final class RevWalkHandle {
 
     func push(_ id: ObjectID) throws(GitError) {
         var oid = id.gitOID
-        try check(git_revwalk_push(pointer, &oid), "cannot walk history from \(id.hex)")
+        try LibGit2Watch.reading("the history") { () throws(GitError) in
+            try check(git_revwalk_push(pointer, &oid), "cannot walk history from \(id.hex)")
+        }
     }
 
     func hide(_ id: ObjectID) throws(GitError) {
         var oid = id.gitOID
-        try check(git_revwalk_hide(pointer, &oid), "cannot exclude the history of \(id.hex)")
+        try LibGit2Watch.reading("the history") { () throws(GitError) in
+            try check(git_revwalk_hide(pointer, &oid), "cannot exclude the history of \(id.hex)")
+        }
     }
 
     /// The next commit, or `nil` when the walk is over.

@@ -62,6 +62,11 @@ public struct ApprovalsCheck: Check {
     /// Why an approval does not count under this rule, or nil when it counts.
     public func reason(_ approval: AttributedApproval) -> String? {
         let who = "\(approval.decision == .reject ? "rejection" : "approval") by \(approval.approver)"
+        // An approval must say why (the schema's finding is on the approval's file); a
+        // rejection without a reason still blocks.
+        if approval.decision == .approve, !TextFormat.nonBlank.accepts(approval.document.text("justification") ?? "") {
+            return "\(who) does not count: its spec.justification is empty"
+        }
         guard let commit = approval.commit else {
             return "\(who) is pending: \(approval.document.file) is not committed yet"
         }
@@ -93,7 +98,19 @@ public struct ApprovalsCheck: Check {
         if separationOfDuties, let conflict = approval.conflictOfInterest {
             return "\(who) is not independent: \(conflict)"
         }
+        if let removal = approval.removal, removal.isWithdrawal(signed: signed) {
+            return "\(who) was withdrawn: \(removal.file) was \(removal.change) in \(removal.commit?.description ?? "?"), authored by \(approval.approver) (signed: false)"
+        }
         return nil
+    }
+
+    /// Why a rejection that someone other than its author removed still blocks.
+    static func standing(_ rejection: AttributedApproval, _ removal: AttributedApproval.Removal) -> String {
+        let approver = rejection.approver
+        let when = removal.commit.map { "in \($0.description)" } ?? "in the working tree or index"
+        return "rejected by \(approver) as \(rejection.role) in \(rejection.commit?.description ?? "?"): \(rejection.document.text("justification") ?? ""); "
+            + "the rejection stands although \(removal.file) was \(removal.change) \(when): only \(approver) can withdraw it, "
+            + "by a commit signed with \(approver)'s key (or a change of the bundle makes it stale)"
     }
 
     public func evaluate(in context: EvaluationContext) -> CheckOutcome {
@@ -111,7 +128,8 @@ public struct ApprovalsCheck: Check {
                     outcome.violations.append(Violation(why, at: approval.document.nameLocation, atMost: .warn))
                 }
             } else if approval.decision == .reject {
-                status = "rejection by \(approval.approver) counts"
+                status = approval.removal == nil ? "rejection by \(approval.approver) counts"
+                    : "rejection by \(approval.approver) stands, removed by someone else"
                 rejections.append(approval)
             } else {
                 let unsigned = approval.signature == .unsigned ? " (unsigned: signed: false)" : ""
@@ -124,6 +142,13 @@ public struct ApprovalsCheck: Check {
         }
         let subjectLocation = context.subject.nameLocation
         for rejection in rejections {
+            if let removal = rejection.removal {
+                outcome.violations.append(Violation(
+                    Self.standing(rejection, removal), at: subjectLocation,
+                    notes: [.init("the rejection, as it was before \(removal.commit?.short ?? "the uncommitted change")",
+                                  at: rejection.document.nameLocation)]))
+                continue
+            }
             outcome.violations.append(Violation(
                 "rejected by \(rejection.approver) as \(rejection.role) in \(rejection.commit?.description ?? "?"): \(rejection.document.text("justification") ?? "")",
                 at: rejection.document.nameLocation))

@@ -6,8 +6,10 @@ public struct IncidentsCheck: Check {
     public static let keyword = "incidents"
     public static let summary = """
         No Incident of the subject's model (`spec.model`) with a severity in `blockSeverities` \
-        may be in one of `statuses` (default: open). Each such incident is a finding located \
-        at its status.
+        may be in one of `statuses` (default: open). An incident that names the versions it \
+        affects (`spec.versions`) counts only for a subject of one of those versions \
+        (`spec.version`); one that names none is model-wide and counts for every version. \
+        Each such incident is a finding located at its status.
         """
     static let severities = ["SEV1", "SEV2", "SEV3", "SEV4"]
     public static let schema = ObjectSchema([
@@ -32,24 +34,32 @@ public struct IncidentsCheck: Check {
             outcome.violations.append(Violation("the subject names no model (spec.model); the rule fails closed", at: context.subject.nameLocation))
             return outcome
         }
+        let version = context.subject.text("version")
         let incidents = context.documents.documents(of: .incident, where: "model", is: model)
         for incident in incidents {
             let status = incident.text("status") ?? "?"
             let severity = incident.text("severity") ?? "?"
             let statusLocation = incident.spec.value(at: "status")?.location ?? incident.nameLocation
+            // Versions it names: only those are affected. A subject without a version is
+            // affected by every incident of its model (fail closed).
+            let versions = incident.spec.value(at: "versions")?.list?.compactMap(\.string) ?? []
+            let affects = versions.isEmpty || version.map(versions.contains) ?? true
+            let scope = versions.isEmpty ? "" : " (versions \(versions.joined(separator: ", "))\(affects ? "" : "; not \(version ?? "?")"))"
             outcome.evidence.append(Evidence(path: "incidents[\(incident.name)]",
-                                             value: YAMLValue(.string("\(severity) \(status)"), at: statusLocation), location: statusLocation))
-            if blockSeverities.contains(severity), statuses.contains(status) {
+                                             value: YAMLValue(.string("\(severity) \(status)\(scope)"), at: statusLocation), location: statusLocation))
+            if affects, blockSeverities.contains(severity), statuses.contains(status) {
+                let affected = versions.isEmpty ? "of \(model), every version" : "of \(model) \(version ?? "?")"
                 outcome.violations.append(Violation(
-                    "\(status) \(severity) incident \(incident.name) of \(model) (opened \(incident.text("opened") ?? "?")): \(incident.text("summary") ?? "")",
+                    "\(status) \(severity) incident \(incident.name) \(affected) (opened \(incident.text("opened") ?? "?")): \(incident.text("summary") ?? "")",
                     at: statusLocation, notes: [.init("\(blockSeverities.joined(separator: ", ")) incidents block here", at: location)]))
             }
         }
         return outcome
     }
 
-    static func incident(_ name: String, _ severity: String, _ status: String, model: String = "m") -> String {
-        "apiVersion: tollgate/v1\nkind: Incident\nmetadata: {name: \(name)}\nspec: {model: \(model), severity: \(severity), status: \(status), opened: 2026-11-17, summary: timeouts}\n"
+    static func incident(_ name: String, _ severity: String, _ status: String, model: String = "m",
+                         versions: String? = nil) -> String {
+        "apiVersion: tollgate/v1\nkind: Incident\nmetadata: {name: \(name)}\nspec: {model: \(model), severity: \(severity), status: \(status), opened: 2026-11-17, summary: timeouts\(versions.map { ", versions: \($0)" } ?? "")}\n"
     }
 
     public static let examples: [CheckExample] = [
@@ -69,5 +79,12 @@ public struct IncidentsCheck: Check {
         CheckExample("every open incident is reported", check: "{blockSeverities: [SEV1, SEV2]}",
                      documents: [incident("inc-4", "SEV1", "open"), incident("inc-5", "SEV2", "open")],
                      expect: .block, message: "open SEV1 incident inc-4"),
+        CheckExample("an open SEV1 of another version passes", check: "{blockSeverities: [SEV1]}",
+                     documents: [incident("inc-6", "SEV1", "open", versions: "[\"0.9.0\"]")], expect: .pass),
+        CheckExample("an open SEV1 naming the subject's version blocks", check: "{blockSeverities: [SEV1]}",
+                     documents: [incident("inc-7", "SEV1", "open", versions: "[\"0.9.0\", \"1.0.0\"]")],
+                     expect: .block, message: "open SEV1 incident inc-7 of m 1.0.0"),
+        CheckExample("an open SEV1 naming no version blocks every version", check: "{blockSeverities: [SEV1]}",
+                     documents: [incident("inc-8", "SEV1", "open")], expect: .block, message: "of m, every version"),
     ]
 }
