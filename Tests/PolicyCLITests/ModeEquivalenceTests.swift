@@ -56,6 +56,27 @@ final class ModeEquivalenceTests: XCTestCase {
                              committers: Committer.all(in: gallery, keys: "gallery-keys", domain: "kestrel.example"))
     }
 
+    /// A case the generator reaches only in its longer runs, kept here as a scenario: carol,
+    /// an approver of the production request, adds a comment to its run and stages it. Her
+    /// commit makes her the latest author of the run, so `--rev` of it does not count her
+    /// approval (separation of duties); the staged check of the same change, which she is
+    /// about to commit, must not count it either (an uncommitted change may only make a
+    /// verdict stricter: issue 12) — the approvals rule warns under `--staged`.
+    func testAChangeStagedByAnApproverIsJudgedAsItsCommitWouldBe() throws {
+        let demo = try GitSandbox.demo()
+        let carol = try XCTUnwrap(try Committer.all(in: demo, keys: "demo-keys", domain: "distilops.example")
+            .first { $0.member == "carol" })
+        let run = "runs/fraud-student/run-8812.yaml"
+        try demo.write(run, try demo.read(run) + "# re-measured on the new batch size\n")
+        try demo.git("add", "-A")
+        var random = SplitMix64(seed: seed)
+        let (failures, _) = try checkModes(in: demo, label: "carol stages a comment in \(run)", committer: carol, random: &random)
+        XCTAssertEqual(failures, [], failures.joined(separator: "\n\n"))
+        let revision = try demo.policy("check", "--rev", "HEAD")
+        XCTAssertTrue(revision.flat.contains("approval by carol is not independent: carol made the latest change of"),
+                      "the commit is carol's: \(revision.stdout)")
+    }
+
     /// Generates `cases` mutations and checks every mode on each. Cases are taken round by
     /// round: in round r, document d (in a seeded order) gets kind (d + r + offset) mod kinds,
     /// so the first round mutates every document once with the kinds cycling.
