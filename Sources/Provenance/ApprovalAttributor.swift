@@ -14,6 +14,10 @@ public struct ApprovalAttributor: @unchecked Sendable {
     /// Whether a file's content in the evaluated state is what `head` holds (false for
     /// uncommitted changes in working-tree and staged modes).
     let isCommitted: @Sendable (String) -> Bool
+    /// The members who will author the uncommitted changes (working-tree and staged modes: the
+    /// Team members git's configuration names). Separation of duties holds the approval to the
+    /// commit that is about to be made, not only to the history.
+    public var uncommittedAuthors: Set<String> = []
     /// The rejections removed in `head`'s history, found once per run.
     let rejections: RejectionHistory?
 
@@ -142,6 +146,9 @@ public struct ApprovalAttributor: @unchecked Sendable {
         // Committed or not: an uncommitted change only adds to what the history says, so the
         // latest committed change still counts (a comment in the working tree must not lift
         // separation of duties that `--rev HEAD` applies).
+        for file in files where !isCommitted(file) && uncommittedAuthors.contains(approver) {
+            return "\(approver) is about to commit the change of \(file) (uncommitted; git's configuration here names \(approver) as its author)"
+        }
         for file in files {
             guard let changed = try? repository.lastChange(of: file, from: head),
                   let facts = try? provenance.facts(changed) else { continue }

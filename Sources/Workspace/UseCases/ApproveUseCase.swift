@@ -115,17 +115,27 @@ public struct ApproveUseCase: WorkspaceUseCase {
 
     /// The Team member the user is: by signing key first (identity is the key), else by e-mail.
     func identify(in team: Team, git: GitCommandLine) throws -> Team.Member {
-        if let configured = git.config("user.signingkey"), let key = ApproveUseCase.publicKey(configured),
-           let member = team.member(holding: key) {
-            return member
-        }
+        if let member = ApproveUseCase.configuredMembers(in: team, config: git.config).first { return member }
         let email = git.config("user.email") ?? ""
-        if let member = team.member(email: email) { return member }
         throw WorkspaceError.refused("""
             you (\(email.isEmpty ? "no user.email configured" : email)) are not a member of the Team: \
             no member has your signing key or e-mail. Ask a policy owner to add you to the Team \
             with your SSH public key.
             """)
+    }
+
+    /// The members git's configuration makes the author of the next commit: the owner of
+    /// `user.signingkey` (the signer, when the commit is signed), then the owner of `user.email`
+    /// (the author of an unsigned one). Both, when they differ: either may be attributed.
+    static func configuredMembers(in team: Team, config: (String) -> String?) -> [Team.Member] {
+        var members: [Team.Member] = []
+        if let configured = config("user.signingkey"), let key = publicKey(configured), let member = team.member(holding: key) {
+            members.append(member)
+        }
+        if let email = config("user.email"), let member = team.member(email: email), !members.contains(where: { $0.id == member.id }) {
+            members.append(member)
+        }
+        return members
     }
 
     /// `user.signingkey` as git understands it for SSH: a literal key, `key::<key>`, or a path.

@@ -75,8 +75,13 @@ public struct CheckUseCase: WorkspaceUseCase {
         let provenance = CommitProvenance(repository: repository, team: trusted.team)
         let committed = CommittedContent(repository: repository, snapshot: states.evaluated,
                                          head: states.historyHead, isCommit: states.isCommit)
-        let attributor = ApprovalAttributor(provenance: provenance, head: states.historyHead, documents: set,
+        var attributor = ApprovalAttributor(provenance: provenance, head: states.historyHead, documents: set,
                                             isCommitted: { committed.isCommitted($0) })
+        if !states.isCommit {
+            // Whoever git will make the author of the next commit authors what is uncommitted.
+            attributor.uncommittedAuthors = Set(ApproveUseCase.configuredMembers(in: trusted.team,
+                                                                                 config: repository.configValue).map(\.id))
+        }
         var findings: [Finding] = []
         if let commits = states.rangeCommits {
             findings += try git { try ProtectedPaths.check(commits: commits, rules: config.protect, provenance: provenance) }
