@@ -84,6 +84,13 @@ public struct JUnitReporter: Sendable {
             }
             return .passed(output: active.map(Self.details).joined(separator: "\n"))
         }
+        if findings.isEmpty, rule.outcome >= failOn {
+            // A rule folded into its subject's one root-cause finding (a document it reads
+            // cannot be read) keeps its outcome: it must not read as a passing test.
+            return .failed(type: rule.outcome.rawValue,
+                           message: "not evaluated: a document it reads cannot be resolved (see the subject's document/reference finding)",
+                           details: "")
+        }
         if !findings.isEmpty {
             let waivers = Array(Set(findings.compactMap(\.waivedBy))).sorted()
             return .skipped(message: "waived by \(waivers.joined(separator: ", "))",

@@ -119,6 +119,22 @@ final class JUnitReporterTests: XCTestCase {
         XCTAssertEqual(schema.message, "unknown field 'p95ms' in spec.serving; did you mean 'p95Ms'?")
     }
 
+    /// A rule whose findings were folded into the subject's one root-cause finding (its card
+    /// cannot be read) keeps its block outcome; its test case must fail, not pass.
+    func testARuleThatBlocksWithoutFindingsIsAFailure() throws {
+        let subject = Fixtures.request
+        let folded = RuleEvaluation(ruleID: "rai/intended-use", description: nil, outcome: .block, findings: [], evidence: [],
+                                    runbook: nil, tags: [], ruleLocation: nil)
+        let report = Report(subjects: [SubjectResult(subject: subject, rules: [folded])])
+        let xml = JUnitReporter().render(report, metadata: Fixtures.metadata)
+        guard let parsed = try parseWithJunitparser(xml) else { return }
+        XCTAssertEqual([parsed.tests, parsed.failures], [1, 1], xml)
+        let result = try XCTUnwrap(parsed.suites.first?.cases.first?.results.first, xml)
+        XCTAssertEqual(result.tag, "failure")
+        XCTAssertEqual(result.type, "block")
+        XCTAssertTrue(result.message?.contains("not evaluated") ?? false, xml)
+    }
+
     /// A message with quotes, markup characters, an ampersand, a line break, non-ASCII text and
     /// a control character XML cannot carry.
     static let awkward = "gap \"p95\" < 25 & 'q' > 3 — Grenzwert überschritten ⛔\nsecond line\u{7}"
