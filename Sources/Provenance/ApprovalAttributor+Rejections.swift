@@ -44,8 +44,11 @@ extension ApprovalAttributor {
         for directory in walked.sorted() {
             // A history that cannot be read is reported where the approvals are attributed
             // (they stay pending); a rejection found before the failure still stands.
-            removals += ((try? rejections.removals(under: directory)) ?? [])
-                .filter { $0.rejection.text("request") == request.name }
+            do {
+                removals += try rejections.removals(under: directory).filter { $0.rejection.text("request") == request.name }
+            } catch {
+                rejections.failed(error)
+            }
         }
 
         // The signed word of each member on this request's approvals, by commit: a later one

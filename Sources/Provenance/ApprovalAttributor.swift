@@ -21,6 +21,10 @@ public struct ApprovalAttributor: @unchecked Sendable {
     /// The rejections removed in `head`'s history, found once per run.
     let rejections: RejectionHistory?
 
+    /// Why the history of the approvals could not be read, if it could not: a removed
+    /// rejection may be hidden, so the caller must not give a verdict (fail closed).
+    public var historyError: (any Error)? { rejections?.firstError }
+
     public init(provenance: CommitProvenance, head: ObjectID?, documents: DocumentSet,
                 isCommitted: @escaping @Sendable (String) -> Bool) {
         self.provenance = provenance

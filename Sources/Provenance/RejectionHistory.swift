@@ -31,6 +31,9 @@ final class RejectionHistory: @unchecked Sendable {
     let repository: Repository
     let head: ObjectID
     private var byDirectory: [String: [Removal]] = [:]
+    /// The first failure to read the history of a directory: a rejection someone removed may
+    /// be hidden behind it, so the check must not stand (`ApprovalAttributor.historyError`).
+    private(set) var firstError: (any Error)?
     private var readings: [String: Document?] = [:]
     private var notRejections: Set<ObjectID> = []
     private static let reject = Array("reject".utf8)
@@ -49,6 +52,10 @@ final class RejectionHistory: @unchecked Sendable {
     }
 
     /// The removed rejections under `directory` (a directory or a file path).
+    func failed(_ error: any Error) {
+        if firstError == nil { firstError = error }
+    }
+
     func removals(under directory: String) throws -> [Removal] {
         if let known = byDirectory[directory] { return known }
         var found: [Removal] = []

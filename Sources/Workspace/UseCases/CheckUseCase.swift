@@ -97,9 +97,9 @@ public struct CheckUseCase: WorkspaceUseCase {
         evaluator.recordedVerdict = { recorded.verdict(of: $0) }
         let report = evaluator
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
-        // A history that cannot be read is no history without promotions (H1's finding: a
-        // missing blob read as "none was found in history").
-        if let error = facts.walkError {
+        // A history that cannot be read is no history without promotions, or without removed
+        // rejections: no verdict stands on it (exit 2).
+        if let error = facts.walkError ?? attributor.historyError {
             throw WorkspaceError.git(GitError.wrapping(error), context: "the history of \(states.evaluated.label) cannot be read")
         }
         history?.save()
