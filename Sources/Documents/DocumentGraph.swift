@@ -72,6 +72,7 @@ public enum DocumentGraph {
         }
 
         /// Whether `source` names a target by this link (whether or not it resolves).
+        @usableFromInline
         func namesTarget(in source: some LinkedDocument) -> Bool {
             guard case .named(let field, _) = target else { return false }
             return source.text(field) != nil
@@ -129,6 +130,26 @@ public enum DocumentGraph {
     }
 
     private static let linksByKind: [DocumentKind: [Link]] = Dictionary(grouping: links, by: \.source)
+
+    /// The spec fields documents are looked up by (`LinkedDocumentIndex.resolved(_:where:is:)`):
+    /// what an index of summaries needs to index.
+    public static let lookupFields: Set<String> = {
+        var fields: Set<String> = []
+        for link in links {
+            switch link.target {
+            case .named: break
+            case .sameModel: fields.insert("model")
+            case .naming(_, let field, _): fields.insert(field)
+            }
+        }
+        return fields
+    }()
+
+    /// The kinds that have links a change can select them through (a `select` or `bundle`
+    /// link); a document of another kind is selected only by a change of its own file or of
+    /// another definition of its name.
+    public static let selectableThroughLinks: Set<DocumentKind> = Set(
+        links.filter { !$0.roles.isDisjoint(with: [.select, .bundle]) }.map(\.source))
 
     /// Every spec field a link reads or matches on: what a `DocumentSummary` keeps.
     public static let summaryFields: [String] = {
@@ -188,6 +209,7 @@ extension DocumentGraph {
     }
 
     /// The targets of one link from `source`.
+    @inlinable
     public static func targets<Index: LinkedDocumentIndex>(of link: Link, from source: Index.Element, in index: Index,
                                                      _ precision: Precision) -> [Index.Element] {
         switch link.target {
@@ -216,6 +238,7 @@ extension DocumentGraph {
 
     /// The documents reached from `start` through links of `role`, following the targets of
     /// links that `follow`, each once, in walk order (`start` not included).
+    @inlinable @usableFromInline
     static func walk<Index: LinkedDocumentIndex>(from start: Index.Element, _ role: Role, in index: Index,
                                                   _ precision: Precision) -> [Index.Element] {
         var reached: [Index.Element] = []
@@ -242,6 +265,7 @@ extension DocumentGraph {
     /// document its rules read through a link (a named baseline, the run's teacher), in table
     /// order. A Waiver's bundle is the waiver alone. `missing` names the bundle links that name
     /// a document that does not exist.
+    @inlinable
     public static func bundle<Index: LinkedDocumentIndex>(of request: Index.Element, in index: Index)
         -> (documents: [Index.Element], missing: [Link]) {
         guard request.kind == .promotionRequest else { return ([request], []) }
@@ -256,6 +280,7 @@ extension DocumentGraph {
     /// The files whose change puts `subject` under review: its own and those of every other
     /// definition of its name (a new file that takes an existing name is reported with the one
     /// it collides with), and the files of what it reaches through `select` and `bundle` links.
+    @inlinable
     public static func selectingFiles<Index: LinkedDocumentIndex>(of subject: Index.Element, in index: Index) -> [String] {
         var files = index.definitions(of: subject).map(\.file)
         if !files.contains(subject.file) { files.insert(subject.file, at: 0) }
@@ -267,6 +292,7 @@ extension DocumentGraph {
     /// (every version of a model), the runs `championRuns` names for a request's model (the
     /// default baseline comes from history), and every document of `alwaysReached` kinds with
     /// their approvals.
+    @inlinable
     public static func reach<Index: LinkedDocumentIndex>(of subject: Index.Element, in index: Index,
                                                           championRuns: (String) -> [String]) -> [Index.Element] {
         var reached = walk(from: subject, .reach, in: index, .superset)
@@ -281,6 +307,7 @@ extension DocumentGraph {
     }
 
     /// The documents of the kinds every staged check reads, with what they reach.
+    @inlinable
     public static func alwaysReached<Index: LinkedDocumentIndex>(in index: Index) -> [Index.Element] {
         alwaysReached.flatMap { kind in
             index.resolved(kind).flatMap { [$0] + walk(from: $0, .reach, in: index, .superset) }

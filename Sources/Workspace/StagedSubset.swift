@@ -27,7 +27,9 @@ struct StagedSubset: LinkedDocumentIndex {
             guard canonical[summary.reference] == nil else { continue }
             canonical[summary.reference] = summary
             byKind[summary.kind, default: []].append(summary)
-            for (field, text) in summary.texts { byField[field, default: [:]][text, default: []].append(summary) }
+            for field in DocumentGraph.lookupFields {
+                if let text = summary.text(field) { byField[field, default: [:]][text, default: []].append(summary) }
+            }
         }
     }
 
@@ -58,7 +60,12 @@ struct StagedSubset: LinkedDocumentIndex {
     /// the evaluator reports them).
     func selected(changed: Set<String>) -> [DocumentSummary] {
         summaries.filter { summary in
-            DocumentGraph.selectingFiles(of: summary, in: self).contains(where: changed.contains)
+            guard DocumentGraph.selectableThroughLinks.contains(summary.kind) else {
+                // The same answer as the walk, without it: only the definitions of the name.
+                return definitions(of: summary).contains { changed.contains($0.file) }
+                    || changed.contains { ApprovalAttributor.isConventionalApprovalPath($0, of: summary.name) }
+            }
+            return DocumentGraph.selectingFiles(of: summary, in: self).contains(where: changed.contains)
                 || changed.contains { ApprovalAttributor.isConventionalApprovalPath($0, of: summary.name) }
         }
     }
