@@ -21,6 +21,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Explain this commit.", valueName: "rev"))
     var rev: String?
 
+    @Flag(help: "Explain a decided promotion request (spec.status released, withdrawn or superseded) as if it were gated, against today's policies.")
+    var regate = false
+
     @OptionGroup var repository: RepositoryOptions
 
     func validate() throws {
@@ -32,7 +35,7 @@ struct ExplainCommand: ParsableCommand {
         let explanation: ExplainUseCase.Explanation
         do {
             let workspace = try Workspace(directory: repository.resolvedDirectory)
-            explanation = try ExplainUseCase(workspace).run(subject: subject, mode: mode)
+            explanation = try ExplainUseCase(workspace).run(subject: subject, mode: mode, regate: regate)
         } catch let error as WorkspaceError {
             throw ToolError(error.localizedDescription)
         }

@@ -66,6 +66,14 @@ final class RequestLifecycleTests: XCTestCase {
         XCTAssertEqual((regated["lifecycle"] as? [String: Any])?["gating"] as? String, "regated")
         let p95 = try XCTUnwrap((regated["rules"] as? [[String: Any]])?.first { $0["id"] as? String == "release-gate/p95-latency" })
         XCTAssertEqual(p95["outcome"] as? String, "block")
+
+        // explain shows the rules of a decided request only when asked to re-gate it.
+        let decided = try demo.policy("explain", released, "--rev", "HEAD")
+        XCTAssertEqual(decided.status, 0, decided.stderr)
+        XCTAssertFalse(decided.flat.contains("22.4 ms exceeds"), decided.stdout)
+        let explained = try demo.policy("explain", released, "--rev", "HEAD", "--regate")
+        XCTAssertEqual(explained.status, 0, explained.stderr)
+        XCTAssertTrue(explained.flat.contains("p95 latency 22.4 ms exceeds 20 ms"), explained.stdout)
     }
 
     func testAPullRequestThatMarksAFailingOpenRequestReleasedStillBlocks() throws {

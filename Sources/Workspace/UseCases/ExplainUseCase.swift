@@ -19,8 +19,8 @@ public struct ExplainUseCase: WorkspaceUseCase {
     }
 
     /// The subject named `subject` (`Kind/name`, its name, or its file) in a check of `mode`.
-    public func run(subject: String, mode: CheckOptions.Mode) throws -> Explanation {
-        let run = try CheckUseCase(workspace).run(CheckOptions(mode: mode))
+    public func run(subject: String, mode: CheckOptions.Mode, regate: Bool = false) throws -> Explanation {
+        let run = try CheckUseCase(workspace).run(CheckOptions(mode: mode, regate: regate))
         let matches = run.report.subjects.filter { result in
             result.subject.description == subject || result.subject.name == subject || result.subject.file == subject
         }
