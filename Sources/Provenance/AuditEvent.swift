@@ -5,6 +5,8 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         case requestCreated = "request-created"
         case requestChanged = "request-changed"
         case requestRemoved = "request-removed"
+        /// The request records a decision (`spec.status` released, withdrawn or superseded).
+        case requestDecided = "request-decided"
         case bundleChanged = "bundle-changed"
         case approvalAdded = "approval-added"
         case approvalChanged = "approval-changed"

@@ -44,6 +44,13 @@ final class AuditTests: XCTestCase {
         XCTAssertTrue(markdown.stdout.contains("| approval-added |"), markdown.stdout)
         XCTAssertTrue(markdown.stdout.contains("| incident-resolved |"), markdown.stdout)
 
+        // Filing a request as released is one event of its own, not a removal and a creation.
+        let released = try demo.policy("audit", "--request", "fraud-student-2.0.0-production")
+        let decided = released.stdout.split(separator: "\n").filter { $0.contains("request-decided") }
+        XCTAssertEqual(decided.count, 1, released.stdout)
+        XCTAssertTrue(decided.first?.contains("request marked released") ?? false, released.stdout)
+        XCTAssertFalse(released.stdout.contains("request-removed"), released.stdout)
+
         let since = try demo.policy("audit", "--since", "2099-01-01")
         XCTAssertEqual(since.stdout, "no events\n")
         XCTAssertEqual(try demo.policy("audit", "--since", "yesterday").status, 2)

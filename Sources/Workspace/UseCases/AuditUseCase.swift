@@ -104,10 +104,25 @@ public struct AuditUseCase: WorkspaceUseCase {
                 switch document.kind {
                 case .promotionRequest:
                     let model = document.text("model")
+                    // Filed elsewhere in the same commit (a move): the removal is not an event.
+                    if after == nil, moved(document.name, in: changes, at: path) { continue }
+                    let status = after.map { $0.text("status") ?? "open" }
+                    let previous = before.map { $0.text("status") ?? "open" }
+                        ?? earlierStatus(of: document.name, in: changes, at: path)
+                    if let status, status != "open", status != previous {
+                        let successor = after?.text("supersededBy").map { " by \($0)" } ?? ""
+                        events.append(event(.requestDecided, model: model, request: document.name, file: path,
+                                            "request marked \(status)\(successor)"))
+                        continue
+                    }
                     let kind: AuditEvent.Kind = before == nil ? .requestCreated : (after == nil ? .requestRemoved : .requestChanged)
                     let what = kind == .requestCreated
                         ? "\(document.text("requestedBy") ?? "?") requested \(model ?? "?") \(document.text("version") ?? "?") \(document.text("from") ?? "?") → \(document.text("to") ?? "?")"
                         : (kind == .requestRemoved ? "request removed" : "request changed")
+                    if kind == .requestCreated, earlierStatus(of: document.name, in: changes, at: path) != nil {
+                        events.append(event(.requestChanged, model: model, request: document.name, file: path, "request filed under \(path)"))
+                        continue
+                    }
                     events.append(event(kind, model: model, request: document.name, file: path, what))
                 case .approval:
                     guard let request = document.text("request") else { continue }
@@ -167,6 +182,26 @@ public struct AuditUseCase: WorkspaceUseCase {
                 && (filter.request == nil || event.request == filter.request)
                 && (filter.since == nil || (RFC3339.parse(event.date) ?? .distantPast) >= filter.since!)
         }
+    }
+
+    /// Whether the request removed at `path` is added at another path by the same changes.
+    func moved(_ request: String, in changes: [TreeChange], at path: String) -> Bool {
+        changes.contains { change in
+            change.path != path && change.old == nil
+                && (try? documents.document(change.new, path: change.path, in: repository))?.name == request
+        }
+    }
+
+    /// The status of the request as it was at another path the same changes removed it from
+    /// (a move), or nil when it was not moved.
+    func earlierStatus(of request: String, in changes: [TreeChange], at path: String) -> String? {
+        for change in changes where change.path != path && change.new == nil {
+            if let old = try? documents.document(change.old, path: change.path, in: repository),
+               old.kind == .promotionRequest, old.name == request {
+                return old.text("status") ?? "open"
+            }
+        }
+        return nil
     }
 
     /// What HEAD says: the Team, each request's model and current digest, and which request
