@@ -44,7 +44,8 @@ final class ActionTests: XCTestCase {
             XCTAssertTrue(declared.contains(expected), "input \(expected)")
         }
         let inputs = try XCTUnwrap(action["inputs"] as? [String: [String: Any]])
-        XCTAssertEqual(inputs["base"]?["default"] as? String, "${{ github.event.pull_request.base.sha }}")
+        XCTAssertEqual(inputs["base"]?["default"] as? String, "${{ github.base_ref && format('origin/{0}', github.base_ref) || '' }}",
+                       "the target branch's tip when the job runs, not the event's base sha")
     }
 
     func testOutputsAndStepReferencesPointAtStepsThatExist() throws {
