@@ -151,6 +151,26 @@ public enum DocumentGraph {
     public static let selectableThroughLinks: Set<DocumentKind> = Set(
         links.filter { !$0.roles.isDisjoint(with: [.select, .bundle]) }.map(\.source))
 
+    /// For each kind, the spec fields whose values its `select` and `bundle` links match against
+    /// another document's name or model (`.named` fields, `.sameModel` model fields); and the
+    /// fields of other documents that name it (`.naming`). A document can be selected through a
+    /// link only if one of these values meets a name, model or naming field of a document the
+    /// change reaches — the test that lets a staged check walk only those documents.
+    public static let selectKeys: (fields: [DocumentKind: [String]], namingFields: Set<String>) = {
+        var fields: [DocumentKind: [String]] = [:]
+        var namingFields: Set<String> = []
+        for link in links where !link.roles.isDisjoint(with: [.select, .bundle]) {
+            switch link.target {
+            case .named(let field, _): fields[link.source, default: []].append(field)
+            case .sameModel(let model, _, _): fields[link.source, default: []].append(model)
+            case .naming(_, let field, let key):
+                namingFields.insert(field)
+                if let key { fields[link.source, default: []].append(key) }
+            }
+        }
+        return (fields, namingFields)
+    }()
+
     /// Every spec field a link reads or matches on: what a `DocumentSummary` keeps.
     public static let summaryFields: [String] = {
         var fields: [String] = []

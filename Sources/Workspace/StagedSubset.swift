@@ -58,15 +58,38 @@ struct StagedSubset: LinkedDocumentIndex {
 
     /// The documents whose selecting files include one in `changed` (duplicates included, as
     /// the evaluator reports them).
+    ///
+    /// The walk (`DocumentGraph.selectingFiles`) is exact; it is made only for the documents that
+    /// can reach a changed one through links: those with a link key (`DocumentGraph.selectKeys`)
+    /// equal to a name, model or naming value of a changed document — or of a document found
+    /// so, for links that are followed — which is a superset of those the walk selects.
     func selected(changed: Set<String>) -> [DocumentSummary] {
-        summaries.filter { summary in
-            guard DocumentGraph.selectableThroughLinks.contains(summary.kind) else {
-                // The same answer as the walk, without it: only the definitions of the name.
+        let (keyFields, namingFields) = DocumentGraph.selectKeys
+        func tokens(of summary: DocumentSummary) -> [String] {
+            [summary.name] + (["model"] + namingFields).compactMap { summary.text($0) }
+        }
+        func mayLink(_ summary: DocumentSummary, to tokens: Set<String>) -> Bool {
+            guard let fields = keyFields[summary.kind] else { return false }
+            return tokens.contains(summary.name) || fields.contains { summary.text($0).map(tokens.contains) ?? false }
+        }
+        var tokens = Set(summaries.filter { changed.contains($0.file) }.flatMap(tokens(of:)))
+        var candidates: Set<DocumentReference> = []
+        while true {
+            let found = summaries.filter { mayLink($0, to: tokens) }
+            let count = tokens.count
+            for summary in found {
+                candidates.insert(summary.reference)
+                tokens.insert(summary.name)
+            }
+            if tokens.count == count { break }
+        }
+        return summaries.filter { summary in
+            if changed.contains(where: { ApprovalAttributor.isConventionalApprovalPath($0, of: summary.name) }) { return true }
+            guard candidates.contains(summary.reference) else {
+                // Not linked to anything changed: only the definitions of its name select it.
                 return definitions(of: summary).contains { changed.contains($0.file) }
-                    || changed.contains { ApprovalAttributor.isConventionalApprovalPath($0, of: summary.name) }
             }
             return DocumentGraph.selectingFiles(of: summary, in: self).contains(where: changed.contains)
-                || changed.contains { ApprovalAttributor.isConventionalApprovalPath($0, of: summary.name) }
         }
     }
 
