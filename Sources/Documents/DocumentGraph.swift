@@ -258,7 +258,7 @@ extension DocumentGraph {
 
     /// The documents reached from `start` through links of `role`, following the targets of
     /// links that `follow`, each once, in walk order (`start` not included).
-    @inlinable @usableFromInline
+    @inlinable
     static func walk<Index: LinkedDocumentIndex>(from start: Index.Element, _ role: Role, in index: Index,
                                                   _ precision: Precision) -> [Index.Element] {
         var reached: [Index.Element] = []

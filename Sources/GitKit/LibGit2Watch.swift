@@ -15,6 +15,7 @@ public enum LibGit2Watch {
 
     /// Runs one libgit2 call that reads objects, marked as in progress.
     @inline(__always)
+    @discardableResult
     static func reading<T>(_ what: StaticString, _ body: () throws(GitError) -> T) throws(GitError) -> T {
         begin(what)
         defer { end() }
@@ -23,6 +24,7 @@ public enum LibGit2Watch {
 
     /// Runs one libgit2 call that reads objects and reports failure by its return code.
     @inline(__always)
+    @discardableResult
     static func reading<T>(_ what: StaticString, _ body: () -> T) -> T {
         begin(what)
         defer { end() }
