@@ -145,12 +145,6 @@ public enum DocumentGraph {
         return fields
     }()
 
-    /// The kinds that have links a change can select them through (a `select` or `bundle`
-    /// link); a document of another kind is selected only by a change of its own file or of
-    /// another definition of its name.
-    public static let selectableThroughLinks: Set<DocumentKind> = Set(
-        links.filter { !$0.roles.isDisjoint(with: [.select, .bundle]) }.map(\.source))
-
     /// For each kind, the spec fields whose values its `select` and `bundle` links match against
     /// another document's name or model (`.named` fields, `.sameModel` model fields); and the
     /// fields of other documents that name it (`.naming`). A document can be selected through a
@@ -306,6 +300,28 @@ extension DocumentGraph {
         if !files.contains(subject.file) { files.insert(subject.file, at: 0) }
         files += walk(from: subject, .select, in: index, .exact).map(\.file)
         return files
+    }
+
+    /// Whether a change of the files `changed` puts `subject` under review: one of its selecting
+    /// files changed, or — for any change — a `select` or `bundle` link of it, or of what it
+    /// reaches through them, names a document that does not exist. The change may be what broke
+    /// the link (a deleted run, a renamed teacher, whose files the link can no longer name), so
+    /// a change that deletes a request's run must not pass as one that touches no subject.
+    @inlinable
+    public static func isSelected<Index: LinkedDocumentIndex>(_ subject: Index.Element, in index: Index,
+                                                               changed: Set<String>) -> Bool {
+        if selectingFiles(of: subject, in: index).contains(where: changed.contains) { return true }
+        guard !changed.isEmpty else { return false }
+        return ([subject] + walk(from: subject, .select, in: index, .exact)).contains { hasBrokenLink($0, in: index) }
+    }
+
+    /// Whether a `select` or `bundle` link of `document` names a document that does not exist.
+    @inlinable
+    public static func hasBrokenLink<Index: LinkedDocumentIndex>(_ document: Index.Element, in index: Index) -> Bool {
+        links(from: document.kind).contains { link in
+            !link.roles.isDisjoint(with: [.select, .bundle]) && link.namesTarget(in: document)
+                && targets(of: link, from: document, in: index, .exact).isEmpty
+        }
     }
 
     /// Every document a rule of `subject` can read, as a superset: what the reach links find

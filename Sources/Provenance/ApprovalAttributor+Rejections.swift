@@ -11,10 +11,16 @@ extension ApprovalAttributor {
         approvalsRoot + "/" + request
     }
 
-    /// Whether `path` is under the request's approvals directory: a change there (a deleted
-    /// rejection included, which no document of the evaluated state names) concerns the request.
-    public static func isConventionalApprovalPath(_ path: String, of request: String) -> Bool {
-        path.hasPrefix(approvalDirectory(of: request) + "/")
+    /// The requests whose approvals directory (`approvals/<request>/`) holds one of `paths`: a
+    /// change there (a deleted rejection included, which no document of the evaluated state
+    /// names) concerns the request. One pass over the paths, whatever the number of subjects.
+    public static func requests(withApprovalPathsIn paths: some Sequence<String>) -> Set<String> {
+        var requests: Set<String> = []
+        for path in paths {
+            let parts = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+            if parts.count == 3, parts[0] == approvalsRoot, !parts[1].isEmpty { requests.insert(String(parts[1])) }
+        }
+        return requests
     }
 
     /// The rejections of `request` that the history of `head` once held and that someone other

@@ -5,7 +5,7 @@ import Provenance
 /// subjects the commit puts under review and every document their rules can reach.
 ///
 /// Both come from `DocumentGraph`, walked over the kept summaries instead of the documents:
-/// the selection is `DocumentGraph.selectingFiles`, the same function `Workspace.check` asks
+/// the selection is `DocumentGraph.isSelected`, the same function `CheckUseCase` asks
 /// of the whole set; the reach is `DocumentGraph.reach` (a superset: every version of a model)
 /// and the kinds every check reads (`alwaysReached`), and then every document that shares a
 /// kind and name with one already taken, so that which duplicate a name resolves to is decided
@@ -59,11 +59,12 @@ struct StagedSubset: LinkedDocumentIndex {
     /// The documents whose selecting files include one in `changed` (duplicates included, as
     /// the evaluator reports them).
     ///
-    /// The walk (`DocumentGraph.selectingFiles`) is exact; it is made only for the documents that
+    /// The walk (`DocumentGraph.isSelected`) is exact; it is made only for the documents that
     /// can reach a changed one through links: those with a link key (`DocumentGraph.selectKeys`)
     /// equal to a name, model or naming value of a changed document — or of a document found
     /// so, for links that are followed — which is a superset of those the walk selects.
     func selected(changed: Set<String>) -> [DocumentSummary] {
+        let approvalRequests = ApprovalAttributor.requests(withApprovalPathsIn: changed)
         let (keyFields, namingFields) = DocumentGraph.selectKeys
         func tokens(of summary: DocumentSummary) -> [String] {
             [summary.name] + (["model"] + namingFields).compactMap { summary.text($0) }
@@ -74,6 +75,14 @@ struct StagedSubset: LinkedDocumentIndex {
         }
         var tokens = Set(summaries.filter { changed.contains($0.file) }.flatMap(tokens(of:)))
         var candidates: Set<DocumentReference> = []
+        // A broken link may be what the change did (a deleted or renamed target, which no
+        // token names any more): its document, and what links to it, are walked too.
+        if !changed.isEmpty {
+            for summary in summaries where DocumentGraph.hasBrokenLink(summary, in: self) {
+                candidates.insert(summary.reference)
+                tokens.insert(summary.name)
+            }
+        }
         while true {
             let found = summaries.filter { mayLink($0, to: tokens) }
             let count = tokens.count
@@ -84,12 +93,12 @@ struct StagedSubset: LinkedDocumentIndex {
             if tokens.count == count { break }
         }
         return summaries.filter { summary in
-            if changed.contains(where: { ApprovalAttributor.isConventionalApprovalPath($0, of: summary.name) }) { return true }
+            if approvalRequests.contains(summary.name) { return true }
             guard candidates.contains(summary.reference) else {
                 // Not linked to anything changed: only the definitions of its name select it.
                 return definitions(of: summary).contains { changed.contains($0.file) }
             }
-            return DocumentGraph.selectingFiles(of: summary, in: self).contains(where: changed.contains)
+            return DocumentGraph.isSelected(summary, in: self, changed: changed)
         }
     }
 

@@ -39,3 +39,38 @@ final class SelectionTests: XCTestCase {
         XCTAssertEqual(invalid.status, 2, invalid.stderr)
     }
 }
+
+/// A change that deletes (or renames away) a document a request links to puts the request under
+/// review: its broken reference blocks before the commit and in the pull request, as it does
+/// under `--rev` of the result. Before, the request was not selected and the check passed with
+/// 0 subjects.
+final class DeletedLinkTargetTests: XCTestCase {
+    let run = "runs/fraud-student/run-8812.yaml"
+    let request = "PromotionRequest/fraud-student-2.1.0-production"
+
+    func assertRequestBlocks(_ result: GitSandbox.Result, _ context: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(result.status, 1, "\(context)\n\(result.stdout)\(result.stderr)", file: file, line: line)
+        XCTAssertTrue(result.stdout.contains("BLOCK  \(request)"), "\(context)\n\(result.stdout)", file: file, line: line)
+        XCTAssertTrue(result.flat.contains("which does not exist"), "\(context)\n\(result.stdout)", file: file, line: line)
+    }
+
+    func testDeletingARequestsRunBlocksTheRequestInEveryMode() throws {
+        let demo = try GitSandbox.demo()
+        _ = try demo.policy("check", "--staged")  // warm stores, as a hook would have them
+        try demo.git("rm", "-q", run)
+        assertRequestBlocks(try demo.policy("check", "--staged"), "--staged, warm stores")
+        assertRequestBlocks(try demo.policy("check", "--staged", "--no-cache"), "--staged --no-cache")
+        try demo.commitAll("Drop the run")
+        assertRequestBlocks(try demo.policy("check", "--base", "HEAD~1"), "--base")
+        assertRequestBlocks(try demo.policy("check", "--rev", "HEAD"), "--rev")
+    }
+
+    func testRenamingTheTeachersRunAwayBlocksTheRequest() throws {
+        let demo = try GitSandbox.demo()
+        try demo.edit("runs/fraud-teacher/run-7301.yaml", replacing: "name: run-7301", with: "name: run-7301-old")
+        try demo.git("add", "-A")
+        let staged = try demo.policy("check", "--staged")
+        XCTAssertEqual(staged.status, 1, staged.stdout)
+        XCTAssertTrue(staged.stdout.contains("BLOCK  \(request)"), "the teacher is in the request's bundle\n\(staged.stdout)")
+    }
+}

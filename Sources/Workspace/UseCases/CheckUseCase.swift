@@ -62,6 +62,7 @@ public struct CheckUseCase: WorkspaceUseCase {
         let filters = options.pathsAreChange ? [] : options.paths.map(resolveFilter)
         try checkFiltersMatch(filters, in: states.evaluated, config: config)
         let changed = options.all ? nil : states.changed.map(Set.init)
+        let approvalRequests = ApprovalAttributor.requests(withApprovalPathsIn: changed ?? [])
         let selectedFile: (String) -> Bool = { file in
             (filters.isEmpty || filters.contains { Workspace.path(file, isUnder: $0) })
                 && (changed?.contains(file) ?? true)
@@ -69,8 +70,8 @@ public struct CheckUseCase: WorkspaceUseCase {
         let selected: (Document) -> Bool = { document in
             guard filters.isEmpty || filters.contains(where: { Workspace.path(document.file, isUnder: $0) }) else { return false }
             guard let changed else { return true }
-            return DocumentGraph.selectingFiles(of: document, in: set).contains { changed.contains($0) }
-                || changed.contains { ApprovalAttributor.isConventionalApprovalPath($0, of: document.name) }
+            return approvalRequests.contains(document.name)
+                || DocumentGraph.isSelected(document, in: set, changed: changed)
         }
         let provenance = CommitProvenance(repository: repository, team: trusted.team)
         let committed = CommittedContent(repository: repository, snapshot: states.evaluated,
