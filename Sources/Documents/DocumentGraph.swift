@@ -319,8 +319,9 @@ extension DocumentGraph {
     @inlinable
     public static func hasBrokenLink<Index: LinkedDocumentIndex>(_ document: Index.Element, in index: Index) -> Bool {
         links(from: document.kind).contains { link in
-            !link.roles.isDisjoint(with: [.select, .bundle]) && link.namesTarget(in: document)
-                && targets(of: link, from: document, in: index, .exact).isEmpty
+            guard case .named(let field, let kinds) = link.target, !link.roles.isDisjoint(with: [.select, .bundle]),
+                  let name = document.text(field) else { return false }
+            return !kinds.contains { index.resolve($0, named: name) != nil }
         }
     }
 
