@@ -107,8 +107,9 @@ public struct AuditUseCase: WorkspaceUseCase {
                     // Filed elsewhere in the same commit (a move): the removal is not an event.
                     if after == nil, moved(document.name, in: changes, at: path) { continue }
                     let status = after.map { $0.text("status") ?? "open" }
-                    let previous = before.map { $0.text("status") ?? "open" }
-                        ?? earlierStatus(of: document.name, in: changes, at: path)
+                    // A request created here may have been moved from another path (a move).
+                    let movedFrom = before == nil ? earlierStatus(of: document.name, in: changes, at: path) : nil
+                    let previous = before.map { $0.text("status") ?? "open" } ?? movedFrom
                     if let status, status != "open", status != previous {
                         let successor = after?.text("supersededBy").map { " by \($0)" } ?? ""
                         events.append(event(.requestDecided, model: model, request: document.name, file: path,
@@ -119,7 +120,7 @@ public struct AuditUseCase: WorkspaceUseCase {
                     let what = kind == .requestCreated
                         ? "\(document.text("requestedBy") ?? "?") requested \(model ?? "?") \(document.text("version") ?? "?") \(document.text("from") ?? "?") → \(document.text("to") ?? "?")"
                         : (kind == .requestRemoved ? "request removed" : "request changed")
-                    if kind == .requestCreated, earlierStatus(of: document.name, in: changes, at: path) != nil {
+                    if kind == .requestCreated, movedFrom != nil {
                         events.append(event(.requestChanged, model: model, request: document.name, file: path, "request filed under \(path)"))
                         continue
                     }
