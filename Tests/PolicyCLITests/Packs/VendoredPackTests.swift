@@ -110,7 +110,7 @@ final class VendoredPackTests: XCTestCase {
         XCTAssertEqual(blocked.count, 1, check.stdout)
         XCTAssertEqual(location(blocked.first?["location"]), "runs/fraud-student/run-8812.yaml:30:12")
         let bound = (blocked.first?["notes"] as? [[String: Any]])?.first
-        XCTAssertEqual(location(bound?["location"]), "\(Self.vendored):13:38", check.stdout)
+        XCTAssertEqual(location(bound?["location"]), "\(Self.vendored):12:55", check.stdout)
         XCTAssertEqual(try findings(check, rule: "pack/lock").count, 0, check.stdout)
 
         let list = try demo.policy("pack", "list")
