@@ -148,6 +148,13 @@ final class VendoredPackTests: XCTestCase {
         XCTAssertTrue(revision.flat.contains("\(Self.vendored):1:1"), revision.stdout)
         XCTAssertTrue(revision.flat.contains("pins"), revision.stdout)
 
+        // A vendored file that no longer parses is the tampering it is, not an invalid policy.
+        try demo.write(Self.vendored, "apiVersion: tollgate/v1\nkind: Policy\n  broken: [\n")
+        let garbled = try demo.policy("check")
+        XCTAssertEqual(garbled.status, 1, garbled.stdout + garbled.stderr)
+        XCTAssertTrue(garbled.flat.contains("\(Self.vendored) of policy pack 'acme' is not the content \(Self.lock) pins"), garbled.stdout)
+        try demo.git("checkout", "--", Self.vendored)
+
         // A file added to, or removed from, the vendored pack blocks the same way.
         try demo.git("revert", "--no-edit", "HEAD")
         try demo.write("policies/vendor/acme/extra.yaml", Self.policy(max: 99).replacingOccurrences(of: "name: acme-serving", with: "name: acme-extra"))
@@ -221,6 +228,39 @@ final class VendoredPackTests: XCTestCase {
         XCTAssertEqual(try demo.policy("pack", "update").status, 2)
         XCTAssertEqual(try demo.read(Self.lock), lock)
         XCTAssertEqual(try demo.read(Self.vendored), Self.policy(max: 10))
+    }
+
+    func testAPackThatBringsATeamIsRefusedAndAHandWrittenVendorFileBlocks() throws {
+        let source = try PackSource()
+        try source.author.write("policies/team.yaml", """
+            apiVersion: tollgate/v1
+            kind: Team
+            metadata:
+              name: acme-team
+            spec:
+              members:
+                - {id: mallory, name: Mallory, emails: [m@example.com], roles: [policy-owner]}
+
+            """)
+        try source.author.makeCommit("ACME pack v3: brings a team")
+        try source.author.runGit(["tag", "v3"])
+        try source.author.runGit(["push", "-q", source.bare.root.path, "v3"])
+        let demo = try consumer(source, ref: "v3")
+        let refused = try demo.policy("pack", "update")
+        XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("policy pack 'acme' holds a Team document, policies/team.yaml: a pack brings policies, never members or settings; nothing was written"),
+                      refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: demo.url("policies/vendor").path))
+
+        try nameThePack(in: demo, source: source.path, ref: "v1")
+        XCTAssertEqual(try demo.policy("pack", "update").status, 0)
+        try demo.write("policies/vendor/mine.yaml", Self.policy(max: 99).replacingOccurrences(of: "name: acme-serving", with: "name: mine"))
+        let stray = try demo.policy("check", "--format", "json")
+        XCTAssertEqual(stray.status, 1, stray.stdout + stray.stderr)
+        XCTAssertTrue(try findings(stray, rule: "pack/lock").contains { finding in
+            self.location(finding["location"]) == "policies/vendor/mine.yaml:1:1"
+                && (finding["message"] as? String ?? "").contains("belongs to no pack pinned in \(Self.lock)")
+        }, stray.stdout)
     }
 
     func testAPackTheConfigNamesButThatWasNeverVendoredBlocksTellingToUpdate() throws {
