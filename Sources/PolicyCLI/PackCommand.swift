@@ -59,7 +59,11 @@ struct PackUpdateCommand: ParsableCommand {
         for name in outcome.removed {
             print("\(name): removed (no longer named in the Config)")
         }
-        print("pinned in \(outcome.lockFile); commit it with the vendored files")
+        if let lockFile = outcome.lockFile {
+            print("pinned in \(lockFile); commit it with the vendored files")
+        } else {
+            print("the Config names no policy packs (spec.packs): nothing is vendored")
+        }
     }
 }
 

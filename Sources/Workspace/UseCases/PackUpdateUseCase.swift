@@ -31,7 +31,8 @@ public struct PackUpdateUseCase: WorkspaceUseCase {
         public var updates: [Update]
         /// Packs the lock pinned that the Config no longer names: their directories are removed.
         public var removed: [String]
-        public var lockFile: String
+        /// The lock written; nil when no pack is left, and so no lock.
+        public var lockFile: String?
     }
 
     public func run(names: [String]) throws -> Outcome {
@@ -81,8 +82,21 @@ public struct PackUpdateUseCase: WorkspaceUseCase {
             try replaceDirectory(config.packDirectory + name + "/", with: nil, root: root)
         }
         lock.entries.removeAll { removed.contains($0.name) }
-        try write(Array(lock.text.utf8), to: config.packLockFile, root: root)
-        return Outcome(updates: updates, removed: removed, lockFile: config.packLockFile)
+        if lock.entries.isEmpty {
+            // No pack left (or none ever named): no lock, and no empty vendor directory.
+            if let lockPath = try realDirectory(config.packDirectory, root: root, create: false) {
+                try fileSystem {
+                    let lockFile = lockPath + "/" + PackLock.fileName
+                    if FileManager.default.fileExists(atPath: lockFile) { try FileManager.default.removeItem(atPath: lockFile) }
+                    if (try? FileManager.default.contentsOfDirectory(atPath: lockPath))?.isEmpty == true {
+                        try FileManager.default.removeItem(atPath: lockPath)
+                    }
+                }
+            }
+        } else {
+            try write(Array(lock.text.utf8), to: config.packLockFile, root: root)
+        }
+        return Outcome(updates: updates, removed: removed, lockFile: lock.entries.isEmpty ? nil : config.packLockFile)
     }
 
     // MARK: - Fetching

@@ -193,6 +193,16 @@ final class VendoredPackTests: XCTestCase {
         XCTAssertEqual(try findings(check, rule: Self.rule).count, 0, "11.4 ms is within v2's 12 ms: \(check.stdout)")
         XCTAssertEqual(try findings(check, rule: "pack/lock").count, 0, check.stdout)
         XCTAssertEqual(try findings(check, rule: "release-gate/p95-latency").count, 1)
+
+        // A pack the Config no longer names is removed, with the lock when none is left.
+        var config = try demo.read(".tollgate.yaml")
+        config = String(config[..<config.range(of: "\n  packs:")!.lowerBound]) + "\n"
+        try demo.write(".tollgate.yaml", config)
+        let removal = try demo.policy("pack", "update")
+        XCTAssertEqual(removal.status, 0, removal.stdout + removal.stderr)
+        XCTAssertTrue(removal.stdout.contains("acme: removed (no longer named in the Config)"), removal.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: demo.url("policies/vendor").path))
+        XCTAssertEqual(try findings(try demo.policy("check", "--format", "json"), rule: Self.rule).count, 0)
     }
 
     // MARK: - Update refuses, writing nothing
