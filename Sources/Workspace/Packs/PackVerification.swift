@@ -25,7 +25,9 @@ struct PackVerification: Sendable {
         let lockFile = config.packLockFile
         let vendored = snapshot.paths.filter { $0.hasPrefix(directory) && $0 != lockFile }
         let hasLock = snapshot.paths.contains(lockFile)
-        guard !config.packs.isEmpty || hasLock || !vendored.isEmpty else { return }
+        // Without packs and without a lock, `vendor/` is an ordinary policy directory (a
+        // repository may have used that name before packs existed).
+        guard !config.packs.isEmpty || hasLock else { return }
         let configFile = config.file ?? ProjectConfig.fileName
 
         var lock = PackLock(entries: [])
