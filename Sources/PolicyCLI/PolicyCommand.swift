@@ -16,7 +16,7 @@ struct PolicyCommand: ParsableCommand {
             --fail-on warn); 2 the check could not be made.
             """,
         version: version,
-        subcommands: [CheckCommand.self, ApproveCommand.self, ExplainCommand.self, AuditCommand.self, DigestCommand.self, TestCommand.self, InitCommand.self, HookCommand.self, SchemaCommand.self]
+        subcommands: [CheckCommand.self, ApproveCommand.self, ExplainCommand.self, AuditCommand.self, DigestCommand.self, TestCommand.self, InitCommand.self, HookCommand.self, SchemaCommand.self, PackCommand.self]
     )
 }
 

@@ -24,6 +24,8 @@ public struct ProjectConfig: Sendable {
     /// What a waiver needs to be in force (default: one approval by a policy-owner).
     public var waivers: WaiverRequirement
     public var document: Document?
+    /// Policy packs vendored by `policy pack update` (docs/packs.md).
+    public var packs: [PackSpec] = []
 
     public static func defaults(root: String = "") -> ProjectConfig {
         ProjectConfig(file: nil, root: root, policyDirectories: [join(root, "policies/")],
@@ -81,8 +83,23 @@ public struct ProjectConfig: Sendable {
                 let globs = (item["paths"]?.list ?? []).compactMap(\.string).map { PathGlob(join(root, $0)) }
                 return ProtectedPaths.Rule(paths: globs, role: role, location: item.location)
             }
+            let (packs, packProblems) = PackSpec.parse(spec["packs"], configFile: path)
+            guard packProblems.isEmpty else { throw WorkspaceError.invalidConfig(packProblems) }
+            config.packs = packs
             return config
         }
+    }
+
+    /// Where `policy pack update` vendors packs: `vendor/` in the first policy directory
+    /// (`policies/vendor/<name>/`), so vendored Policy documents are read, and protected, like
+    /// the team's own.
+    public var packDirectory: String {
+        (policyDirectories.first ?? ProjectConfig.join(root, "policies/")) + "vendor/"
+    }
+
+    /// The lock file: the commit and content digest of every vendored pack.
+    public var packLockFile: String {
+        packDirectory + PackLock.fileName
     }
 
     /// Whether a path holds documents to evaluate (include/exclude, relative to the config root).

@@ -212,12 +212,26 @@ extension Workspace {
         var documents: [Document]
         var policies: [Policy]
         var team: Team
+        /// The vendored packs checked against the lock: blocking findings when they differ.
+        var packs = PackVerification()
     }
 
     /// Policies, Teams and the Config: any problem in them stops the check (exit 2).
+    /// Vendored packs are verified against the lock first (`PackVerification`, no network):
+    /// the files of a pack that differs are not read, and the difference is a blocking finding.
     func loadTrusted(from snapshot: Snapshot, config: ProjectConfig, store: ReadingStore? = nil) throws -> Trusted {
-        let loaded = try load(from: snapshot, config: config, .trusted, store: store)
-        let errors = loaded.diagnostics.filter { $0.severity == .error }
+        let packs = PackVerification(snapshot, config: config)
+        let only = packs.untrusted.isEmpty ? nil
+            : Set(Workspace.paths(of: .trusted, in: snapshot, config: config)).subtracting(packs.untrusted)
+        let loaded = try load(from: snapshot, config: config, .trusted, store: store, only: only)
+        var errors = loaded.diagnostics.filter { $0.severity == .error }
+        // A pack brings rules, never members or settings: those stay the team's own.
+        for document in loaded.documents where document.file.hasPrefix(config.packDirectory)
+            && (document.kind == .team || document.kind == .config) {
+            errors.append(Diagnostic(.envelope,
+                "\(document.kind.rawValue) documents are not read from policy packs (\(config.packDirectory)): a pack brings Policy and PolicyTest documents only",
+                at: document.nameLocation))
+        }
         var documents = loaded.documents
         if let configDocument = config.document, !documents.contains(configDocument) { documents.append(configDocument) }
         let duplicates = DocumentSet(documents).diagnostics.filter { $0.code == .duplicateName }
@@ -226,10 +240,14 @@ extension Workspace {
         let all = errors + duplicates + problems + teamProblems
         guard all.isEmpty else { throw WorkspaceError.invalidPolicy(all.sorted { $0.location < $1.location }) }
         guard !policies.isEmpty else {
+            if !packs.findings.isEmpty {
+                // Every policy was in a pack that does not verify: say why, not "no policies".
+                throw WorkspaceError.invalidPolicy(packs.findings.map { Diagnostic(.envelope, $0.message, at: $0.location) })
+            }
             throw WorkspaceError.invalidPolicy([Diagnostic(.envelope,
                 "no policies found in \(config.policyDirectories.joined(separator: ", ")) of the \(snapshot.label): nothing would be checked (add Policy documents, or set spec.policies in \(ProjectConfig.fileName))",
                 at: .start(of: config.file ?? ProjectConfig.fileName))])
         }
-        return Trusted(documents: documents, policies: policies, team: team)
+        return Trusted(documents: documents, policies: policies, team: team, packs: packs)
     }
 }

@@ -204,6 +204,13 @@ enum Schemas {
             FieldSchema("approvals", .integer, "approvals a waiver needs"),
             .optional("role", text, "role of those approvers"),
         ])), "what a waiver needs"),
+        .optional("packs", .list(.object(ObjectSchema([
+            .optional("name", name, "the pack's directory under <policies>/vendor/ (default: the source's last segment without .git)"),
+            FieldSchema("source", text, "git URL or local path (relative to the Config's directory) of the pack's repository"),
+            FieldSchema("ref", text, "tag, branch or full commit id to vendor"),
+            .optional("path", .text(.relativePath), "the pack's directory in its repository (default policies/)"),
+            .optional("digest", text, "sha256:<64 hex>: the content digest the pack must have"),
+        ]))), "policy packs vendored by `policy pack update` (docs/packs.md)"),
     ])
 
     /// PolicyTest documents are run by `policy test`; their cases are validated there.

@@ -52,19 +52,29 @@ public struct CheckUseCase: WorkspaceUseCase {
                 "\(path) has unresolved merge conflicts in the index; resolve them and `git add` the file, then check again",
                 at: .start(of: path)))
         }
+        var packFindings = trusted.packs.findings
         if states.rangeCommits != nil {
             // The head's own policy changes are not applied, but a broken one still blocks the change.
             let headTrusted = try load(from: states.evaluated, config: config, .trusted)
             diagnostics += headTrusted.diagnostics
             diagnostics += PolicyLoader.load(headTrusted.documents).diagnostics
+            // Nor are its vendored packs, but a head whose packs differ from its own lock (a
+            // tampered vendored file) blocks too. The head's Config says which packs it vendors;
+            // one that cannot be read is reported with the head's policy files above.
+            let headConfig = (try? ProjectConfig.load(from: states.evaluated, startingAt: subdirectory)) ?? config
+            for finding in PackVerification(states.evaluated, config: headConfig).findings where !packFindings.contains(finding) {
+                packFindings.append(finding)
+            }
         }
+        let packFiles = Set(packFindings.map(\.subject.file))
         let set = DocumentSet(evaluated.documents, names: hintNames)
         let filters = options.pathsAreChange ? [] : options.paths.map(resolveFilter)
         try checkFiltersMatch(filters, in: states.evaluated, config: config)
         let changed = options.all ? nil : states.changed.map(Set.init)
         let approvalRequests = ApprovalAttributor.requests(withApprovalPathsIn: changed ?? [])
         let selectedFile: (String) -> Bool = { file in
-            (filters.isEmpty || filters.contains { Workspace.path(file, isUnder: $0) })
+            // A pack that differs from its lock blocks whatever the change or the filters select.
+            packFiles.contains(file) || (filters.isEmpty || filters.contains { Workspace.path(file, isUnder: $0) })
                 && (changed?.contains(file) ?? true)
         }
         let selected: (Document) -> Bool = { document in
@@ -83,7 +93,7 @@ public struct CheckUseCase: WorkspaceUseCase {
             attributor.uncommittedAuthors = Set(ApproveUseCase.configuredMembers(in: trusted.team,
                                                                                  config: repository.configValue).map(\.id))
         }
-        var findings: [Finding] = []
+        var findings: [Finding] = packFindings
         if let commits = states.rangeCommits {
             findings += try git { try ProtectedPaths.check(commits: commits, rules: config.protect, provenance: provenance) }
         }

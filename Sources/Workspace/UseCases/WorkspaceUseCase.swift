@@ -4,7 +4,7 @@ import Documents
 
 /// A command of `policy` as a function of the opened repository (`Workspace`) and of the
 /// state it loads once (`Workspace.loadState`). The use cases — `CheckUseCase`,
-/// `DigestUseCase`, `ApproveUseCase`, `AuditUseCase`, `ExplainUseCase`, `PolicyTestUseCase` —
+/// `DigestUseCase`, `ApproveUseCase`, `AuditUseCase`, `ExplainUseCase`, `PolicyTestUseCase`, `PackUpdateUseCase` —
 /// each live in their own file and are tested through the commands they serve.
 public protocol WorkspaceUseCase {
     var workspace: Workspace { get }
