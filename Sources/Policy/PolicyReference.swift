@@ -79,7 +79,7 @@ public enum PolicyReference {
             if !examples.isEmpty {
                 out += "\nExamples (each is run by the test suite):\n\n"
                 for example in examples {
-                    let verdict = example.expect == .pass ? "passes" : "blocks"
+                    let verdict = example.notApplicable ? "is not applicable" : example.expect == .pass ? "passes" : "blocks"
                     let message = example.message.map { " — “…\($0)…”" } ?? ""
                     out += "- \(example.title): `\(check.keyword): \(example.check)` \(verdict)\(message)\n"
                 }
