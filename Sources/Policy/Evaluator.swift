@@ -143,22 +143,31 @@ public struct Evaluator: Sendable {
         }
     }
 
-    /// One `policy/runbook` rule per policy file with a rule that links a missing runbook
-    /// among `ruleIDs`: a warning per such rule, at its `runbook:`.
+    /// One `policy/runbook` rule per policy file with a rule among `ruleIDs` that links a
+    /// missing runbook: one warning per missing runbook, at the first such rule's `runbook:`,
+    /// naming every rule of the file that links it.
     func runbookWarnings(for ruleIDs: Set<String>) -> [SubjectResult] {
         guard !ruleIDs.isEmpty else { return [] }
         var results: [SubjectResult] = []
         for policy in policies {
-            let findings = policy.rules.compactMap { rule -> Finding? in
-                let ruleID = "\(policy.name)/\(rule.id)"
-                guard ruleIDs.contains(ruleID), let runbook = rule.runbook else { return nil }
-                let subject = Subject(kind: .policy, name: policy.name, file: policy.file)
-                return Finding(ruleID: Self.runbookRuleID, subject: subject, severity: .warn,
-                               message: "rule \(ruleID) links the runbook \(runbook), which is not a file of this repository: its findings show no runbook until it is written (policy init writes the default pack's runbooks)",
-                               location: rule.runbookLocation ?? rule.location)
+            let subject = Subject(kind: .policy, name: policy.name, file: policy.file)
+            var order: [String] = []
+            var linking: [String: [Rule]] = [:]
+            for rule in policy.rules {
+                guard ruleIDs.contains("\(policy.name)/\(rule.id)"), let runbook = rule.runbook else { continue }
+                if linking[runbook] == nil { order.append(runbook) }
+                linking[runbook, default: []].append(rule)
             }
-            guard let first = findings.first else { continue }
-            results.append(SubjectResult(subject: first.subject, rules: [
+            let findings = order.map { runbook -> Finding in
+                let rules = linking[runbook] ?? []
+                let names = rules.map { "\(policy.name)/\($0.id)" }
+                let first = rules[0]
+                return Finding(ruleID: Self.runbookRuleID, subject: subject, severity: .warn,
+                               message: "runbook \(runbook) is not a file of this repository: the findings of \(names.joined(separator: ", ")) link no runbook until it is written (policy init writes the default pack's runbooks)",
+                               location: first.runbookLocation ?? first.location)
+            }
+            guard !findings.isEmpty else { continue }
+            results.append(SubjectResult(subject: subject, rules: [
                 RuleEvaluation(ruleID: Self.runbookRuleID, description: "every runbook a rule links is a file of the repository",
                                outcome: .warn, findings: findings, evidence: [], runbook: nil, tags: [], ruleLocation: nil),
             ]))

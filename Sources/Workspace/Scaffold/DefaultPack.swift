@@ -400,6 +400,9 @@ spec:
     - name: the production request of the example passes every rule but approvals, which only signed commits give
       documents: [example]
       repository:
+        commits: [0123456789abcdef0123456789abcdef01234567]   # the run's code commit (for the lineage rule of the strict profile)
+        files:
+          models/ticket-router/1.0.0/model.onnx: "1111111111111111111111111111111111111111111111111111111111111111"
         merged: [history/ticket-router-1.0.0-staging.yaml]
       verdict: block
       expect:
@@ -416,6 +419,10 @@ spec:
 
     - name: the staging request of the example passes
       documents: [history/ticket-router-1.0.0-staging.yaml, example/card.yaml, example/run.yaml]
+      repository:
+        commits: [0123456789abcdef0123456789abcdef01234567]   # the run's code commit (for the lineage rule of the strict profile)
+        files:
+          models/ticket-router/1.0.0/model.onnx: "1111111111111111111111111111111111111111111111111111111111111111"
       verdict: pass
       expect:
         - {rule: rai/intended-use, result: pass}
@@ -439,6 +446,9 @@ spec:
     - name: the production request of the example passes every rule but approvals, which only signed commits give
       documents: [example]
       repository:
+        commits: [0123456789abcdef0123456789abcdef01234567]   # the run's code commit (for the lineage rule of the strict profile)
+        files:
+          models/ticket-router/1.0.0/model.onnx: "1111111111111111111111111111111111111111111111111111111111111111"
         merged: [history/ticket-router-1.0.0-staging.yaml]
       verdict: block
       expect:
@@ -462,6 +472,10 @@ spec:
 
     - name: the staging request of the example passes
       documents: [history/ticket-router-1.0.0-staging.yaml, example/card.yaml, example/run.yaml]
+      repository:
+        commits: [0123456789abcdef0123456789abcdef01234567]   # the run's code commit (for the lineage rule of the strict profile)
+        files:
+          models/ticket-router/1.0.0/model.onnx: "1111111111111111111111111111111111111111111111111111111111111111"
       verdict: pass
       expect:
         - {rule: rai/intended-use, result: pass}
