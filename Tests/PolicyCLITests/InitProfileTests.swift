@@ -191,6 +191,10 @@ final class InitProfileTests: XCTestCase {
             // The first release of a model that is not distilled: said once each, not failed.
             XCTAssertTrue(passed.flat.contains("n/a lifecycle/champion-regression — first release of this model, no champion"), passed.stdout)
             XCTAssertTrue(passed.flat.contains("n/a lifecycle/distillation-gap — run names no teacher: not a distilled model"), passed.stdout)
+            let explain = try sandbox.policy("explain", Self.production)
+            XCTAssertEqual(explain.status, 0, explain.stderr)
+            XCTAssertTrue(explain.stdout.contains("lifecycle/champion-regression  N/A"), explain.stdout)
+            XCTAssertTrue(explain.stdout.contains("not applicable: first release of this model, no champion (the rule passes)"), explain.stdout)
         } else {
             XCTAssertFalse(passed.stdout.contains("n/a"), passed.stdout)
         }

@@ -664,7 +664,14 @@ a PromotionRequest to `production`.
 Messages:
 
 - `accuracy 0.881 is 0.016 (1.6 points) below the champion's 0.897 (run 'run-8650'), a drop of more than the allowed 0.01`
-- `baseline.spec.metrics.accuracy cannot be read: the request names no baseline (spec.baseline) and no production promotion of m was merged before` — the first production release of a model.
+- `baseline.spec.metrics.accuracy cannot be read: the request names no baseline (spec.baseline) and no history is available to find the champion` — the history could not be read (the rule fails closed).
+
+The **first production release** of a model (no `spec.baseline`, no production promotion
+of the model merged before) has no champion: the rule is *not applicable* and passes,
+and every report says so once: `n/a  lifecycle/champion-regression — first release of this
+model, no champion`. A policy that wants a first release to name its baseline adds
+`requireBaseline: true` to the rule; then the first release fails closed with
+`… the request names no baseline (spec.baseline) and no production promotion of m was merged before`.
 
 **Who:** the ML engineer who opened the request.
 
@@ -680,9 +687,9 @@ Messages:
 
 - A real regression: find where it comes from (slices in the run manifest, data version,
   hyperparameters against the champion's run), fix and record a new run.
-- **First production release** of a model: name the incumbent it replaces in
-  `spec.baseline` (its RunManifest; record one for a model that predates Tollgate, as the
-  demo does with `run-7702`).
+- **First production release** of a model that replaces an incumbent (or under
+  `requireBaseline: true`): name the incumbent in `spec.baseline` (its RunManifest; record
+  one for a model that predates Tollgate, as the demo does with `run-7702`).
 - A deliberate trade-off (less accuracy for latency or cost) is a product decision: get
   it made explicitly, then see below.
 
@@ -715,8 +722,8 @@ Messages:
 - `student accuracy 0.871 is 0.061 below the teacher's 0.932 (6.1 points), more than the allowed 0.04`
 - `the teacher is known only by its ModelCard …` — name the teacher's run in
   `spec.teacher.run`: a card has no metrics.
-- `teacher.spec.metrics.accuracy cannot be read: the request's run names no teacher` — the
-  rule is for distilled students; see below.
+- `teacher.spec.metrics.accuracy cannot be read: …` — the run names a teacher that cannot
+  be found (its run does not exist): fix the reference; the rule fails closed meanwhile.
 
 **Who:** the ML engineer who made the run.
 
@@ -737,9 +744,9 @@ Usual levers, cheapest first (each is a new run manifest):
 - Intermediate-layer (feature) distillation, not only logits.
 - A better teacher checkpoint for the student's domain.
 
-A model **trained from scratch** has no teacher, and the rule fails closed on it: scope
-`policies/lifecycle.yaml` with `models:` (a policy-owner change), or give the model a
-waiver until the policy is scoped.
+A model **trained from scratch** names no teacher (`spec.teacher` of its run): the rule is
+*not applicable* to it and passes, and the reports say so once: `n/a
+lifecycle/distillation-gap — run names no teacher: not a distilled model`.
 
 ## 3. Waiver?
 
@@ -807,16 +814,16 @@ back automatically — until the shift ends. Not for an unexplained shift. Waive
         File(name: "fairness.md", contents: #"""
 # Runbook: fairness slices
 
-**Rules** (policy `rai`, PromotionRequests to `staging` and `production`), all over
+**Rules** (policy `fairness`, PromotionRequests to `staging` and `production`), all over
 `run.spec.slices` and the metric `accuracy`, each slice compared with the **best slice of
 its feature** (Fairlearn's `between_groups`):
 
 | rule | blocks when | message starts |
 | --- | --- | --- |
-| `rai/slice-four-fifths` | slice / best < 0.8 (four-fifths rule) | `slice 'x': accuracy … is a ratio of … below the minimum 0.8` |
-| `rai/slice-gap` | best − slice > 0.05 (5 points) | `slice 'x': accuracy … is … below the best slice of …` |
-| `rai/slice-support` | a slice has fewer than 1000 examples (`support`) | `slice 'x' has support …, below minSupport 1000` |
-| `rai/slice-features` | no slice for `region` or `account_age` | `feature 'account_age' has no slice …` |
+| `fairness/slice-four-fifths` | slice / best < 0.8 (four-fifths rule) | `slice 'x': accuracy … is a ratio of … below the minimum 0.8` |
+| `fairness/slice-gap` | best − slice > 0.05 (5 points) | `slice 'x': accuracy … is … below the best slice of …` |
+| `fairness/slice-support` | a slice has fewer than 1000 examples (`support`) | `slice 'x' has support …, below minSupport 1000` |
+| `fairness/slice-features` | the model card declares no sensitive features (`spec.fairness.sensitiveFeatures`), or one of them has no slice | `card.spec.fairness.sensitiveFeatures is missing …`, `feature 'age' has no slice …` |
 
 Bounds are inclusive (a gap of exactly 0.05 passes). Missing slices, a slice without
 `accuracy` or without `support` fail closed.
@@ -839,6 +846,10 @@ Bounds are inclusive (a gap of exactly 0.05 passes). Missing slices, a slice wit
 - **Small slice (`slice-support`)**: evaluate on a larger holdout (more weeks of data for
   that group) and record the new `support`. Merging groups is acceptable only if the card
   says so. Never drop a slice from the manifest to make the rule pass.
+- **Undeclared features (`slice-features`)**: the model card must say which sensitive
+  features the evaluation is sliced by: `spec.fairness.sensitiveFeatures: [region, age]`
+  (the `feature` names of the run's slices). A model without any writes `[]`, and the
+  `rai-reviewer` who approves agrees with that.
 - **Missing feature (`slice-features`)**: add the slices of that feature to the
   evaluation; every group of it, not only the large ones.
 - **Gap or ratio**: find where the slice loses (false positives or false negatives,
@@ -854,7 +865,7 @@ Bounds are inclusive (a gap of exactly 0.05 passes). Missing slices, a slice wit
 
 Rarely, and only with an `rai-reviewer` in agreement: e.g. a gap that the current
 champion has too, when the candidate narrows it, for the time a dedicated fix needs.
-The card's `limitations` must state the gap. One Waiver per rule (`policy: rai`,
+The card's `limitations` must state the gap. One Waiver per rule (`policy: fairness`,
 `rule: slice-gap`), approved by a policy owner with
 `policy approve <waiver> --role policy-owner`; see [waivers.md](waivers.md). A slice with
 too little support is not waived: measure it.
