@@ -101,6 +101,13 @@ public enum Bindings {
         return result
     }
 
+    /// The model's latest production promotion merged into the branch, other than `request`:
+    /// the promotion whose run is the champion. Nil for a model's first production release.
+    public static func championPromotion(of request: Document, model: String,
+                                         repository: any RepositoryFacts) -> MergedPromotion? {
+        repository.mergedPromotions(of: model).first { $0.to == "production" && $0.request.name != request.name }
+    }
+
     /// "ModelCard 'x' cannot be read (models/x.yaml:10:3: invalid YAML: …)".
     static func cannotBeRead(_ kind: DocumentKind, _ name: String, _ cause: Diagnostic) -> String {
         "\(kind.rawValue) '\(name)' cannot be read (\(cause.location): \(cause.message))"
@@ -114,9 +121,7 @@ public enum Bindings {
             return .missing("the request names no baseline (spec.baseline) and no history is available to find the champion",
                             at: request.nameLocation)
         }
-        guard let model, let merged = repository.mergedPromotions(of: model).first(where: {
-            $0.to == "production" && $0.request.name != request.name
-        }) else {
+        guard let model, let merged = championPromotion(of: request, model: model, repository: repository) else {
             return .missing("the request names no baseline (spec.baseline) and no production promotion of \(model ?? "?") was merged before",
                             at: request.nameLocation)
         }

@@ -32,6 +32,11 @@ public struct Evaluator: Sendable {
     /// it (a staged check reads what the change can reach): a `supersededBy` that names a
     /// request outside the part still resolves.
     public var wholeSetNames: [DocumentKind: [String]]?
+    /// Check that each runbook a rule links (a relative path) is a file of `repository`: a
+    /// finding never links one that is not, and each such rule gets one `policy/runbook`
+    /// warning located at its `runbook:` (on the subject of the policy file). Off for policy
+    /// tests and check examples, whose repositories are made up.
+    public var checksRunbooks = false
 
     public init(policies: [Policy], approvals: @escaping @Sendable (Document) -> [AttributedApproval] = { _ in [] },
                 repository: (any RepositoryFacts)? = nil,
@@ -66,6 +71,8 @@ public struct Evaluator: Sendable {
         let findingsByFile = Dictionary(grouping: findings + waivers.findings, by: \.subject.file)
         var results: [SubjectResult] = []
         var filesWithDocuments: Set<String> = []
+        let missingRunbooks = missingRunbooks()
+        var deadLinks: Set<String> = []  // rule ids whose runbook is missing, among the rules evaluated
         for document in documents.documents {
             filesWithDocuments.insert(document.file)
             guard isSelected(document) else { continue }
@@ -89,7 +96,13 @@ public struct Evaluator: Sendable {
                 for policy in matching {
                     context.variables = policy.variables
                     for rule in policy.rules {
-                        policyRules.append(evaluate(rule, of: policy, for: subject, in: context))
+                        var evaluation = evaluate(rule, of: policy, for: subject, in: context)
+                        if let runbook = rule.runbook, missingRunbooks.contains(runbook) {
+                            deadLinks.insert(evaluation.ruleID)
+                            evaluation.runbook = nil
+                            for index in evaluation.findings.indices { evaluation.findings[index].runbook = nil }
+                        }
+                        policyRules.append(evaluation)
                     }
                 }
                 policyRules = Self.collapsingUnresolved(policyRules, context: context, referenceLocations: referenceLocations,
@@ -110,7 +123,56 @@ public struct Evaluator: Sendable {
                 + externalRules(findingsByFile[file] ?? [], subject: subject)
             results.append(SubjectResult(subject: subject, rules: rules))
         }
+        results += runbookWarnings(for: deadLinks)
         return Report(subjects: results)
+    }
+
+    /// The rule id of the warning that a rule links a runbook the repository does not hold.
+    public static let runbookRuleID = "policy/runbook"
+
+    /// The relative runbook paths the policies link that are not files of the repository
+    /// (empty unless `checksRunbooks`).
+    func missingRunbooks() -> Set<String> {
+        guard checksRunbooks, let repository else { return [] }
+        let linked = Set(policies.flatMap { $0.rules.compactMap(\.runbook) })
+        return linked.filter { path in
+            guard !path.contains("://"), !path.hasPrefix("mailto:") else { return false }
+            var relative = Substring(path)
+            while relative.hasPrefix("./") { relative = relative.dropFirst(2) }
+            return repository.file(at: String(relative)) == .missing
+        }
+    }
+
+    /// One `policy/runbook` rule per policy file with a rule among `ruleIDs` that links a
+    /// missing runbook: one warning per missing runbook, at the first such rule's `runbook:`,
+    /// naming every rule of the file that links it.
+    func runbookWarnings(for ruleIDs: Set<String>) -> [SubjectResult] {
+        guard !ruleIDs.isEmpty else { return [] }
+        var results: [SubjectResult] = []
+        for policy in policies {
+            let subject = Subject(kind: .policy, name: policy.name, file: policy.file)
+            var order: [String] = []
+            var linking: [String: [Rule]] = [:]
+            for rule in policy.rules {
+                guard ruleIDs.contains("\(policy.name)/\(rule.id)"), let runbook = rule.runbook else { continue }
+                if linking[runbook] == nil { order.append(runbook) }
+                linking[runbook, default: []].append(rule)
+            }
+            let findings = order.map { runbook -> Finding in
+                let rules = linking[runbook] ?? []
+                let names = rules.map { "\(policy.name)/\($0.id)" }
+                let first = rules[0]
+                return Finding(ruleID: Self.runbookRuleID, subject: subject, severity: .warn,
+                               message: "runbook \(runbook) is not a file of this repository: the findings of \(names.joined(separator: ", ")) link no runbook until it is written (policy init writes the default pack's runbooks)",
+                               location: first.runbookLocation ?? first.location)
+            }
+            guard !findings.isEmpty else { continue }
+            results.append(SubjectResult(subject: subject, rules: [
+                RuleEvaluation(ruleID: Self.runbookRuleID, description: "every runbook a rule links is a file of the repository",
+                               outcome: .warn, findings: findings, evidence: [], runbook: nil, tags: [], ruleLocation: nil),
+            ]))
+        }
+        return results
     }
 
     /// The lifecycle of a request that states a decision, and whether it is gated: not when
@@ -249,7 +311,8 @@ public struct Evaluator: Sendable {
         return RuleEvaluation(ruleID: ruleID, description: rule.description,
                               outcome: findings.map(\.severity).max() ?? .pass, findings: findings,
                               evidence: outcome.evidence, runbook: rule.runbook, tags: rule.tags,
-                              ruleLocation: rule.location, check: type(of: rule.check).keyword)
+                              ruleLocation: rule.location, check: type(of: rule.check).keyword,
+                              notApplicable: findings.isEmpty ? outcome.notApplicable : nil)
     }
 
     /// One `document/<code>` rule per kind of problem found in the subject's file.

@@ -69,6 +69,8 @@ public struct Rule: Sendable {
     public var check: any Check
     /// Where `id:` is written.
     public var location: SourceLocation
+    /// Where the rule's `runbook:` value is written, when it has one.
+    public var runbookLocation: SourceLocation?
 
     public init(id: String, description: String?, enforcement: Enforcement, runbook: String?,
                 tags: [String], check: any Check, location: SourceLocation) {

@@ -142,10 +142,12 @@ public enum PolicyLoader {
         diagnostics += checkProblems
         guard let check, checkProblems.isEmpty else { return nil }
         let enforcement = normalized["enforcement"]?.string.flatMap(Enforcement.init(rawValue:)) ?? policyEnforcement
-        return Rule(id: id, description: normalized["description"]?.string, enforcement: enforcement,
-                    runbook: normalized["runbook"]?.string,
-                    tags: policyTags + (normalized["tags"]?.list?.compactMap(\.string) ?? []),
-                    check: check, location: normalized["id"]?.location ?? item.location)
+        var rule = Rule(id: id, description: normalized["description"]?.string, enforcement: enforcement,
+                        runbook: normalized["runbook"]?.string,
+                        tags: policyTags + (normalized["tags"]?.list?.compactMap(\.string) ?? []),
+                        check: check, location: normalized["id"]?.location ?? item.location)
+        rule.runbookLocation = normalized["runbook"]?.location
+        return rule
     }
 }
 

@@ -45,6 +45,24 @@ public enum PolicyReference {
               to the bound as written passes.
             - **Missing data fails closed**: a rule whose input is absent blocks (or warns, per its
               enforcement) with a message naming the missing path.
+            - **Not applicable is said once, not failed.** A rule about something the subject is
+              not — `distillation` for a run that names no teacher ("run names no teacher: not a
+              distilled model"), `regression` for a model's first production release ("first
+              release of this model, no champion") — passes with that reason. Every report says
+              so: a line `n/a  <rule> — <reason>` in the text report, `notApplicable` on the rule
+              in JSON, a skipped test in JUnit, a "Not applicable" list in Markdown, `N/A` in
+              `policy explain`; SARIF, which holds problems, leaves it out. A PolicyTest case
+              expects it with `result: notApplicable` (`result: pass` expects a rule that applies
+              and holds). Missing data for a rule that does apply still fails closed: a teacher
+              named but not found, a baseline named but missing, no history to look for the
+              champion in. `regression: {requireBaseline: true}` makes a first release fail
+              closed too.
+            - **Runbooks are files of the checked repository.** A rule's `runbook` (a relative
+              path) is linked from its findings only when the file exists in the revision
+              checked; otherwise the findings show no runbook and one warning of rule
+              `policy/runbook`, located at the rule's `runbook:` in the policy file, names the
+              missing file and the rules that link it. `policy init` writes the runbooks of the
+              pack it writes.
             - **Messages** state the observed value, the bound and where the value came from;
               a note points at the bound in the policy file.
             - **Ratios point Fairlearn's way**: min/max (or slice/reference), at most 1. The
@@ -59,6 +77,26 @@ public enum PolicyReference {
               is `min_absolute_change=-0.01` for a metric where greater is better.
             - **Error-budget burn** is errorRate / (1 − objective): 1.0 spends the budget exactly
               over the window.
+
+            ## The default pack and `policy init --profile`
+
+            The tool's `policies/*.yaml` are the default pack; `policy init` writes the files of a
+            profile (default `standard`), the runbooks their rules link (`docs/runbooks/`) and a
+            starter test, `policies/tests/starter/<profile>.yaml`, with the complete example model
+            it reads (`policies/tests/starter/example/`), so `policy test policies/tests` passes
+            right after init. A profile only selects files: each rule has one source.
+
+            | profile | policy files | what it gates |
+            | --- | --- | --- |
+            | `minimal` | `rai`, `release-gate`, `approvals` | model card documentation (staging, production); serving SLOs and two signed, independent approvals (production) |
+            | `standard` | minimal + `fairness`, `lifecycle` | + evaluation slices for every sensitive feature the card declares, no group left behind; the stage graph, the champion regression (not applicable to a first release), the distillation gap (not applicable without a teacher) |
+            | `strict` | standard + `lineage`, `drift`, `canary`, `incidents` | + a reproducible run, no input drift, a canary plan with automatic rollback, no open SEV1/SEV2 incident |
+
+            The pack holds no domain's constants: the fairness slices are required for the
+            features the model card declares in `spec.fairness.sensitiveFeatures`
+            (`slices: {requireFeaturesFrom: card.spec.fairness.sensitiveFeatures}`). A card that
+            declares none is missing documentation and blocks, located at the card; an empty list
+            declares that the model has no sensitive feature.
 
 
             """
@@ -79,7 +117,7 @@ public enum PolicyReference {
             if !examples.isEmpty {
                 out += "\nExamples (each is run by the test suite):\n\n"
                 for example in examples {
-                    let verdict = example.expect == .pass ? "passes" : "blocks"
+                    let verdict = example.notApplicable ? "is not applicable" : example.expect == .pass ? "passes" : "blocks"
                     let message = example.message.map { " — “…\($0)…”" } ?? ""
                     out += "- \(example.title): `\(check.keyword): \(example.check)` \(verdict)\(message)\n"
                 }

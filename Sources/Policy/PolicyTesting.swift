@@ -11,6 +11,9 @@ public enum PolicyTesting {
         public struct Expectation: Sendable {
             public var rule: String
             public var outcome: Verdict
+            /// `result: notApplicable`: the rule does not apply (it passes with a reason);
+            /// `result: pass` expects a rule that applies and holds.
+            public var notApplicable: Bool = false
             public var location: SourceLocation
         }
 
@@ -31,7 +34,8 @@ public enum PolicyTesting {
         .optional("verdict", .oneOf(["pass", "warn", "block"]), "the subject's expected verdict"),
         .optional("expect", .list(.object(ObjectSchema([
             FieldSchema("rule", .text(), "<policy>/<rule>"),
-            FieldSchema("result", .oneOf(["pass", "warn", "block"]), "expected outcome"),
+            FieldSchema("result", .oneOf(["pass", "warn", "block", "notApplicable"]),
+                        "expected outcome; notApplicable: the rule does not apply to the subject (it passes with a reason)"),
         ]))), "expected outcome per rule"),
         .optional("repository", .object(ObjectSchema([
             .optional("commits", .list(.text()), "commit ids that exist"),
@@ -68,7 +72,11 @@ public enum PolicyTesting {
                 }
             }
             let expectations = (value["expect"]?.list ?? []).compactMap { item -> Case.Expectation? in
-                guard let rule = item["rule"]?.string, let result = item["result"]?.string.flatMap(Verdict.init(rawValue:)) else { return nil }
+                guard let rule = item["rule"]?.string, let text = item["result"]?.string else { return nil }
+                if text == "notApplicable" {
+                    return Case.Expectation(rule: rule, outcome: .pass, notApplicable: true, location: item.location)
+                }
+                guard let result = Verdict(rawValue: text) else { return nil }
                 return Case.Expectation(rule: rule, outcome: result, location: item.location)
             }
             let verdict = value["verdict"].flatMap { v in v.string.flatMap(Verdict.init(rawValue:)).map { ($0, v.location) } }
@@ -91,6 +99,8 @@ public enum PolicyTesting {
         public var location: SourceLocation
         /// Rule id → the outcome observed, for every rule evaluated on the subject.
         public var outcomes: [String: Verdict]
+        /// Rule id → why it does not apply, for the rules evaluated that do not.
+        public var notApplicable: [String: String] = [:]
         /// Mismatches: (what, expected, actual); empty when the case passes.
         public var mismatches: [(what: String, expected: String, actual: String, location: SourceLocation)]
         /// The case could not be run (missing subject, unreadable document).
@@ -130,13 +140,18 @@ public enum PolicyTesting {
         let report = Evaluator(policies: policies, repository: testCase.repository, stages: stages)
             .evaluate(set, diagnostics: [], isSelected: { $0 == subjectDocument }, isSelectedFile: { _ in false })
         let rules = report.subjects.first?.rules ?? []
-        for rule in rules { result.outcomes[rule.ruleID] = rule.outcome }
+        for rule in rules {
+            result.outcomes[rule.ruleID] = rule.outcome
+            if let reason = rule.notApplicable { result.notApplicable[rule.ruleID] = reason }
+        }
         for expectation in testCase.expectations {
             let actual = result.outcomes[expectation.rule]
-            if actual != expectation.outcome {
-                result.mismatches.append((expectation.rule, expectation.outcome.rawValue,
-                                          actual?.rawValue ?? "not evaluated (no such rule, or its policy does not match the subject)",
-                                          expectation.location))
+            let reason = result.notApplicable[expectation.rule]
+            let expected = expectation.notApplicable ? "notApplicable" : expectation.outcome.rawValue
+            if actual != expectation.outcome || expectation.notApplicable != (reason != nil) {
+                let shown = reason.map { "notApplicable (\($0))" } ?? actual?.rawValue
+                    ?? "not evaluated (no such rule, or its policy does not match the subject)"
+                result.mismatches.append((expectation.rule, expected, shown, expectation.location))
             }
         }
         if let (verdict, location) = testCase.verdict {

@@ -15,11 +15,14 @@ public struct RuleEvaluation: Hashable, Sendable {
     public var ruleLocation: SourceLocation?
     /// The check's keyword (`threshold`, `approvals`), nil for built-in rules.
     public var check: String?
+    /// Why the rule does not apply to the subject, when it does not (it then passes).
+    public var notApplicable: String?
 
     public init(ruleID: String, description: String?, outcome: Verdict, findings: [Finding],
                 evidence: [Evidence], runbook: String?, tags: [String], ruleLocation: SourceLocation?,
-                check: String? = nil) {
+                check: String? = nil, notApplicable: String? = nil) {
         self.check = check
+        self.notApplicable = notApplicable
         self.ruleID = ruleID
         self.description = description
         self.outcome = outcome
@@ -52,6 +55,9 @@ public struct SubjectResult: Hashable, Sendable {
     public var verdict: Verdict { rules.map(\.outcome).max() ?? .pass }
 
     public var findings: [Finding] { rules.flatMap(\.findings) }
+
+    /// The rules that do not apply to the subject, each with its reason.
+    public var notApplicable: [RuleEvaluation] { rules.filter { $0.notApplicable != nil } }
 }
 
 /// Everything one `policy check` decided.

@@ -9,25 +9,32 @@ struct InitCommand: ParsableCommand {
         abstract: "Set up Tollgate in a git repository: config, default policies, a Team, CI and hook files.",
         discussion: """
             Writes, at the root of the working tree: .tollgate.yaml (the Config with its \
-            defaults), the default policy pack in policies/, policies/team.yaml with you as \
-            its first member (name, e-mail and the SSH key of git config user.signingkey), \
-            .github/workflows/tollgate.yml and .pre-commit-config.yaml. An existing file is \
-            never changed: it is reported as skipped (for .pre-commit-config.yaml with the \
-            entry to add), so running init again is safe.
+            defaults), the policies of the chosen profile of the default pack in policies/, \
+            its starter tests in policies/tests/starter/ (`policy test policies/tests` passes \
+            right away), the runbooks its rules link in docs/runbooks/, policies/team.yaml \
+            with you as its first member (name, e-mail and the SSH key of git config \
+            user.signingkey), .github/workflows/tollgate.yml and .pre-commit-config.yaml. An \
+            existing file is never changed: it is reported as skipped (for \
+            .pre-commit-config.yaml with the entry to add), so running init again is safe.
+
+            Profiles: \(PackProfile.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).
             """
     )
 
     @OptionGroup var repository: RepositoryOptions
 
+    @Option(help: "Which policies of the default pack to start with: \(PackProfile.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var profile: PackProfile = .default
+
     func run() throws {
         let report: InitReport
         do {
             report = try ProjectInitializer(directory: repository.resolvedDirectory,
-                                            toolVersion: PolicyCommand.version).run()
+                                            toolVersion: PolicyCommand.version, profile: profile).run()
         } catch let error as ScaffoldError {
             throw ToolError(error.localizedDescription)
         }
-        var out = "Tollgate in \(report.root):\n"
+        var out = "Tollgate in \(report.root) (profile \(profile.rawValue)):\n"
         let width = report.files.map(\.path.count).max() ?? 0
         for file in report.files {
             switch file.outcome {
@@ -56,3 +63,5 @@ struct InitCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data(out.utf8))
     }
 }
+
+extension PackProfile: ExpressibleByArgument {}

@@ -11,8 +11,10 @@ public enum ExplainReporter {
             lines.insert("  \(lifecycle.note)", at: 2)
         }
         for rule in result.rules {
-            lines.append("  \(rule.ruleID)  \(rule.outcome.rawValue.uppercased())\(rule.description.map { " — \($0)" } ?? "")")
+            let outcome = rule.notApplicable == nil ? rule.outcome.rawValue.uppercased() : "N/A"
+            lines.append("  \(rule.ruleID)  \(outcome)\(rule.description.map { " — \($0)" } ?? "")")
             if let location = rule.ruleLocation { lines.append("    defined at \(location)") }
+            if let reason = rule.notApplicable { lines.append("    not applicable: \(reason) (the rule passes)") }
             for evidence in rule.evidence {
                 if let value = evidence.value {
                     lines.append("    read \(evidence.path) = \(ValueFormatting.value(value))\(evidence.location.map { "  (\($0))" } ?? "")")

@@ -155,8 +155,10 @@ public struct JSONReporter: Sendable {
         var definedAt: Location?
         var evidence: [EvidenceOutput]
         var findings: [FindingOutput]
+        var notApplicable: String?
 
         init(_ rule: RuleEvaluation) {
+            notApplicable = rule.notApplicable
             id = rule.ruleID
             check = rule.check
             description = rule.description
@@ -340,6 +342,7 @@ extension JSONReporter.RuleOutput {
         for finding in findings { finding.write(to: &w) }
         w.endArray()
         w.field("id", id)
+        w.field("notApplicable", notApplicable)
         w.field("outcome", outcome.rawValue)
         w.field("runbook", runbook)
         w.field("tags", strings: tags)

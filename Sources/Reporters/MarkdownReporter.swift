@@ -85,8 +85,11 @@ public struct MarkdownReporter: Sendable {
         let blocking = findings.filter { $0.isActive && $0.severity == .block }
         let warnings = findings.filter { $0.isActive && $0.severity == .warn }
         let waived = findings.filter { !$0.isActive }
+        let notApplicable = result.notApplicable
         if blocking.isEmpty && warnings.isEmpty {
-            lines += [result.rules.count == 1 ? "Its one rule holds." : "All \(result.rules.count) rules hold.", ""]
+            let applicable = result.rules.count - notApplicable.count
+            let that = notApplicable.isEmpty ? "" : " that apply"
+            lines += [applicable == 1 ? "Its one rule\(notApplicable.isEmpty ? "" : " that applies") holds." : "All \(applicable) rules\(that) hold.", ""]
         }
         if !blocking.isEmpty {
             lines += ["**Blocking reasons**", ""] + table(blocking) + [""]
@@ -99,6 +102,11 @@ public struct MarkdownReporter: Sendable {
             lines += waived.map { finding in
                 "- \(MarkdownText.code(finding.ruleID)): \(MarkdownText.inline(finding.message)) (\(location(finding.location))) — waived by \(MarkdownText.inline(finding.waivedBy ?? ""))"
             }
+            lines.append("")
+        }
+        if !notApplicable.isEmpty {
+            lines += ["**Not applicable**", ""]
+            lines += notApplicable.map { "- \(MarkdownText.code($0.ruleID)) — \(MarkdownText.inline($0.notApplicable ?? ""))" }
             lines.append("")
         }
         lines += approvals(result)

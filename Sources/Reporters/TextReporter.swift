@@ -41,6 +41,10 @@ public struct TextReporter: Sendable {
                     lines.append("    \(dim("runbook: \(runbook)"))")
                 }
             }
+            for rule in result.notApplicable {
+                // Said once per rule: it passes because it does not apply, not because it held.
+                lines += wrap("\(dim("n/a"))  \(rule.ruleID) — \(rule.notApplicable ?? "")", indent: 2, hanging: 7)
+            }
         }
         if !lines.isEmpty { lines.append("") }
         lines.append(summary(report, metadata: metadata))

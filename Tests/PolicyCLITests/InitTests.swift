@@ -8,11 +8,22 @@ final class InitTests: XCTestCase {
     ]
 
     /// The policy files of the tool's own pack (what `policy init` must embed).
-    static func packFiles() throws -> [String] {
+    static func allPackFiles() throws -> [String] {
         let directory = GitSandbox.projectRoot.appendingPathComponent("policies")
         return try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
             .sorted()
+    }
+
+    /// The pack files each `policy init --profile` writes (the strict profile: all of them).
+    static let profileFiles: [String: [String]] = [
+        "minimal": ["approvals.yaml", "rai.yaml", "release-gate.yaml"],
+        "standard": ["approvals.yaml", "fairness.yaml", "lifecycle.yaml", "rai.yaml", "release-gate.yaml"],
+    ]
+
+    /// The pack files `policy init` writes by default (the standard profile).
+    static func packFiles(profile: String = "standard") throws -> [String] {
+        try profileFiles[profile] ?? allPackFiles()
     }
 
     /// `policy init` with git's global configuration out of the way (HOME in the sandbox), so
@@ -206,22 +217,31 @@ final class InitTests: XCTestCase {
     func testInitWritesTheDefaultPackByteForByte() throws {
         let sandbox = try GitSandbox()
         try configureUser(sandbox)
-        XCTAssertEqual(try initialize(sandbox).status, 0)
+        XCTAssertEqual(try initialize(sandbox, "--profile", "strict").status, 0)
         let hint = "the pack embedded in policy differs from policies/: run scripts/embed-pack and rebuild"
-        let source = GitSandbox.projectRoot.appendingPathComponent("policies")
-        let pack = try Self.packFiles()
+        let pack = try Self.packFiles(profile: "strict")
+        XCTAssertEqual(pack, try Self.allPackFiles(), "the strict profile has every file of the pack")
         let written = try FileManager.default.contentsOfDirectory(atPath: sandbox.root.appendingPathComponent("policies").path)
-            .filter { $0 != "team.yaml" }.sorted()
+            .filter { $0 != "team.yaml" && $0 != "tests" }.sorted()
         XCTAssertEqual(written, pack, hint)
-        for name in pack {
-            let original = try Data(contentsOf: source.appendingPathComponent(name))
-            var copy = try Data(contentsOf: sandbox.root.appendingPathComponent("policies/\(name)"))
+        // The starter tests and their example, and the runbooks, are embedded the same way.
+        let starter = ["starter/example/card.yaml", "starter/example/request.yaml", "starter/example/run.yaml",
+                       "starter/history/ticket-router-1.0.0-staging.yaml", "starter/strict.yaml"]
+        let runbooks = try FileManager.default.contentsOfDirectory(atPath: GitSandbox.projectRoot.appendingPathComponent("docs/runbooks").path)
+            .filter { $0.hasSuffix(".md") && $0 != "README.md" }.sorted()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.root.appendingPathComponent("docs/runbooks").path).sorted(),
+                       runbooks, "the strict profile links every runbook")
+        let copies = pack.map { ("policies/\($0)", "policies/\($0)") } + starter.map { ("policies/tests/\($0)", "policies/tests/\($0)") }
+            + runbooks.map { ("docs/runbooks/\($0)", "docs/runbooks/\($0)") }
+        for (name, sourcePath) in copies {
+            let original = try Data(contentsOf: GitSandbox.projectRoot.appendingPathComponent(sourcePath))
+            var copy = try Data(contentsOf: sandbox.root.appendingPathComponent(name))
             let schemaPrefix = Data("# yaml-language-server: $schema=".utf8)
             if copy.starts(with: schemaPrefix), !original.starts(with: schemaPrefix),
                let newline = copy.firstIndex(of: UInt8(ascii: "\n")) {
                 copy = copy.subdata(in: copy.index(after: newline)..<copy.endIndex)
             }
-            XCTAssertEqual(copy, original, "policies/\(name): \(hint)")
+            XCTAssertEqual(copy, original, "\(name): \(hint)")
         }
     }
 

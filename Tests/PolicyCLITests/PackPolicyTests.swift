@@ -38,9 +38,9 @@ final class PackPolicyTests: XCTestCase {
             XCTAssertEqual(passed, cases, summary)
             XCTAssertEqual(failed, 0, summary)
             XCTAssertEqual(lines.filter { $0.hasPrefix("PASS  ") }.count, cases, result.stdout)
-            // One PolicyTest per policy of the pack.
+            // One PolicyTest per policy of the pack, and one starter test per `policy init` profile.
             let policies = Set(try PackTests.packRules().map { String($0.id.prefix { $0 != "/" }) })
-            XCTAssertEqual(tests, policies.count, summary)
+            XCTAssertEqual(tests, policies.count + 3, summary)
             for policy in policies {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: Self.tests.appendingPathComponent("\(policy).yaml").path),
                               "policies/tests/\(policy).yaml: no PolicyTest for policy \(policy)")

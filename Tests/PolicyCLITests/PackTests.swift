@@ -81,7 +81,7 @@ final class PackTests: XCTestCase {
         "fraud-app-1.5.0-production": ["release-gate/p95-latency", "release-gate/p99-latency", "release-gate/error-rate",
                                        "release-gate/availability", "release-gate/error-budget-burn", "incidents/open-incidents"],
         "fraud-p2p-2.0.0-staging": ["rai/intended-use", "rai/out-of-scope", "rai/limitations", "rai/ethical-considerations",
-                                    "rai/slice-four-fifths", "rai/slice-gap", "rai/slice-support", "rai/slice-features"],
+                                    "fairness/slice-four-fifths", "fairness/slice-gap", "fairness/slice-support", "fairness/slice-features"],
         "fraud-ato-2.3.0-production": ["lifecycle/stage-transition", "lineage/reproducible-run", "approvals/production-sign-off"],
         "fraud-lite-4.1.0-production": ["lifecycle/champion-regression", "lifecycle/distillation-gap", "drift/feature-drift",
                                         "canary/canary-plan", "approvals/production-sign-off"],

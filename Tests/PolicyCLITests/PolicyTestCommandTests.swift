@@ -68,6 +68,47 @@ final class PolicyTestCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("+ verdict: block (") && result.stdout.contains("p95 latency 28.7 ms exceeds 25 ms"), result.stdout)
     }
 
+    /// `result: notApplicable` expects a rule that does not apply; `pass` one that applies
+    /// and holds: each mismatch names the other, with the reason.
+    func testNotApplicableIsExpectedByName() throws {
+        let demo = try sandbox()
+        // The fast student without its teacher: a model trained from scratch.
+        let run = try demo.read("policies/tests/fast/run-8812.yaml").components(separatedBy: "\n")
+            .filter { !$0.hasPrefix("  teacher:") }.joined(separator: "\n")
+        try demo.write("policies/tests/scratch/run-8812.yaml", run)
+        for file in ["fraud-student-2.1.0-production.yaml", "card.yaml"] {
+            try demo.write("policies/tests/scratch/\(file)", try demo.read("policies/tests/fast/\(file)"))
+        }
+        try demo.write("policies/tests/lifecycle.yaml", """
+            apiVersion: tollgate/v1
+            kind: PolicyTest
+            metadata: {name: lifecycle-tests}
+            spec:
+              cases:
+                - name: a model trained from scratch is not a distilled student
+                  documents: [scratch]
+                  expect:
+                    - {rule: lifecycle/distillation-gap, result: notApplicable}
+                - name: believes the rule applies to it
+                  documents: [scratch]
+                  expect:
+                    - {rule: lifecycle/distillation-gap, result: pass}
+                - name: believes the distilled student is not one
+                  documents: [fast]
+                  expect:
+                    - {rule: lifecycle/distillation-gap, result: notApplicable}
+            """)
+        let result = try demo.policy("test", "policies/tests/lifecycle.yaml")
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stdout.contains("PASS  lifecycle-tests / a model trained from scratch is not a distilled student"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("FAIL  lifecycle-tests / believes the rule applies to it"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("+ lifecycle/distillation-gap: notApplicable (run names no teacher: not a distilled model)   (actual)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("FAIL  lifecycle-tests / believes the distilled student is not one"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("- lifecycle/distillation-gap: notApplicable   (expected"), result.stdout)
+        // Its teacher's run is not among the case's documents: the rule applies and fails closed.
+        XCTAssertTrue(result.stdout.contains("+ lifecycle/distillation-gap: block   (actual)"), result.stdout)
+    }
+
     func testInvalidTestsExitTwo() throws {
         let demo = try sandbox()
         try demo.write("policies/tests/broken.yaml", """

@@ -25,7 +25,12 @@ final class CheckExampleTests: XCTestCase {
                 let subject = try XCTUnwrap(report.subjects.first { $0.subject.kind == .promotionRequest })
                 let rule = try XCTUnwrap(subject.rules.first { $0.ruleID == "example/rule" })
                 XCTAssertEqual(rule.outcome, example.expect, "\(check.keyword): \(example.title): \(rule.findings.map(\.message))")
-                if let fragment = example.message {
+                XCTAssertEqual(rule.notApplicable != nil, example.notApplicable,
+                               "\(check.keyword): \(example.title): not applicable: \(rule.notApplicable ?? "no")")
+                if example.notApplicable, let fragment = example.message {
+                    XCTAssertTrue(rule.notApplicable?.contains(fragment) == true,
+                                  "\(check.keyword): \(example.title): '\(rule.notApplicable ?? "")' lacks '\(fragment)'")
+                } else if let fragment = example.message {
                     XCTAssertTrue(rule.findings.first?.message.contains(fragment) == true,
                                   "\(check.keyword): \(example.title): '\(rule.findings.first?.message ?? "")' lacks '\(fragment)'")
                 }

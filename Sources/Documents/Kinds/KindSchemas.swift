@@ -53,6 +53,10 @@ enum Schemas {
         .optional("sizeMB", .number, "model size in megabytes"),
         .optional("teacher", .object(modelVersion), "distillation lineage: the teacher model"),
         .optional("license", text, "licence of the model"),
+        .optional("fairness", .object(ObjectSchema([
+            FieldSchema("sensitiveFeatures", .list(.text()),
+                        "the features the evaluation is sliced by (Fairlearn's sensitive features, e.g. region, age); [] declares none"),
+        ])), "responsible-AI declarations the policies read"),
     ])
 
     static let runManifest = ObjectSchema([

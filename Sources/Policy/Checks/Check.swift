@@ -26,10 +26,20 @@ public protocol Check: Sendable {
 public struct CheckOutcome: Sendable {
     public var violations: [Violation]
     public var evidence: [Evidence]
+    /// Why the rule does not apply to the subject ("run names no teacher: not a distilled
+    /// model"), when it does not: the rule passes and every report says so once. Only for a
+    /// subject the rule is not about; missing data for a rule that applies is a violation.
+    public var notApplicable: String?
 
-    public init(violations: [Violation] = [], evidence: [Evidence] = []) {
+    public init(violations: [Violation] = [], evidence: [Evidence] = [], notApplicable: String? = nil) {
         self.violations = violations
         self.evidence = evidence
+        self.notApplicable = notApplicable
+    }
+
+    /// The outcome of a rule that does not apply, for the reason given.
+    public static func notApplicable(_ reason: String, evidence: [Evidence] = []) -> CheckOutcome {
+        CheckOutcome(evidence: evidence, notApplicable: reason)
     }
 }
 
@@ -92,12 +102,16 @@ public struct CheckExample: Sendable {
     /// The repository behind the documents, for checks that read history or files.
     public var repository: ExampleRepository?
     public var expect: Verdict
-    /// A fragment the (first) message must contain, for blocking examples.
+    /// A fragment the (first) message must contain, for blocking examples; for an example
+    /// that expects the rule not to apply (`notApplicable: true`), a fragment of the reason.
     public var message: String?
+    /// The rule must not apply: it passes with a not-applicable reason (and `expect` is pass).
+    public var notApplicable: Bool
 
     public init(_ title: String, check: String, run: String? = nil, card: String? = nil,
                 request: String? = nil, documents: [String] = [], repository: ExampleRepository? = nil,
-                expect: Verdict, message: String? = nil) {
+                expect: Verdict, message: String? = nil, notApplicable: Bool = false) {
+        self.notApplicable = notApplicable
         self.title = title
         self.check = check
         self.run = run

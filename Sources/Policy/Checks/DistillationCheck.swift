@@ -10,8 +10,10 @@ public struct DistillationCheck: Check {
         (`teacher.spec.metrics[metric]`, the RunManifest named by the run's `spec.teacher`). \
         The gap is teacher − student; the rule blocks when it exceeds `maxGap` (inclusive: a \
         gap of exactly `maxGap` passes; a student better than its teacher always passes). A \
-        teacher known only by its ModelCard has no metrics, so the rule fails closed and asks \
-        for the teacher's run (`spec.teacher.run`); so does a missing teacher or metric.
+        run that names no teacher is not a distilled model: the rule is not applicable (it \
+        passes, and the reports say so). A teacher known only by its ModelCard has no metrics, \
+        so the rule fails closed and asks for the teacher's run (`spec.teacher.run`); so does a \
+        named teacher that does not exist, a missing run or a missing metric.
         """
     public static let schema = ObjectSchema([
         FieldSchema("metric", .text(), "the metric compared, a key of spec.metrics, e.g. accuracy"),
@@ -42,7 +44,14 @@ public struct DistillationCheck: Check {
 
     private var label: String { ValueFormatting.label(forPath: metric) }
 
+    /// Why the rule does not apply: the subject's run exists and names no teacher.
+    static let notDistilled = "run names no teacher: not a distilled model"
+
     public func evaluate(in context: EvaluationContext) -> CheckOutcome {
+        if case .found(let run) = context.lookup("run"), run["kind"]?.string == DocumentKind.runManifest.rawValue,
+           case .missing = context.lookup("run.spec.teacher") {
+            return .notApplicable(Self.notDistilled, evidence: [Evidence(path: "run.spec.teacher", value: nil, location: nil)])
+        }
         var outcome = CheckOutcome()
         let student = outcome.number(at: "run.spec.metrics.\(metric)", as: "student \(label)", in: context)
         let teacher: (value: Double, location: SourceLocation)?
@@ -111,9 +120,12 @@ public struct DistillationCheck: Check {
         CheckExample("DistilOps: a gap beyond maxGap blocks", check: "{metric: accuracy, maxGap: 0.03}",
                      run: student, documents: [distilOpsTeacher], expect: .block,
                      message: "student accuracy 0.897 is 0.035 below the teacher's 0.932 (3.5 points), more than the allowed 0.03"),
-        CheckExample("a run without a teacher fails closed, naming the path", check: "{metric: accuracy, maxGap: 0.03}",
-                     run: "metrics: {accuracy: 0.897}", expect: .block,
-                     message: "teacher.spec.metrics.accuracy cannot be read: the request's run names no teacher"),
+        CheckExample("a run that names no teacher is not a distilled model: not applicable", check: "{metric: accuracy, maxGap: 0.03}",
+                     run: "metrics: {accuracy: 0.897}", expect: .pass,
+                     message: "run names no teacher: not a distilled model", notApplicable: true),
+        // Its finding is the run's document/reference problem (the rule's own is folded into it).
+        CheckExample("a named teacher that does not exist fails closed", check: "{metric: accuracy, maxGap: 0.03}",
+                     run: "teacher: {model: t, version: \"1\", run: gone}\nmetrics: {accuracy: 0.897}", expect: .block),
         CheckExample("a teacher without the metric fails closed, naming the path", check: "{metric: auc, maxGap: 0.03}",
                      run: "teacher: {model: t, version: \"1\", run: teacher-run}\nmetrics: {auc: 0.95}",
                      documents: [distilOpsTeacher], expect: .block, message: "teacher.spec.metrics.auc is missing"),

@@ -18,14 +18,19 @@ public struct RegressionCheck: Check {
         drop exceeds `maxDrop` (inclusive: a drop of exactly `maxDrop` passes). This is \
         MLflow's `min_absolute_change` / `min_relative_change` with the sign turned into an \
         allowed drop: MLflow requires an improvement of at least the change, Tollgate allows a \
-        drop of at most `maxDrop` (`maxDrop: 0` means no worse than the champion). Without a \
-        baseline the rule fails closed.
+        drop of at most `maxDrop` (`maxDrop: 0` means no worse than the champion). For the \
+        first release of a model (the request names no baseline and no production promotion of \
+        the model was merged before) the rule is not applicable: it passes and the reports say \
+        "first release of this model, no champion"; with `requireBaseline: true` it fails \
+        closed instead. A baseline that cannot be found otherwise (a named baseline that does \
+        not exist, a champion whose run is gone, no history to look in) fails closed.
         """
     public static let schema = ObjectSchema([
         FieldSchema("metric", .text(), "the metric compared, a key of spec.metrics, e.g. accuracy"),
         FieldSchema("maxDrop", .number, "largest allowed drop (inclusive); a fraction of |baseline| with relative"),
         .optional("relative", .boolean, "divide the drop by |baseline| (default false)"),
         .optional("greaterIsBetter", .boolean, "whether a greater value is better (default true)"),
+        .optional("requireBaseline", .boolean, "fail closed for a model's first release instead of not applying (default false)"),
     ])
 
     public var metric: String
@@ -33,6 +38,7 @@ public struct RegressionCheck: Check {
     public var maxDropLocation: SourceLocation
     public var relative: Bool
     public var greaterIsBetter: Bool
+    public var requireBaseline: Bool
 
     public init?(_ spec: YAMLValue, diagnostics: inout [Diagnostic]) {
         guard let metricValue = spec["metric"], let metric = metricValue.string,
@@ -42,6 +48,7 @@ public struct RegressionCheck: Check {
         maxDropLocation = bound.location
         relative = spec["relative"]?.bool ?? false
         greaterIsBetter = spec["greaterIsBetter"]?.bool ?? true
+        requireBaseline = spec["requireBaseline"]?.bool ?? false
         let before = diagnostics.count
         if !MetricName.isName(metric) {
             diagnostics.append(Diagnostic(.schema, MetricName.problem(metric), at: metricValue.location))
@@ -64,7 +71,22 @@ public struct RegressionCheck: Check {
 
     private var label: String { ValueFormatting.label(forPath: metric) }
 
+    /// Why the rule does not apply to a model's first production release.
+    static let firstRelease = "first release of this model, no champion"
+
+    /// Whether the subject is a request for a model's first release: it names no baseline and
+    /// the history (which must be available) holds no merged production promotion of it.
+    static func isFirstRelease(in context: EvaluationContext) -> Bool {
+        let request = context.subject
+        guard request.kind == .promotionRequest, request.spec.value(at: "baseline") == nil,
+              let repository = context.repository, let model = request.text("model") else { return false }
+        return Bindings.championPromotion(of: request, model: model, repository: repository) == nil
+    }
+
     public func evaluate(in context: EvaluationContext) -> CheckOutcome {
+        if !requireBaseline, Self.isFirstRelease(in: context) {
+            return .notApplicable(Self.firstRelease, evidence: [Evidence(path: "baseline", value: nil, location: nil)])
+        }
         var outcome = CheckOutcome()
         let candidate = outcome.number(at: "run.spec.metrics.\(metric)", as: label, in: context)
         let baseline = outcome.number(at: "baseline.spec.metrics.\(metric)", as: "baseline \(label)", in: context)
@@ -148,9 +170,20 @@ public struct RegressionCheck: Check {
         CheckExample("a higher log loss blocks when lower is better", check: "{metric: logLoss, maxDrop: 0.02, greaterIsBetter: false}",
                      run: "metrics: {logLoss: 0.29}", request: "baseline: champ", documents: [champion], expect: .block,
                      message: "logLoss 0.29 is 0.029 above the baseline's 0.261 (run 'champ'; lower is better)"),
-        CheckExample("no baseline and no merged champion fails closed, naming the path", check: "{metric: accuracy, maxDrop: 0.01}",
+        CheckExample("the first release of a model (no baseline, no merged champion) is not applicable", check: "{metric: accuracy, maxDrop: 0.01}",
+                     run: "metrics: {accuracy: 0.9}", repository: ExampleRepository(), expect: .pass,
+                     message: "first release of this model, no champion", notApplicable: true),
+        CheckExample("a champion merged for another model does not count: still the first release", check: "{metric: accuracy, maxDrop: 0.01}",
+                     run: "metrics: {accuracy: 0.5}", repository: ExampleRepository(merged: [(name: "other-1-production",
+                        spec: "{model: other, version: \"1\", from: staging, to: production, run: champ, modelCard: card, requestedBy: alice, justification: ok}")]),
+                     expect: .pass, message: "first release of this model", notApplicable: true),
+        CheckExample("with requireBaseline, no baseline and no merged champion fails closed, naming the path",
+                     check: "{metric: accuracy, maxDrop: 0.01, requireBaseline: true}",
                      run: "metrics: {accuracy: 0.9}", repository: ExampleRepository(), expect: .block,
                      message: "baseline.spec.metrics.accuracy cannot be read: the request names no baseline (spec.baseline) and no production promotion of m was merged before"),
+        CheckExample("without history the champion cannot be looked for: fails closed", check: "{metric: accuracy, maxDrop: 0.01}",
+                     run: "metrics: {accuracy: 0.9}", expect: .block,
+                     message: "no history is available to find the champion"),
         CheckExample("a candidate without the metric fails closed, naming the path", check: "{metric: auc, maxDrop: 0.01}",
                      run: "metrics: {accuracy: 0.9}", request: "baseline: champ", documents: [run("champ", "{auc: 0.95}")], expect: .block,
                      message: "run.spec.metrics.auc is missing"),

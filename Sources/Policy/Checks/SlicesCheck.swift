@@ -23,8 +23,12 @@ public struct SlicesCheck: Check {
         is below `minRatio` (the four-fifths rule is 0.8) is reported; bounds are inclusive. A \
         slice whose `support` is below `minSupport` is reported too (its figures cannot be \
         trusted) and takes no part in the comparison. Each feature in `requireFeatures` needs \
-        at least one slice. Missing slices, a slice without the metric, or a missing overall \
-        metric fail closed.
+        at least one slice; `requireFeaturesFrom` names a path to a list of features instead, \
+        normally the model card's declaration `card.spec.fairness.sensitiveFeatures`, so the \
+        policy holds no domain's features. A card that does not declare them is missing \
+        documentation: the rule fails closed, located at the card (an empty list declares that \
+        the model has no sensitive features). Missing slices, a slice without the metric, or a \
+        missing overall metric fail closed.
         """
     public static let schema = ObjectSchema([
         FieldSchema("metric", .text(), "the metric compared across slices, e.g. accuracy"),
@@ -34,6 +38,8 @@ public struct SlicesCheck: Check {
         .optional("minRatio", .number, "smallest allowed ratio to the reference, in (0, 1]; four-fifths rule: 0.8"),
         .optional("minSupport", .integer, "fewest evaluation examples a slice needs to be trusted"),
         .optional("requireFeatures", .list(.text(), minItems: 1), "features that must have at least one slice"),
+        .optional("requireFeaturesFrom", .text(),
+                  "a path to the list of features that must have at least one slice, e.g. card.spec.fairness.sensitiveFeatures"),
     ])
 
     /// What a slice is compared with.
@@ -56,6 +62,8 @@ public struct SlicesCheck: Check {
     public var minRatio: Bound<Double>?
     public var minSupport: Bound<Int>?
     public var requireFeatures: [Bound<String>]
+    /// A path to the list of required features (`card.spec.fairness.sensitiveFeatures`).
+    public var requireFeaturesFrom: Bound<String>?
 
     public init?(_ spec: YAMLValue, diagnostics: inout [Diagnostic]) {
         guard let metricValue = spec["metric"], let metric = metricValue.string,
@@ -68,13 +76,26 @@ public struct SlicesCheck: Check {
         requireFeatures = (spec["requireFeatures"]?.list ?? []).compactMap { item in
             item.string.map { Bound(value: $0, location: item.location) }
         }
+        if let v = spec["requireFeaturesFrom"], let path = v.string { requireFeaturesFrom = Bound(value: path, location: v.location) }
         let before = diagnostics.count
         if !MetricName.isName(metric) {
             diagnostics.append(Diagnostic(.schema, MetricName.problem(metric), at: metricValue.location))
         }
-        if maxGap == nil, minRatio == nil, minSupport == nil, requireFeatures.isEmpty {
+        if maxGap == nil, minRatio == nil, minSupport == nil, requireFeatures.isEmpty, requireFeaturesFrom == nil {
             diagnostics.append(Diagnostic(.schema,
-                "slices needs at least one bound: maxGap, minRatio, minSupport or requireFeatures", at: spec.location))
+                "slices needs at least one bound: maxGap, minRatio, minSupport, requireFeatures or requireFeaturesFrom", at: spec.location))
+        }
+        if let from = requireFeaturesFrom {
+            let head = YAMLValue.pathComponents(from.value).first ?? ""
+            if !EvaluationContext.names.contains(head) || YAMLValue.pathComponents(from.value).count < 2 {
+                diagnostics.append(Diagnostic(.schema,
+                    "slices requireFeaturesFrom '\(from.value)' must be a path into a bound document (\(EvaluationContext.names.joined(separator: ", "))), e.g. card.spec.fairness.sensitiveFeatures",
+                    at: from.location))
+            }
+            if !requireFeatures.isEmpty {
+                diagnostics.append(Diagnostic(.schema,
+                    "slices takes requireFeatures or requireFeaturesFrom, not both", at: from.location))
+            }
         }
         if let maxGap, maxGap.value < 0 {
             diagnostics.append(Diagnostic(.schema,
@@ -324,8 +345,12 @@ public struct SlicesCheck: Check {
     public func evaluate(in context: EvaluationContext) -> CheckOutcome {
         let reading = read(in: context)
         var outcome = reading.outcome
+        var required = requireFeatures
+        if let from = requireFeaturesFrom {
+            required = declaredFeatures(at: from, in: context, into: &outcome)
+        }
         if let slicesLocation = reading.slicesLocation {
-            for required in requireFeatures where !reading.features.contains(required.value) {
+            for required in required where !reading.features.contains(required.value) {
                 let present = reading.features.isEmpty ? "none" : reading.features.joined(separator: ", ")
                 outcome.violations.append(Violation(
                     "feature '\(required.value)' has no slice in run.spec.slices (features present: \(present))",
@@ -341,6 +366,31 @@ public struct SlicesCheck: Check {
             }
         }
         return outcome
+    }
+
+    /// The features listed at `from` (the card's declaration); a missing or malformed list is
+    /// a violation located where it should be: a card that names no sensitive features is
+    /// missing documentation.
+    private func declaredFeatures(at from: Bound<String>, in context: EvaluationContext,
+                                  into outcome: inout CheckOutcome) -> [Bound<String>] {
+        let note = Finding.Note("the features are required by requireFeaturesFrom here", at: from.location)
+        switch context.lookup(from.value) {
+        case .missing(let reason, let location):
+            outcome.evidence.append(Evidence(path: from.value, value: nil, location: nil))
+            outcome.violations.append(Violation(
+                "\(reason): the sensitive features the evaluation must be sliced by are not declared; the rule fails closed",
+                at: location, notes: [note]))
+            return []
+        case .found(let value):
+            outcome.evidence.append(Evidence(path: from.value, value: value, location: value.location))
+            guard let items = value.list, items.allSatisfy({ $0.string != nil }) else {
+                outcome.violations.append(Violation(
+                    "\(from.value) must be a list of feature names, found \(value.typeDescription) \(ValueFormatting.value(value))",
+                    at: value.location, notes: [note]))
+                return []
+            }
+            return items.compactMap { item in item.string.map { Bound(value: $0, location: item.location) } }
+        }
     }
 
     private func violations(_ figure: SliceFigure, of feature: FeatureFigures, at location: SourceLocation,
@@ -429,6 +479,20 @@ public struct SlicesCheck: Check {
         CheckExample("a required feature without slices blocks",
                      check: "{metric: accuracy, against: best, requireFeatures: [region, age]}", run: regions, expect: .block,
                      message: "feature 'age' has no slice in run.spec.slices (features present: region, account_age)"),
+        CheckExample("the features the model card declares all have slices",
+                     check: "{metric: accuracy, against: best, requireFeaturesFrom: card.spec.fairness.sensitiveFeatures}",
+                     run: regions, card: "fairness: {sensitiveFeatures: [region, account_age]}", expect: .pass),
+        CheckExample("a card that declares no sensitive features (an empty list) requires none",
+                     check: "{metric: accuracy, against: best, requireFeaturesFrom: card.spec.fairness.sensitiveFeatures}",
+                     run: regions, card: "fairness: {sensitiveFeatures: []}", expect: .pass),
+        CheckExample("a feature the model card declares without slices blocks",
+                     check: "{metric: accuracy, against: best, requireFeaturesFrom: card.spec.fairness.sensitiveFeatures}",
+                     run: regions, card: "fairness: {sensitiveFeatures: [region, age]}", expect: .block,
+                     message: "feature 'age' has no slice in run.spec.slices (features present: region, account_age)"),
+        CheckExample("a model card that does not declare its sensitive features fails closed",
+                     check: "{metric: accuracy, against: best, requireFeaturesFrom: card.spec.fairness.sensitiveFeatures}",
+                     run: regions, card: "model: m", expect: .block,
+                     message: "card.spec.fairness.sensitiveFeatures is missing (card.spec has no 'fairness'): the sensitive features the evaluation must be sliced by are not declared"),
         CheckExample("missing slices fail closed, naming the path",
                      check: "{metric: accuracy, against: best, maxGap: 0.05}", run: "metrics: {accuracy: 0.897}", expect: .block,
                      message: "run.spec.slices is missing"),

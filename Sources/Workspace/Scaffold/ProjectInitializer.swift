@@ -2,8 +2,9 @@ import Foundation
 import Documents
 import GitKit
 
-/// `policy init`: scaffolds Tollgate in a git repository — the Config, the default policy pack,
-/// a Team with the user in it, a GitHub workflow and a pre-commit configuration.
+/// `policy init`: scaffolds Tollgate in a git repository — the Config, the default policy pack
+/// (the files of a profile, see `PackProfile`), its starter tests, the runbooks its rules
+/// link, a Team with the user in it, a GitHub workflow and a pre-commit configuration.
 ///
 /// It never overwrites anything: a file that exists is skipped and reported, and so is a file
 /// that would define what the repository already defines (a Team, a policy of the same name),
@@ -12,10 +13,11 @@ public struct ProjectInitializer {
     public let root: String
     let git: GitCommandLine
     let toolVersion: String
+    let profile: PackProfile
 
     /// Finds the repository that contains `directory` (like `git -C`); files are written at the
     /// root of its working tree, wherever in it `directory` is.
-    public init(directory: String, toolVersion: String) throws {
+    public init(directory: String, toolVersion: String, profile: PackProfile = .default) throws {
         let repository: Repository
         do {
             repository = try Repository.discover(startingAt: directory)
@@ -28,6 +30,7 @@ public struct ProjectInitializer {
         self.root = root
         self.git = GitCommandLine(directory: root)
         self.toolVersion = toolVersion
+        self.profile = profile
     }
 
     public func run() throws -> InitReport {
@@ -38,13 +41,19 @@ public struct ProjectInitializer {
         var warnings: [String] = []
 
         files.append(offer(ProjectConfig.fileName, ProjectTemplates.config))
-        for packFile in DefaultPack.files {
+        for packFile in profile.packFiles {
             let path = packDirectory + packFile.name
             var file = ScaffoldFile(path: path, contents: SchemaComment.adding(to: packFile.contents))
             if let name = Self.metadataName(packFile.contents), let other = existing.policies[name], other != path {
                 file.outcome = .skipped(reason: "policy '\(name)' is already defined in \(other)")
             }
             files.append(offer(file))
+        }
+        for starterFile in profile.starterFiles {
+            files.append(offer(packDirectory + "tests/" + starterFile.name, SchemaComment.adding(to: starterFile.contents)))
+        }
+        for runbook in profile.runbooks {
+            files.append(offer(PackProfile.runbookDirectory + runbook.name, runbook.contents))
         }
         var team = ScaffoldFile(path: packDirectory + "team.yaml", contents: ProjectTemplates.team(for: user))
         if let other = existing.teams.first, other != team.path {
@@ -89,7 +98,7 @@ public struct ProjectInitializer {
             steps.append("Sign your commits with SSH so that your approvals count: git config gpg.format ssh && git config user.signingkey ~/.ssh/id_ed25519.pub")
         }
         steps += [
-            "Review the policies in \(packDirectory) and run `policy check` to see the verdict on the documents already here.",
+            "Review the policies in \(packDirectory) (the \(profile.rawValue) profile) and run `policy check` to see the verdict on the documents already here; `policy test \(packDirectory)tests` runs the starter tests, which show a complete example model in \(packDirectory)tests/starter/example/.",
             "Commit the new files (signed: git commit -S). \(ProjectConfig.fileName) and \(packDirectory) are protected: later changes need a policy-owner's signature.",
             "Install the hook that checks each commit: `pre-commit install` (or, without pre-commit, `policy hook install`).",
             "Push: .github/workflows/tollgate.yml checks every pull request against the policies of its base. The pull request that adds Tollgate fails with exit 2 (its base has no policies yet): review it by hand, merge it, then make the check required.",

@@ -102,6 +102,7 @@ public struct CheckUseCase: WorkspaceUseCase {
                                   repository: facts, stages: config.stages, waiverRequirement: config.waivers)
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
         evaluator.regate = options.regate
+        evaluator.checksRunbooks = true
         evaluator.wholeSetNames = hintNames
         evaluator.decisionInChange = workspace.decisionInChange(states)
         let recorded = RecordedVerdicts(repository: repository, head: states.historyHead)
