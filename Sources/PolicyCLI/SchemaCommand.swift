@@ -10,8 +10,9 @@ struct SchemaCommand: ParsableCommand {
         abstract: "Print the JSON Schema (draft 2020-12) of a document kind, or list the kinds.",
         discussion: """
             Editors validate and complete documents that start with \
-            `# yaml-language-server: $schema=https://tollgate.dev/schemas/v1/<kind>.json`; the \
-            same schemas are committed under docs/schemas/.
+            `# yaml-language-server: $schema=<path to>/docs/schemas/<kind>.json`, a path \
+            relative to the document: `policy init` writes the schemas into docs/schemas/ and \
+            that line on top of every document it writes.
             """
     )
 

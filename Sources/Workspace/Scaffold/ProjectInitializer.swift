@@ -43,19 +43,24 @@ public struct ProjectInitializer {
         files.append(offer(ProjectConfig.fileName, ProjectTemplates.config))
         for packFile in profile.packFiles {
             let path = packDirectory + packFile.name
-            var file = ScaffoldFile(path: path, contents: SchemaComment.adding(to: packFile.contents))
+            var file = ScaffoldFile(path: path, contents: SchemaComment.adding(to: packFile.contents, at: path))
             if let name = Self.metadataName(packFile.contents), let other = existing.policies[name], other != path {
                 file.outcome = .skipped(reason: "policy '\(name)' is already defined in \(other)")
             }
             files.append(offer(file))
         }
         for starterFile in profile.starterFiles {
-            files.append(offer(packDirectory + "tests/" + starterFile.name, SchemaComment.adding(to: starterFile.contents)))
+            let path = packDirectory + "tests/" + starterFile.name
+            files.append(offer(path, SchemaComment.adding(to: starterFile.contents, at: path)))
         }
         for runbook in profile.runbooks {
             files.append(offer(PackProfile.runbookDirectory + runbook.name, runbook.contents))
         }
-        var team = ScaffoldFile(path: packDirectory + "team.yaml", contents: ProjectTemplates.team(for: user))
+        for schema in SchemaComment.schemaFiles {
+            files.append(offer(schema.path, schema.contents))
+        }
+        var team = ScaffoldFile(path: packDirectory + "team.yaml",
+                                contents: ProjectTemplates.team(for: user, at: packDirectory + "team.yaml"))
         if let other = existing.teams.first, other != team.path {
             team.outcome = .skipped(reason: "a Team is already defined in \(other)")
         }

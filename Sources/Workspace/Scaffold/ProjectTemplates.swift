@@ -13,7 +13,7 @@ enum ProjectTemplates {
     /// `.tollgate.yaml`: the Config with the defaults of SPEC §1 written out, so that each
     /// setting is visible where it is changed.
     static let config = """
-        \(SchemaComment.line(forKind: "Config"))
+        \(SchemaComment.line(forKind: "Config", at: ProjectConfig.fileName))
         # Tollgate configuration. Paths are relative to this file's directory.
         apiVersion: tollgate/v1
         kind: Config
@@ -31,11 +31,11 @@ enum ProjectTemplates {
         """
 
     /// `policies/team.yaml` with the user as its first member.
-    static func team(for user: GitUser) -> String {
+    static func team(for user: GitUser, at path: String) -> String {
         let id = user.memberID
         let email = user.email ?? "\(id)@example.com"
         var lines = [
-            SchemaComment.line(forKind: "Team"),
+            SchemaComment.line(forKind: "Team", at: path),
             "# Who may approve, and the keys that prove it: an Approval counts only when the commit",
             "# that adds it is signed with a key listed here for its approver. Add every member with",
             "# their SSH public key (the contents of ~/.ssh/id_ed25519.pub) and their roles, e.g.",
