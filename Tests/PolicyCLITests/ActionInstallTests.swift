@@ -34,7 +34,7 @@ final class ActionInstallTests: XCTestCase {
     /// `.sha256`. The tarball is scripts/release's when TOLLGATE_RELEASE_TARBALL names one, else
     /// one made here with tar around the binary under test.
     func release(_ version: String) throws -> URL {
-        let directory = scratch.appendingPathComponent("release-v\(version)")
+        let directory = scratch.appendingPathComponent("release-v\(version)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let name = "policy-\(version)-linux-\(Self.arch)"
         if let made = ProcessInfo.processInfo.environment["TOLLGATE_RELEASE_TARBALL"], !made.isEmpty,
