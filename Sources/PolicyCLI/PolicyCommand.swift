@@ -1,8 +1,23 @@
 import ArgumentParser
+import GitKit
 
 /// `policy`: the Tollgate command line.
 struct PolicyCommand: ParsableCommand {
     static let version = "0.1.0"
+
+    /// The Yams release this binary is built with: Package.swift pins it `exact:`, and
+    /// VersionTests holds the two equal.
+    static let yamsVersion = "6.2.2"
+
+    /// What `policy --version` prints: the bare version on the first line (scripts read it),
+    /// then the libraries the binary was built with.
+    static var versionText: String {
+        """
+        \(version)
+        libgit2 \(LibGit2Version.description)
+        Yams \(yamsVersion)
+        """
+    }
 
     static let configuration = CommandConfiguration(
         commandName: "policy",
@@ -15,7 +30,7 @@ struct PolicyCommand: ParsableCommand {
             Exit codes: 0 nothing blocks; 1 at least one block (or a warning with \
             --fail-on warn); 2 the check could not be made.
             """,
-        version: version,
+        version: versionText,
         subcommands: [CheckCommand.self, ApproveCommand.self, ExplainCommand.self, AuditCommand.self, DigestCommand.self, TestCommand.self, InitCommand.self, HookCommand.self, SchemaCommand.self, PackCommand.self]
     )
 }

@@ -95,49 +95,69 @@ final class ActionTests: XCTestCase {
         let path = sandbox.root.appendingPathComponent(".github/workflows/tollgate.yml").path
         let workflow = try XCTUnwrap(try PythonTools.parseYAML([path]).first as? [String: Any])
         let jobs = try XCTUnwrap(workflow["jobs"] as? [String: [String: Any]])
-        let steps = try XCTUnwrap(jobs.values.first?["steps"] as? [[String: Any]])
+        XCTAssertEqual(Set(jobs.keys), ["gate", "record"])
+        // Read-only by default; each job asks for what it needs.
+        XCTAssertEqual(workflow["permissions"] as? [String: String], ["contents": "read"])
+        XCTAssertEqual(jobs["gate"]?["if"] as? String, "github.event_name == 'pull_request'")
+        XCTAssertEqual(jobs["gate"]?["permissions"] as? [String: String], ["contents": "read", "security-events": "write"],
+                       "the job that runs a pull request's documents cannot write")
+        XCTAssertEqual(jobs["record"]?["if"] as? String, "github.event_name == 'push'")
+        XCTAssertEqual(jobs["record"]?["permissions"] as? [String: String], ["contents": "write", "security-events": "write"],
+                       "only the push job may push refs/notes/tollgate")
+        let on = try XCTUnwrap(workflow["on"] as? [String: Any] ?? workflow["true"] as? [String: Any], "\(workflow.keys)")
+        XCTAssertEqual((on["push"] as? [String: Any])?["branches"] as? [String], ["main"])
 
-        let checkout = try XCTUnwrap(steps.first { ($0["uses"] as? String)?.hasPrefix("actions/checkout@") == true })
-        XCTAssertEqual((checkout["with"] as? [String: Any])?["fetch-depth"] as? Int, 0, "full history")
-
-        let gate = try XCTUnwrap(steps.first { ($0["uses"] as? String)?.contains("/action@") == true }, "\(steps)")
-        let version = try sandbox.policy("--version").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        XCTAssertTrue((gate["uses"] as? String)?.hasSuffix("/action@v\(version)") == true, "\(gate)")
+        let version = try XCTUnwrap(try sandbox.policy("--version").stdout.split(separator: "\n").first.map(String.init))
         let declared = Set(try XCTUnwrap(try action()["inputs"] as? [String: Any]).keys)
-        let passed = Set((gate["with"] as? [String: Any] ?? [:]).keys)
-        XCTAssertEqual(passed.subtracting(declared), [], "the workflow passes inputs the action does not declare")
-
-        let gateID = try XCTUnwrap(gate["id"] as? String)
         let outputs = Set(try XCTUnwrap(try action()["outputs"] as? [String: Any]).keys)
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let used = try Self.references("steps", in: text)
-        XCTAssertEqual(used, [gateID])
-        let outputUse = try NSRegularExpression(pattern: "steps\\.\(gateID)\\.outputs\\.([A-Za-z0-9_-]+)")
+        for (name, job) in jobs {
+            let steps = try XCTUnwrap(job["steps"] as? [[String: Any]])
+            let checkout = try XCTUnwrap(steps.first { ($0["uses"] as? String)?.hasPrefix("actions/checkout@") == true })
+            XCTAssertEqual(checkout["uses"] as? String, "actions/checkout@v7", "the current major of checkout")
+            XCTAssertEqual((checkout["with"] as? [String: Any])?["fetch-depth"] as? Int, 0, "\(name): full history")
+
+            let gate = try XCTUnwrap(steps.first { ($0["uses"] as? String)?.contains("/action@") == true }, "\(steps)")
+            XCTAssertTrue((gate["uses"] as? String)?.hasSuffix("/action@v\(version)") == true, "\(gate)")
+            let passed = Set((gate["with"] as? [String: Any] ?? [:]).keys)
+            XCTAssertEqual(passed.subtracting(declared), [], "\(name) passes inputs the action does not declare")
+            let gateID = try XCTUnwrap(gate["id"] as? String)
+            XCTAssertEqual(gateID, "tollgate")
+
+            let upload = try XCTUnwrap(steps.first { ($0["uses"] as? String)?.hasPrefix("github/codeql-action/upload-sarif@") == true })
+            XCTAssertEqual(upload["uses"] as? String, "github/codeql-action/upload-sarif@v4", "the current major of the SARIF upload")
+            XCTAssertEqual((upload["with"] as? [String: Any])?["sarif_file"] as? String, "${{ steps.\(gateID).outputs.sarif }}")
+        }
+        XCTAssertEqual(try Self.references("steps", in: text), ["tollgate"])
+        let outputUse = try NSRegularExpression(pattern: "steps\\.tollgate\\.outputs\\.([A-Za-z0-9_-]+)")
         let ns = text as NSString
         let usedOutputs = Set(outputUse.matches(in: text, range: NSRange(location: 0, length: ns.length))
             .map { ns.substring(with: $0.range(at: 1)) })
-        XCTAssertFalse(usedOutputs.isEmpty)
+        XCTAssertEqual(usedOutputs, ["sarif", "exit-code"])
         XCTAssertEqual(usedOutputs.subtracting(outputs), [], "the workflow reads outputs the action does not declare")
-        let upload = try XCTUnwrap(steps.first { ($0["uses"] as? String)?.hasPrefix("github/codeql-action/upload-sarif@") == true })
-        XCTAssertEqual((upload["with"] as? [String: Any])?["sarif_file"] as? String, "${{ steps.\(gateID).outputs.sarif }}")
-        let permissions = try XCTUnwrap(workflow["permissions"] as? [String: String])
-        XCTAssertEqual(permissions["security-events"], "write")
     }
 
     // MARK: The check step, run as GitHub runs it
 
     /// Runs the `check` step's script with `bash -e -o pipefail` in `directory`, as the runner
     /// does, with the environment the step declares.
-    func runCheckStep(in sandbox: GitSandbox, formats: String, base: String, failOn: String = "block")
+    func runCheckStep(in sandbox: GitSandbox, formats: String, base: String, failOn: String = "block", args: String = "")
         throws -> (result: GitSandbox.Result, outputs: [String: String]) {
-        let step = try XCTUnwrap(try steps(of: try action()).first { $0["id"] as? String == "check" })
+        try Self.runCheckStep(in: sandbox, formats: formats, base: base, failOn: failOn, args: args)
+    }
+
+    static func runCheckStep(in sandbox: GitSandbox, formats: String, base: String, failOn: String = "block", args: String = "")
+        throws -> (result: GitSandbox.Result, outputs: [String: String]) {
+        let parsed = try XCTUnwrap(try PythonTools.parseYAML([actionFile.path]).first as? [String: Any])
+        let steps = try XCTUnwrap((parsed["runs"] as? [String: Any])?["steps"] as? [[String: Any]])
+        let step = try XCTUnwrap(steps.first { $0["id"] as? String == "check" })
         let script = try XCTUnwrap(step["run"] as? String)
         let outputFile = sandbox.root.deletingLastPathComponent().appendingPathComponent("github-output-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let result = try GitSandbox.run("/bin/bash", ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script],
                                         in: sandbox.root,
                                         environment: ["POLICY": GitSandbox.policyBinary.path, "TOLLGATE_FORMATS": formats,
-                                                      "TOLLGATE_FAIL_ON": failOn, "TOLLGATE_BASE": base, "TOLLGATE_ARGS": "",
+                                                      "TOLLGATE_FAIL_ON": failOn, "TOLLGATE_BASE": base, "TOLLGATE_ARGS": args,
                                                       "GITHUB_OUTPUT": outputFile.path])
         var outputs: [String: String] = [:]
         for line in try String(contentsOf: outputFile, encoding: .utf8).split(separator: "\n") {

@@ -79,7 +79,7 @@ final class PreCommitTests: XCTestCase {
                                           in: GitSandbox.projectRoot)
         XCTAssertEqual(validate.status, 0, validate.stdout + validate.stderr)
         let hooks = try XCTUnwrap(try PythonTools.parseYAML([Self.manifest.path]).first as? [[String: Any]])
-        XCTAssertEqual(hooks.count, 1)
+        XCTAssertEqual(hooks.compactMap { $0["id"] as? String }, ["policy-check", "policy-check-system"])
         let hook = try XCTUnwrap(hooks.first)
         XCTAssertEqual(hook["id"] as? String, "policy-check")
         XCTAssertEqual(hook["entry"] as? String, "policy check --staged --paths-are-changes")
@@ -88,17 +88,31 @@ final class PreCommitTests: XCTestCase {
         XCTAssertEqual(hook["require_serial"] as? Bool, true, "one check at a time reads the index and keeps the stores")
         XCTAssertEqual(hook["types_or"] as? [String], ["yaml"])
         XCTAssertNotNil(hook["name"] as? String)
+
+        // The system hook is the same check with the `policy` on PATH: only the language differs.
+        let system = hooks[1]
+        XCTAssertEqual(system["language"] as? String, "system")
+        for key in ["entry", "pass_filenames", "require_serial", "types_or", "minimum_pre_commit_version"] {
+            XCTAssertEqual(String(describing: system[key] ?? "missing"), String(describing: hook[key] ?? "missing"), key)
+        }
+        XCTAssertNotNil(system["description"] as? String)
     }
 
-    /// The configuration `policy init` writes names this manifest's hook.
+    /// The configuration `policy init` writes names one of this manifest's hooks (the swift one,
+    /// which works without an installed binary) and tells where the other fits.
     func testGeneratedConfigUsesTheManifestsHookID() throws {
         let sandbox = try initializedRepository()
-        let config = try XCTUnwrap(try PythonTools.parseYAML([sandbox.root.appendingPathComponent(".pre-commit-config.yaml").path]).first as? [String: Any])
+        let path = sandbox.root.appendingPathComponent(".pre-commit-config.yaml")
+        let config = try XCTUnwrap(try PythonTools.parseYAML([path.path]).first as? [String: Any])
         let repo = try XCTUnwrap((config["repos"] as? [[String: Any]])?.first)
         let ids = (repo["hooks"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
         let manifest = try XCTUnwrap(try PythonTools.parseYAML([Self.manifest.path]).first as? [[String: Any]])
-        XCTAssertEqual(Set(ids), Set(manifest.compactMap { $0["id"] as? String }))
+        XCTAssertEqual(ids, ["policy-check"])
+        XCTAssertTrue(Set(ids).isSubset(of: Set(manifest.compactMap { $0["id"] as? String })))
         XCTAssertTrue((repo["rev"] as? String)?.hasPrefix("v") == true, "\(repo)")
+        let text = try String(contentsOf: path, encoding: .utf8)
+        XCTAssertTrue(text.contains("policy-check-system"), text)
+        XCTAssertTrue(text.contains("ci: {skip: [policy-check]}"), "pre-commit.ci cannot run the hook:\n\(text)")
     }
 
     // MARK: pre-commit, end to end
@@ -175,6 +189,37 @@ final class PreCommitTests: XCTestCase {
                                         Array(try preCommit().dropFirst()) + ["try-repo", GitSandbox.projectRoot.path, "policy-check", "--verbose"],
                                         in: sandbox.root, environment: environment(sandbox))
         assertBlockReason(result)
+    }
+
+    /// The manifest's `language: system` hook through `pre-commit try-repo`: it runs the `policy`
+    /// found on PATH (here the binary under test), and nothing is built.
+    func testTryRepoRunsTheSystemHookWithThePolicyOnPath() throws {
+        let sandbox = try initializedRepository()
+        let bin = sandbox.root.deletingLastPathComponent().appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("policy"), withDestinationURL: GitSandbox.policyBinary)
+        var environment = environment(sandbox)
+        environment["PATH"] = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let tool = try preCommit()
+
+        try sandbox.git("add", "-A")
+        let setup = try GitSandbox.run(tool[0], Array(tool.dropFirst()) + ["try-repo", GitSandbox.projectRoot.path, "policy-check-system", "--verbose"],
+                                       in: sandbox.root, environment: environment)
+        XCTAssertEqual(setup.status, 0, "the setup alone: nothing blocks\n\(setup.stdout)\(setup.stderr)")
+        XCTAssertTrue(setup.stdout.contains("Passed"), "the hook ran:\n\(setup.stdout)")
+
+        try addBlockingRequest(to: sandbox)
+        try sandbox.git("add", "-A")
+        let blocked = try GitSandbox.run(tool[0], Array(tool.dropFirst()) + ["try-repo", GitSandbox.projectRoot.path, "policy-check-system", "--verbose"],
+                                         in: sandbox.root, environment: environment)
+        assertBlockReason(blocked)
+        XCTAssertFalse((blocked.stdout + blocked.stderr).contains("swift build"), "a system hook builds nothing")
+
+        // Without `policy` on PATH the hook fails; it does not pass silently.
+        environment["PATH"] = "/usr/bin:/bin"
+        let missing = try GitSandbox.run(tool[0], Array(tool.dropFirst()) + ["try-repo", GitSandbox.projectRoot.path, "policy-check-system"],
+                                         in: sandbox.root, environment: environment)
+        XCTAssertNotEqual(missing.status, 0, missing.stdout + missing.stderr)
     }
 
     // MARK: policy hook install

@@ -4,11 +4,18 @@ import Documents
 /// comment; values that come from the user's configuration are written as double-quoted
 /// scalars, so no name or e-mail can change the YAML's structure.
 enum ProjectTemplates {
-    /// Where Tollgate is published: the hook repository of `.pre-commit-config.yaml` and the
-    /// GitHub Action of the workflow (`<repository>/action@v<version>`).
+    /// Where Tollgate is published, as GitHub's owner/name: the one place that names it. The
+    /// hook repository of `.pre-commit-config.yaml` and the GitHub Action of the workflow
+    /// (`<repository>/action@v<version>`) come from it; the action itself reads its repository
+    /// from the runner and has the same value as its only default (action/install-release.sh),
+    /// and the docs show it — ActionInstallTests holds them all equal to this.
     static let toolRepository = "tollgate-dev/tollgate"
 
     static var toolRepositoryURL: String { "https://github.com/" + toolRepository }
+
+    /// The major versions the workflow pins: checkout (full history) and the SARIF upload.
+    static let checkoutAction = "actions/checkout@v7"
+    static let uploadSARIFAction = "github/codeql-action/upload-sarif@v4"
 
     /// `.tollgate.yaml`: the Config with the defaults of SPEC §1 written out, so that each
     /// setting is visible where it is changed.
@@ -69,12 +76,15 @@ enum ProjectTemplates {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `.github/workflows/tollgate.yml`: the gate on every pull request and on pushes to the
-    /// branch, with the SARIF report uploaded to code scanning.
+    /// `.github/workflows/tollgate.yml`: the gate on every pull request, with the SARIF report
+    /// uploaded to code scanning; on pushes to the branch, the verdict of the pushed commit
+    /// recorded in `refs/notes/tollgate` and pushed, by a job that alone may write.
     static func workflow(version: String, branch: String) -> String {
         """
         # Tollgate: the release gate for the models in this repository (written by `policy init`).
         # Every pull request is checked against the policies of its base; a block fails the job.
+        # Every push to the branch below is checked too, and its verdict is recorded in git notes
+        # (refs/notes/tollgate, read by `policy audit`) and pushed: only that job may write.
         name: tollgate
 
         on:
@@ -84,14 +94,17 @@ enum ProjectTemplates {
 
         permissions:
           contents: read
-          security-events: write   # upload the SARIF report to code scanning
 
         jobs:
           gate:
             name: policy check
+            if: github.event_name == 'pull_request'
             runs-on: ubuntu-latest
+            permissions:
+              contents: read
+              security-events: write   # upload the SARIF report to code scanning
             steps:
-              - uses: actions/checkout@v4
+              - uses: \(checkoutAction)
                 with:
                   fetch-depth: 0   # approvals, merges and protected paths are read from history; shallow clones are refused
               - id: tollgate
@@ -100,10 +113,46 @@ enum ProjectTemplates {
                   formats: text sarif=tollgate.sarif
               - name: Upload the findings to code scanning
                 if: always() && steps.tollgate.outputs.sarif != ''
-                uses: github/codeql-action/upload-sarif@v3
+                uses: \(uploadSARIFAction)
                 with:
                   sarif_file: ${{ steps.tollgate.outputs.sarif }}
                   category: tollgate
+
+          record:
+            name: policy check --record
+            if: github.event_name == 'push'
+            runs-on: ubuntu-latest
+            permissions:
+              contents: write          # push refs/notes/tollgate
+              security-events: write   # upload the SARIF report to code scanning
+            concurrency:
+              group: tollgate-record   # one writer of refs/notes/tollgate at a time
+              cancel-in-progress: false
+            steps:
+              - uses: \(checkoutAction)
+                with:
+                  fetch-depth: 0
+              - name: Fetch the recorded verdicts
+                shell: bash
+                run: |
+                  if git ls-remote --exit-code origin refs/notes/tollgate >/dev/null; then
+                    git fetch --no-tags origin "+refs/notes/tollgate:refs/notes/tollgate"
+                  fi
+              - id: tollgate
+                uses: \(toolRepository)/action@v\(version)
+                with:
+                  formats: text sarif=tollgate.sarif
+                  args: --record
+              - name: Upload the findings to code scanning
+                if: always() && steps.tollgate.outputs.sarif != ''
+                uses: \(uploadSARIFAction)
+                with:
+                  sarif_file: ${{ steps.tollgate.outputs.sarif }}
+                  category: tollgate
+              - name: Push the recorded verdict
+                if: always() && (steps.tollgate.outputs.exit-code == '0' || steps.tollgate.outputs.exit-code == '1')
+                shell: bash
+                run: git push origin refs/notes/tollgate
 
         """
     }
@@ -124,6 +173,10 @@ enum ProjectTemplates {
         """
         # pre-commit hooks (https://pre-commit.com): run `pre-commit install` once in each clone.
         # policy-check runs `policy check --staged`: a commit whose documents block is refused.
+        # It builds Tollgate with Swift 6 (and libgit2-dev) once per version; where `policy` is
+        # installed (the release binary on PATH), use the hook id policy-check-system instead.
+        # pre-commit.ci can run neither (no Swift, no network at run time): add
+        # `ci: {skip: [policy-check]}` there and let the GitHub workflow gate the pull request.
         repos:
 
         """ + preCommitEntry(version: version)
