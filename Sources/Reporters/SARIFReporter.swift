@@ -25,7 +25,7 @@ public struct SARIFReporter: Sendable {
     public static let version = "2.1.0"
     /// The `$schema` of the log: the id of the OASIS schema (errata 01).
     public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-    public static let informationURI = "https://github.com/tollgate-dev/tollgate"
+    public static let informationURI = ToolIdentity.url
     /// The base id every artifact location is relative to: the root of the repository.
     public static let sourceRootID = "%SRCROOT%"
 

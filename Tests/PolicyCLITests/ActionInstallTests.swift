@@ -41,7 +41,7 @@ final class ActionInstallTests: XCTestCase {
            URL(fileURLWithPath: made).lastPathComponent == name + ".tar.gz" {
             try FileManager.default.copyItem(atPath: made, toPath: directory.appendingPathComponent(name + ".tar.gz").path)
         } else {
-            let stage = scratch.appendingPathComponent("stage/\(name)")
+            let stage = scratch.appendingPathComponent("stage-\(UUID().uuidString)/\(name)")
             try FileManager.default.createDirectory(at: stage, withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: GitSandbox.policyBinary, to: stage.appendingPathComponent("policy"))
             let tar = try GitSandbox.run("/bin/tar", ["-czf", directory.appendingPathComponent(name + ".tar.gz").path,
@@ -292,6 +292,13 @@ final class ActionInstallTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(seen, 5, "the docs show where to get Tollgate")
+
+        // The SARIF driver points code scanning at the same repository.
+        let sarif = try sandbox.policy("check", "--format", "sarif")
+        XCTAssertEqual(sarif.status, 0, sarif.stderr)
+        let log = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+        let driver = ((log["runs"] as? [[String: Any]])?.first?["tool"] as? [String: Any])?["driver"] as? [String: Any]
+        XCTAssertEqual(driver?["informationUri"] as? String, "https://github.com/" + repository)
     }
 
     // MARK: docs/ci.md's recipes

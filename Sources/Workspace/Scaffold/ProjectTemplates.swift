@@ -1,4 +1,5 @@
 import Documents
+import Policy
 
 /// The files `policy init` writes, as text. Tollgate documents start with their schema
 /// comment; values that come from the user's configuration are written as double-quoted
@@ -9,9 +10,9 @@ enum ProjectTemplates {
     /// (`<repository>/action@v<version>`) come from it; the action itself reads its repository
     /// from the runner and has the same value as its only default (action/install-release.sh),
     /// and the docs show it — ActionInstallTests holds them all equal to this.
-    static let toolRepository = "tollgate-dev/tollgate"
+    static let toolRepository = ToolIdentity.repository
 
-    static var toolRepositoryURL: String { "https://github.com/" + toolRepository }
+    static var toolRepositoryURL: String { ToolIdentity.url }
 
     /// The major versions the workflow pins: checkout (full history) and the SARIF upload.
     static let checkoutAction = "actions/checkout@v7"
