@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "CELTests", dependencies: ["CEL"], exclude: ["Conformance"]),
         .testTarget(name: "ReportersTests", dependencies: ["Reporters", "Dossier", "Policy", "Provenance", "Documents", "TollgateTestSupport"]),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "GitKit", "Documents", "TollgateTestSupport"]),
-        .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI", "TollgateTestSupport"]),
+        .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI", "TollgateTestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

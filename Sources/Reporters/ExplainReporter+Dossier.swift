@@ -235,7 +235,7 @@ extension ExplainReporter {
             }
             if let bundle = request.bundle {
                 lines += ["", "## Bundle", "", "Digest \(t(bundle.digest)), covering \(bundle.files.map(t).joined(separator: ", ")).", ""]
-                lines += ["```", request.approveCommands.joined(separator: "\n").replacingAll("`", with: "'"), "```"]
+                lines += ["Approve with:", ""] + request.approveCommands.map { "- \(t($0))" }
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -101,8 +101,10 @@ enum HTMLPage {
     h1 { font-size: 1.6rem; margin: 0.5rem 0; }
     h2 { font-size: 1.3rem; border-bottom: 1px solid var(--line); padding-bottom: 0.2rem; margin-top: 2rem; }
     h3 { font-size: 1.1rem; }
-    table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
-    th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+    table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; table-layout: auto; }
+    table.gate th[scope="row"] { width: 28%; } table.gate td:nth-child(2) { width: 40%; }
+    th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+    th .meta, th span.meta { font-weight: normal; }
     th { background: var(--code-bg); }
     td.num { text-align: right; font-variant-numeric: tabular-nums; }
     code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; background: var(--code-bg); }

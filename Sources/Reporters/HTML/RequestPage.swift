@@ -87,7 +87,7 @@ public enum RequestPage {
         guard !dossier.rules.isEmpty else {
             return html + "<p>No rule was evaluated\(dossier.result.isDecided ? ": the request records a decision and is not gated" : "").</p></section>"
         }
-        html += "<table><caption class=\"meta\">Every rule evaluated for the subject, passes and rules that do not apply included.</caption>"
+        html += "<table class=\"gate\"><caption class=\"meta\">Every rule evaluated for the subject, passes and rules that do not apply included.</caption>"
         html += "<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Observed</th><th scope=\"col\">Bound</th><th scope=\"col\">Unit</th><th scope=\"col\">Outcome</th></tr></thead><tbody>"
         for rule in dossier.rules {
             let observed = rule.observed.map { observation -> String in
