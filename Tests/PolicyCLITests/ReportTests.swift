@@ -198,7 +198,7 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(text.status, 0, text.stderr)
         XCTAssertTrue(text.stdout.contains("release-gate/p95-latency  BLOCK"), "text output as before")
         let json = try demo.policy("explain", "fraud-student-2.1.0-production", "--format", "json").json()
-        XCTAssertEqual(json["schemaVersion"] as? Int, 1)
+        XCTAssertEqual(json["schemaVersion"] as? String, "tollgate.dev/explain/v1")
         XCTAssertEqual(json["verdict"] as? String, "block")
         let blocking = try XCTUnwrap(json["blocking"] as? [[String: Any]])
         XCTAssertEqual(blocking.count, 1)
@@ -212,6 +212,18 @@ final class ReportTests: XCTestCase {
         let markdown = try demo.policy("explain", "fraud-student-2.1.0-production", "--format", "markdown")
         XCTAssertTrue(markdown.stdout.contains("## Blocking reasons"), markdown.stdout)
         XCTAssertTrue(markdown.stdout.contains("p95 latency 28.7 ms exceeds 25 ms"), markdown.stdout)
+    }
+
+    func testTheMarkdownCommentLinksTheDossierGivenByFlagOrEnvironment() throws {
+        let demo = try GitSandbox.demo()
+        let url = "https://github.example/distilops/fraud-models/actions/runs/42/artifacts/7"
+        let flag = try demo.policy("check", "--rev", "HEAD", "--format", "markdown", "--report-url", url)
+        XCTAssertEqual(flag.status, 1, flag.stderr)
+        XCTAssertTrue(flag.stdout.contains("📄 [Release dossier](\(url))"), flag.stdout)
+        let environment = try demo.policy("check", "--rev", "HEAD", "--format", "markdown", environment: ["TOLLGATE_REPORT_URL": url])
+        XCTAssertTrue(environment.stdout.contains("[Release dossier](\(url))"), environment.stdout)
+        let none = try demo.policy("check", "--rev", "HEAD", "--format", "markdown")
+        XCTAssertFalse(none.stdout.contains("Release dossier"), "no link without a URL")
     }
 
     // MARK: Golden
