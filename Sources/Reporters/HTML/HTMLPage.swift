@@ -102,7 +102,10 @@ enum HTMLPage {
     h2 { font-size: 1.3rem; border-bottom: 1px solid var(--line); padding-bottom: 0.2rem; margin-top: 2rem; }
     h3 { font-size: 1.1rem; }
     table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; table-layout: auto; }
-    table.gate th[scope="row"] { width: 28%; } table.gate td:nth-child(2) { width: 40%; }
+    table.gate { table-layout: fixed; }
+    table.gate thead th:nth-child(1) { width: 24%; } table.gate thead th:nth-child(2) { width: 36%; }
+    table.gate thead th:nth-child(3) { width: 22%; } table.gate thead th:nth-child(4) { width: 7%; }
+    table.gate thead th:nth-child(5) { width: 11%; }
     th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
     th .meta, th span.meta { font-weight: normal; }
     th { background: var(--code-bg); }
@@ -129,6 +132,8 @@ enum HTMLPage {
     svg.chart text { fill: var(--fg); font: 12px system-ui, sans-serif; }
     svg.chart .bar { fill: var(--bar); } svg.chart .bar.out { fill: var(--bar-out); }
     svg.chart .reference { stroke: var(--ref); stroke-width: 2; }
+    svg.chart .bound { stroke: var(--block); stroke-width: 2; stroke-dasharray: 3 2; }
+    svg.chart .axis { stroke: var(--muted); stroke-width: 1; } svg.chart text.tick { fill: var(--muted); font-size: 11px; }
     svg.chart rect.reference { fill: var(--ref); stroke: none; } svg.chart rect.current { fill: var(--cur); }
     .legend span { display: inline-block; width: 0.8em; height: 0.8em; margin: 0 0.3em 0 1em; vertical-align: middle; }
     .legend .ref { background: var(--ref); } .legend .cur { background: var(--cur); }
