@@ -24,6 +24,13 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Explain a decided promotion request (spec.status released, withdrawn or superseded) as if it were gated, against today's policies.")
     var regate = false
 
+    @Option(help: "Output format: text, json (schema in docs/json-output.md) or markdown.")
+    var format: ExplainFormat = .text
+
+    enum ExplainFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
     @OptionGroup var repository: RepositoryOptions
 
     func validate() throws {
@@ -35,14 +42,21 @@ struct ExplainCommand: ParsableCommand {
         let explanation: ExplainUseCase.Explanation
         do {
             let workspace = try Workspace(directory: repository.resolvedDirectory)
-            explanation = try ExplainUseCase(workspace).run(subject: subject, mode: mode, regate: regate)
+            explanation = try ExplainUseCase(workspace).run(subject: subject, mode: mode, regate: regate,
+                                                            history: format != .text)
         } catch let error as WorkspaceError {
             throw ToolError(error.localizedDescription)
         }
-        let (run, result, approvals) = (explanation.run, explanation.result, explanation.approvals)
+        let run = explanation.run
         let metadata = ReportMetadata(toolVersion: PolicyCommand.version, evaluated: run.evaluated,
                                       policySource: run.policySource, policies: run.policies, documentCount: run.documentCount)
-        FileHandle.standardOutput.write(Data(ExplainReporter.text(result, approvals: approvals, metadata: metadata).utf8))
+        let output: String
+        switch format {
+        case .text: output = ExplainReporter.text(explanation.dossier, metadata: metadata)
+        case .json: output = ExplainReporter.json(explanation.dossier, metadata: metadata)
+        case .markdown: output = ExplainReporter.markdown(explanation.dossier, metadata: metadata)
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
     }
 }
 

@@ -37,7 +37,13 @@ public struct AuditUseCase: WorkspaceUseCase {
     public func run(
         _ filter: AuditFilter = AuditFilter(), warn: (String) -> Void = Workspace.warnOnStandardError
     ) throws -> [AuditEvent] {
-        guard let head = try git({ try repository.head() }) else { return [] }
+        try run(filter, head: nil, warn: warn)
+    }
+
+    /// The timeline of the history of `head` (HEAD when nil): `policy report` reads the
+    /// history of the commit it checks.
+    func run(_ filter: AuditFilter, head: ObjectID?, warn: (String) -> Void) throws -> [AuditEvent] {
+        guard let head = try head ?? git({ try repository.head() }) else { return [] }
         let current = try currentState(at: head)
         let provenance = CommitProvenance(repository: repository, team: current.team)
         let mainline = try firstParentChain(from: head)

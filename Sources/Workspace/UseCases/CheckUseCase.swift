@@ -13,13 +13,35 @@ public struct CheckUseCase: WorkspaceUseCase {
     }
 
     public func run(_ options: CheckOptions) throws -> CheckRun {
+        try evaluate(options).run
+    }
+
+    /// A check of `options`, with what it evaluated (for `policy report` and `policy explain`).
+    func evaluate(_ options: CheckOptions) throws -> Evaluation {
         let store = options.usesLocalStores ? ReadingStore(gitDirectory: repository.gitDirectory) : nil
         // A staged check of a change reads only what the change reaches: its subjects come later.
         let reachOnly = options.mode == .staged && !options.all && store != nil
-        return try run(options, in: try loadState(options.mode, subjects: !reachOnly, store: store), store: store)
+        let state = try loadState(options.mode, subjects: !reachOnly, store: store)
+        return try evaluate(options, in: state, store: store)
     }
 
     func run(_ options: CheckOptions, in state: Workspace.RepositoryState, store: ReadingStore?) throws -> CheckRun {
+        try evaluate(options, in: state, store: store).run
+    }
+
+    /// What one check computed, for the use cases that render more of it than the report
+    /// (`policy report`, `policy explain`): the run, the evaluated documents and the facts of
+    /// the history the rules read.
+    struct Evaluation {
+        var run: CheckRun
+        var set: DocumentSet
+        var facts: GitRepositoryFacts
+        var states: Workspace.States
+        var config: ProjectConfig
+        var policies: [Policy]
+    }
+
+    func evaluate(_ options: CheckOptions, in state: Workspace.RepositoryState, store: ReadingStore?) throws -> Evaluation {
         var states = state.states
         if options.pathsAreChange { states.changed = options.paths.map(resolveFilter) }
         let config = state.config
@@ -119,7 +141,7 @@ public struct CheckUseCase: WorkspaceUseCase {
                            policies: trusted.policies.map(\.name), documentCount: documentCount,
                            changedPaths: states.changed, approvals: ledger.byRequest, root: repository.workingDirectory)
         run.storeUse = storeUse
-        return run
+        return Evaluation(run: run, set: set, facts: facts, states: states, config: config, policies: trusted.policies)
     }
 
     /// Every path filter must have a document path under it (whether or not it changed):
