@@ -161,6 +161,7 @@ public struct BrowserPage: Decodable, Sendable {
                                            environment: ProcessRunner.inheritedEnvironment(),
                                            timeout: timeout + 30)
         if output.status == 2 { throw BrowserUnavailable(message: output.stderr) }
+        if output.status == 127 { throw BrowserUnavailable(message: "python3 is not installed: \(output.stderr)") }
         if output.timedOut { throw TestSupportError("browser-check outlived \(Int(timeout + 30)) s on \(file.path)") }
         var page: BrowserPage
         do {
