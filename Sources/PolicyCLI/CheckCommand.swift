@@ -71,6 +71,10 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Color the text output: auto (on a terminal, unless NO_COLOR is set), always or never.")
     var color: ColorChoice = .auto
 
+    @Option(name: .customLong("report-url"),
+            help: ArgumentHelp("Where the release dossier of this check (`policy report`) is published: the markdown format links it (also TOLLGATE_REPORT_URL).", valueName: "url"))
+    var reportURL: String?
+
     @OptionGroup var repository: RepositoryOptions
 
     enum FailOn: String, ExpressibleByArgument, CaseIterable {
@@ -139,11 +143,12 @@ struct CheckCommand: ParsableCommand {
         let threshold: Verdict = failOn == .warn ? .warn : .block
         for output in outputs {
             let destination = try ReportOutput(file: output.file)
-            let context = ReporterContext(
+            var context = ReporterContext(
                 color: output.file == nil && useColor,
                 sourceRoot: run.root.map { URL(fileURLWithPath: $0, isDirectory: true).absoluteString },
                 linkBase: blobBase, failOn: threshold, stepSummary: environment["GITHUB_STEP_SUMMARY"],
                 append: { text, path in try CheckCommand.append(text, to: path) })
+            context.reportURL = reportURL ?? environment["TOLLGATE_REPORT_URL"].flatMap { $0.isEmpty ? nil : $0 }
             let reporter = output.reporter.init(context)
             reporter.stream(run.report, metadata: metadata, to: destination.write)
             try reporter.sideEffects(run.report, metadata: metadata)

@@ -7,7 +7,7 @@ import Provenance
 /// `policy report` renders as a page) as JSON or Markdown. Pure functions.
 extension ExplainReporter {
     /// The version of the JSON layout of `policy explain --format json` (docs/json-output.md).
-    public static let schemaVersion = 1
+    public static let schemaVersion = "tollgate.dev/explain/v1"
 
     /// The text format, from the model (the same lines as before the model existed).
     public static func text(_ dossier: SubjectDossier, metadata: ReportMetadata) -> String {
@@ -22,7 +22,7 @@ extension ExplainReporter {
 
     static func jsonValue(_ dossier: SubjectDossier, metadata: ReportMetadata) -> JSONValue {
         var fields: [(String, JSONValue)] = [
-            ("schemaVersion", .int(schemaVersion)),
+            ("schemaVersion", .string(schemaVersion)),
             ("tool", .object([("name", .string("tollgate")), ("version", .string(metadata.toolVersion))])),
             ("evaluated", .string(dossier.evaluated)),
             ("policySource", .string(dossier.policySource)),

@@ -24,14 +24,25 @@ public struct MarkdownReporter: Sendable {
     /// boundary (requests come worst first, so what blocks is kept) and says so.
     public var maxLength: Int
 
-    public init(linkBase: String? = nil, maxLength: Int = 65_536) {
+    /// Where the release dossier (`policy report`) of this check is published: linked under
+    /// the headline. Only an `http(s)` URL is linked.
+    public var reportURL: String?
+
+    public init(linkBase: String? = nil, maxLength: Int = 65_536, reportURL: String? = nil) {
         self.linkBase = linkBase.flatMap { ReporterSupport.isAbsoluteURI($0) ? ReporterSupport.encodeURI($0) : nil }
         self.maxLength = maxLength
+        self.reportURL = reportURL.flatMap { url in
+            let lower = url.lowercased()
+            return (lower.hasPrefix("https://") || lower.hasPrefix("http://")) && HTMLText.safeURL(url) != nil ? url : nil
+        }
     }
 
     public func render(_ report: Report, metadata: ReportMetadata) -> String {
         var lines = [Self.marker, "## \(MarkdownText.emoji(report.verdict)) Tollgate: \(Self.headline(report.verdict))", "",
                      MarkdownText.counts(report), ""]
+        if let reportURL {
+            lines += ["📄 \(MarkdownText.link("Release dossier", to: reportURL)): every rule, lineage, audit and responsible-AI figures, for the approvers.", ""]
+        }
         let ordered = report.subjects.sorted { ($1.verdict, $0.subject) < ($0.verdict, $1.subject) }
         let requests = ordered.filter { $0.subject.kind == .promotionRequest }
         for result in requests {

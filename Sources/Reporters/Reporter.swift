@@ -38,6 +38,9 @@ public struct ReporterContext: Sendable {
     public var stepSummary: String?
     /// Appends text to a file (the step summary).
     public var append: @Sendable (String, String) throws -> Void
+    /// Where the release dossier of this check is published (`--report-url`,
+    /// `TOLLGATE_REPORT_URL`): the Markdown comment links it. Only an http(s) URL is linked.
+    public var reportURL: String?
 
     public init(color: Bool = false, sourceRoot: String? = nil, linkBase: String? = nil, failOn: Verdict = .block,
                 stepSummary: String? = nil, append: @escaping @Sendable (String, String) throws -> Void = { _, _ in }) {
@@ -107,5 +110,5 @@ extension GitHubReporter: Reporter {
 
 extension MarkdownReporter: Reporter {
     public static let name = "markdown"
-    public init(_ context: ReporterContext) { self.init(linkBase: context.linkBase) }
+    public init(_ context: ReporterContext) { self.init(linkBase: context.linkBase, reportURL: context.reportURL) }
 }

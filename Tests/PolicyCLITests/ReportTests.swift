@@ -52,7 +52,10 @@ final class ReportTests: XCTestCase {
         // The overview links the request's page and names the champion's merge.
         let index = try page(output, "index.html")
         XCTAssertTrue(index.contains("<a href=\"fraud-student-2.1.0-production.html\">"), index)
-        XCTAssertTrue(index.contains("fraud-student-2.0.0-production"), "production holds 2.0.0 since its merge")
+        let production = try XCTUnwrap(index.components(separatedBy: "<tr><th scope=\"row\">production</th>").dropFirst().first?
+            .components(separatedBy: "</tr>").first, index)
+        XCTAssertTrue(production.contains("<td>2.0.0</td>") && production.contains("fraud-student-2.0.0-production"),
+                      "production holds the champion 2.0.0, not the blocked 2.1.0 request on the branch: \(production)")
     }
 
     func testSectionsComeInTheWalkthroughsOrderWithOneH1() throws {
@@ -198,7 +201,7 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(text.status, 0, text.stderr)
         XCTAssertTrue(text.stdout.contains("release-gate/p95-latency  BLOCK"), "text output as before")
         let json = try demo.policy("explain", "fraud-student-2.1.0-production", "--format", "json").json()
-        XCTAssertEqual(json["schemaVersion"] as? Int, 1)
+        XCTAssertEqual(json["schemaVersion"] as? String, "tollgate.dev/explain/v1")
         XCTAssertEqual(json["verdict"] as? String, "block")
         let blocking = try XCTUnwrap(json["blocking"] as? [[String: Any]])
         XCTAssertEqual(blocking.count, 1)
@@ -212,6 +215,18 @@ final class ReportTests: XCTestCase {
         let markdown = try demo.policy("explain", "fraud-student-2.1.0-production", "--format", "markdown")
         XCTAssertTrue(markdown.stdout.contains("## Blocking reasons"), markdown.stdout)
         XCTAssertTrue(markdown.stdout.contains("p95 latency 28.7 ms exceeds 25 ms"), markdown.stdout)
+    }
+
+    func testTheMarkdownCommentLinksTheDossierGivenByFlagOrEnvironment() throws {
+        let demo = try GitSandbox.demo()
+        let url = "https://github.example/distilops/fraud-models/actions/runs/42/artifacts/7"
+        let flag = try demo.policy("check", "--rev", "HEAD", "--format", "markdown", "--report-url", url)
+        XCTAssertEqual(flag.status, 1, flag.stderr)
+        XCTAssertTrue(flag.stdout.contains("📄 [Release dossier](\(url))"), flag.stdout)
+        let environment = try demo.policy("check", "--rev", "HEAD", "--format", "markdown", environment: ["TOLLGATE_REPORT_URL": url])
+        XCTAssertTrue(environment.stdout.contains("[Release dossier](\(url))"), environment.stdout)
+        let none = try demo.policy("check", "--rev", "HEAD", "--format", "markdown")
+        XCTAssertFalse(none.stdout.contains("Release dossier"), "no link without a URL")
     }
 
     // MARK: Golden

@@ -134,3 +134,16 @@ final class HTMLEscapingTests: XCTestCase {
         XCTAssertTrue(markdown.contains("\\[x\\]\\(javascript:alert\\(1\\)\\)"), markdown)
     }
 }
+
+/// The pull-request comment links the release dossier when its URL is given.
+final class MarkdownDossierLinkTests: XCTestCase {
+    func testTheCommentLinksTheDossierOnlyForAnHTTPURL() {
+        let metadata = ReportMetadata(toolVersion: "0.1.0", evaluated: "commit abc", policySource: "commit abc", policies: [], documentCount: 0)
+        let report = Report(subjects: [])
+        let linked = MarkdownReporter(reportURL: "https://github.example/o/r/actions/runs/7#artifacts").render(report, metadata: metadata)
+        XCTAssertTrue(linked.contains("[Release dossier](https://github.example/o/r/actions/runs/7#artifacts)"), linked)
+        let refused = MarkdownReporter(reportURL: "javascript:alert(1)").render(report, metadata: metadata)
+        XCTAssertFalse(refused.contains("Release dossier"), refused)
+        XCTAssertFalse(MarkdownReporter().render(report, metadata: metadata).contains("Release dossier"))
+    }
+}

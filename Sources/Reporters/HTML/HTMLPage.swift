@@ -103,7 +103,7 @@ enum HTMLPage {
     h3 { font-size: 1.1rem; }
     table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; table-layout: auto; }
     table.gate th[scope="row"] { width: 28%; } table.gate td:nth-child(2) { width: 40%; }
-    th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+    th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
     th .meta, th span.meta { font-weight: normal; }
     th { background: var(--code-bg); }
     td.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -116,8 +116,13 @@ public struct ReportUseCase: WorkspaceUseCase {
             }
         }
         let stages = evaluation.config.stages
+        // A request on the branch that is still open and that this check blocks has not put its
+        // version in the stage: the stage holds what the latest other merged promotion put there.
+        let blocked = Set(run.report.subjects.filter { result in
+            result.subject.kind == .promotionRequest && !result.isDecided && result.verdict == .block
+        }.compactMap(\.subject.name))
         let models = modelNames.sorted().map { model -> Overview.Model in
-            let merged = evaluation.facts.mergedPromotions(of: model)
+            let merged = evaluation.facts.mergedPromotions(of: model).filter { !blocked.contains($0.request.name) }
             return Overview.Model(name: model, stages: stages.map { stage in
                 guard let promotion = merged.first(where: { $0.to == stage }) else {
                     return Overview.Stage(stage: stage, version: nil, run: nil, request: nil, commit: nil, date: nil)
