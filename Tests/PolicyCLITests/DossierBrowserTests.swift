@@ -45,8 +45,9 @@ final class DossierBrowserTests: XCTestCase {
         XCTAssertTrue(text.contains("p95 latency 28.7 ms exceeds 25 ms"), "the open request's first blocking reason:\n\(text)")
     }
 
-    /// Dark mode and print, the two other ways a reviewer reads the page: both render, stay
-    /// readable (WCAG AA contrast of every text element) and lose nothing of the verdict.
+    /// Dark mode and print (also printed from a system in dark mode), the other ways a reviewer
+    /// reads the page: each renders, stays readable (WCAG AA contrast of every text element) and
+    /// loses nothing of the verdict.
     func testDemoRequestPageInDarkModeAndInPrintKeepsTheVerdictAndItsContrast() throws {
         let demo = try GitSandbox.demo()
         let output = try renderReport(demo)
@@ -55,7 +56,7 @@ final class DossierBrowserTests: XCTestCase {
         let dark = try openInBrowser(file, colorScheme: .dark,
                                      screenshot: BrowserPage.screenshotURL("dossier-demo-\(demoRequest)-dark"),
                                      selectors: Self.selectors, texts: ["#verdict"])
-        assertClean(dark)
+        assertClean(dark, "dark")
         XCTAssertEqual(dark.texts("#verdict"), light.texts("#verdict"))
         XCTAssertEqual(dark.count("#rai svg.chart rect.bar"), 7)
         XCTAssertNotEqual(dark.contrast?.checked ?? 0, 0)
@@ -63,15 +64,18 @@ final class DossierBrowserTests: XCTestCase {
         let print = try openInBrowser(file, media: .print,
                                       screenshot: BrowserPage.screenshotURL("dossier-demo-\(demoRequest)-print"),
                                       selectors: Self.selectors, texts: ["#verdict"])
-        assertClean(print)
+        assertClean(print, "print")
         XCTAssertEqual(print.texts("#verdict"), light.texts("#verdict"))
         // The table of contents is not printed: its entries appear once (as headings), not twice.
         let occurrences = { (page: BrowserPage) in (page.text ?? "").components(separatedBy: "Bundle and approval").count - 1 }
         XCTAssertEqual(occurrences(light), 2, light.text ?? "")
         XCTAssertEqual(occurrences(print), 1, print.text ?? "")
-        // Print in dark mode: screenshot only, for a person to look at (see the report's print CSS).
-        _ = try openInBrowser(file, colorScheme: .dark, media: .print,
-                              screenshot: BrowserPage.screenshotURL("dossier-demo-\(demoRequest)-print-dark"))
+        // Printed by a reader whose system is in dark mode: the print colours, not the dark ones.
+        let printDark = try openInBrowser(file, colorScheme: .dark, media: .print,
+                                          screenshot: BrowserPage.screenshotURL("dossier-demo-\(demoRequest)-print-dark"),
+                                          selectors: Self.selectors, texts: ["#verdict"])
+        assertClean(printDark, "print in dark mode")
+        XCTAssertEqual(printDark.texts("#verdict"), light.texts("#verdict"))
     }
 
     func testEveryGalleryPageLoadsCleanWithEachBlockingReasonInItsBannerAndOneBarPerSliceAndBin() throws {
@@ -153,7 +157,7 @@ final class DossierBrowserTests: XCTestCase {
         XCTAssertEqual(page.accessibility?.imagesWithoutAlt.count, 0, "\(name) images have alt text", file: file, line: line)
         XCTAssertEqual(page.accessibility?.tablesWithoutHeaders, 0, "\(name) tables have headers", file: file, line: line)
         XCTAssertEqual(page.contrast?.low.map(\.description), [], "\(name) text contrast (WCAG AA)", file: file, line: line)
-        XCTAssertEqual(page.layout?.overflowsHorizontally, false, "\(name) no sideways scrolling at 1280 px", file: file, line: line)
+        XCTAssertEqual(page.layout?.overflowsHorizontally, false, "\(name) no sideways scrolling at 1280 px: \(page.layout?.overflowing ?? [])", file: file, line: line)
         XCTAssertFalse(page.title?.isEmpty ?? true, "\(name) has a title", file: file, line: line)
         XCTAssertNotNil(page.lang, "\(name) declares its language", file: file, line: line)
     }

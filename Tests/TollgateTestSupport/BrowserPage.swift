@@ -54,6 +54,8 @@ public struct BrowserPage: Decodable, Sendable {
         public var scrollWidth: Int
         public var viewportWidth: Int
         public var contentHeight: Int
+        /// The innermost elements reaching past the viewport's right edge (tag.class "text" right=px).
+        public var overflowing: [String]
         /// The page is wider than the viewport: a reader scrolls sideways.
         public var overflowsHorizontally: Bool { scrollWidth > viewportWidth }
     }
