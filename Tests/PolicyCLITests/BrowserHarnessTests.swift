@@ -50,6 +50,7 @@ final class BrowserHarnessTests: XCTestCase {
         XCTAssertEqual(page.accessibility?.headings, ["h1 Release gate"])
         XCTAssertEqual(page.accessibility?.svgsWithoutLabel, 0)
         XCTAssertEqual(page.contrast?.low.map(\.description), [])
+        XCTAssertEqual(page.svgOverlaps, [])
 
         let png = try Data(contentsOf: screenshot)
         XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG")
@@ -120,6 +121,17 @@ final class BrowserHarnessTests: XCTestCase {
         XCTAssertEqual(page.contrast?.low.first?.ratio ?? 0, 1.92, accuracy: 0.01)
         XCTAssertEqual(page.layout?.overflowsHorizontally, true)
         XCTAssertGreaterThan(page.screenshot?.width ?? 0, 3000, "the full page, not the viewport")
+    }
+
+    func testChartLabelsDrawnOverEachOtherOrCrossedByALineAreReported() throws {
+        let file = try page("labels.html", """
+            <svg width="300" height="60" role="img" aria-label="bins"><title>bins</title>
+              <text x="10" y="20" font-size="12">500–1000</text><text x="40" y="20" font-size="12">1000–5000</text>
+              <text x="150" y="50" font-size="12">0.861</text><line x1="160" x2="160" y1="35" y2="55" stroke="black"/>
+              <text x="220" y="50" font-size="12">0.9</text></svg>
+            """)
+        let page = try openInBrowser(file)
+        XCTAssertEqual(page.svgOverlaps, ["bins: \"500–1000\" overlaps \"1000–5000\"", "bins: a line crosses \"0.861\""], page.json)
     }
 
     func testAMissingBrowserIsExitTwoWithWhatToInstall() throws {

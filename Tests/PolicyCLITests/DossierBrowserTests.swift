@@ -145,7 +145,8 @@ final class DossierBrowserTests: XCTestCase {
                             "#rai svg.chart rect.current", "svg", "h1"]
 
     /// What every page must be: no console error, no exception, no request, no script, one h1,
-    /// labelled charts, tables with headers, readable contrast, no sideways scrolling.
+    /// labelled charts with no label drawn over another, tables with headers, readable contrast,
+    /// no sideways scrolling.
     private func assertClean(_ page: BrowserPage, _ name: String = "", file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(page.consoleErrors.map(\.description), [], "\(name) console errors", file: file, line: line)
         XCTAssertEqual(page.pageErrors.compactMap(\.text), [], "\(name) page errors", file: file, line: line)
@@ -157,6 +158,7 @@ final class DossierBrowserTests: XCTestCase {
         XCTAssertEqual(page.accessibility?.imagesWithoutAlt.count, 0, "\(name) images have alt text", file: file, line: line)
         XCTAssertEqual(page.accessibility?.tablesWithoutHeaders, 0, "\(name) tables have headers", file: file, line: line)
         XCTAssertEqual(page.contrast?.low.map(\.description), [], "\(name) text contrast (WCAG AA)", file: file, line: line)
+        XCTAssertEqual(page.svgOverlaps, [], "\(name) chart labels drawn over each other or crossed by a line", file: file, line: line)
         XCTAssertEqual(page.layout?.overflowsHorizontally, false, "\(name) no sideways scrolling at 1280 px: \(page.layout?.overflowing ?? [])", file: file, line: line)
         XCTAssertFalse(page.title?.isEmpty ?? true, "\(name) has a title", file: file, line: line)
         XCTAssertNotNil(page.lang, "\(name) declares its language", file: file, line: line)

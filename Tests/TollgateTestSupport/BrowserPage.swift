@@ -105,6 +105,8 @@ public struct BrowserPage: Decodable, Sendable {
     public var layout: Layout?
     public var accessibility: Accessibility?
     public var contrast: Contrast?
+    /// In each SVG, text labels that overlap each other or that a `<line>` crosses.
+    public var svgOverlaps: [String]?
     /// `data:` URLs written in the page (inline; not requests).
     public var dataURLs: [String]?
     public var screenshot: Screenshot?
@@ -113,7 +115,7 @@ public struct BrowserPage: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case page, browser, loaded, error, console, pageErrors, requests, title, lang, text, counts, texts,
-             layout, accessibility, contrast, dataURLs, screenshot
+             layout, accessibility, contrast, svgOverlaps, dataURLs, screenshot
     }
 
     /// Console messages at level `error` (console.error, failed loads, CSP violations, …).
