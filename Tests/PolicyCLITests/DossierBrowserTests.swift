@@ -34,7 +34,7 @@ final class DossierBrowserTests: XCTestCase {
         XCTAssertEqual(page.count("#rai svg.chart rect.reference"), 11, "6 amount bins + 5 account-age bins")
     }
 
-    func testDemoOverviewLoadsCleanAndLinksTheBlockedRequest() throws {
+    func testDemoOverviewLoadsCleanLinksTheBlockedRequestAndShowsTheChampionInProduction() throws {
         let demo = try GitSandbox.demo()
         let output = try renderReport(demo)
         let page = try open(output, "index", screenshot: "dossier-demo-index",
@@ -43,6 +43,9 @@ final class DossierBrowserTests: XCTestCase {
         XCTAssertEqual(page.texts("a[href='\(demoRequest).html']"), [demoRequest], page.json)
         let text = try XCTUnwrap(page.text)
         XCTAssertTrue(text.contains("p95 latency 28.7 ms exceeds 25 ms"), "the open request's first blocking reason:\n\(text)")
+        // Production holds the champion, 2.0.0, not the blocked 2.1.0 request (rendered table rows: cells by tabs).
+        XCTAssertTrue(text.contains("\nproduction\t2.0.0\trun-8650\tfraud-student-2.0.0-production\t"), text)
+        XCTAssertTrue(text.contains("\nstaging\t2.1.0\trun-8812\tfraud-student-2.1.0-staging\t"), text)
     }
 
     /// Dark mode and print (also printed from a system in dark mode), the other ways a reviewer
