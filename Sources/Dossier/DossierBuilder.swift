@@ -214,6 +214,8 @@ public struct DossierBuilder: Sendable {
         let kind = value["kind"]?.string.flatMap(DocumentKind.init(rawValue:))
         let name = value["metadata"]?["name"]?.string
         guard let kind, let name else { return nil }
+        // The canonical document of that name, unless the binding holds another definition of it.
+        if let named = context.documents.document(kind, named: name), named.root == value { return named }
         return context.documents.documents(of: kind).first { $0.name == name && $0.root == value }
             ?? context.documents.document(kind, named: name)
     }
