@@ -154,11 +154,11 @@ extension XCTestCase {
     /// `TOLLGATE_REQUIRE_BROWSER=1` (CI), where that fails it.
     func openInBrowser(
         _ file: URL, colorScheme: BrowserPage.ColorScheme = .light, media: BrowserPage.Media = .screen,
-        screenshot: URL? = nil, selectors: [String] = [], texts: [String] = []
+        width: Int = 1280, screenshot: URL? = nil, pdf: URL? = nil, selectors: [String] = [], texts: [String] = []
     ) throws -> BrowserPage {
         do {
             return try BrowserPage.load(file, screenshot: screenshot, selectors: selectors, texts: texts,
-                                        colorScheme: colorScheme, media: media)
+                                        colorScheme: colorScheme, media: media, width: width, pdf: pdf)
         } catch let unavailable as BrowserUnavailable {
             if BrowserPage.browserRequired {
                 throw TestSupportError("TOLLGATE_REQUIRE_BROWSER=1 but: \(unavailable)")

@@ -64,20 +64,23 @@ final class DossierBrowserTests: XCTestCase {
         XCTAssertEqual(dark.count("#rai svg.chart rect.bar"), 7)
         XCTAssertNotEqual(dark.contrast?.checked ?? 0, 0)
 
-        let print = try openInBrowser(file, media: .print,
+        // Print at A4's printable width (720 CSS px); the PDF Chromium prints is kept beside the screenshots.
+        let pdf = BrowserPage.screenshotDirectory.appendingPathComponent("dossier-demo-\(demoRequest).pdf")
+        let print = try openInBrowser(file, media: .print, width: 720,
                                       screenshot: BrowserPage.screenshotURL("dossier-demo-\(demoRequest)-print"),
-                                      selectors: Self.selectors, texts: ["#verdict"])
-        assertClean(print, "print")
+                                      pdf: pdf, selectors: Self.selectors, texts: ["#verdict"])
+        assertClean(print, "print", width: 720)
         XCTAssertEqual(print.texts("#verdict"), light.texts("#verdict"))
+        XCTAssertEqual(Array(try Data(contentsOf: pdf).prefix(5)), Array("%PDF-".utf8))
         // The table of contents is not printed: its entries appear once (as headings), not twice.
         let occurrences = { (page: BrowserPage) in (page.text ?? "").components(separatedBy: "Bundle and approval").count - 1 }
         XCTAssertEqual(occurrences(light), 2, light.text ?? "")
         XCTAssertEqual(occurrences(print), 1, print.text ?? "")
         // Printed by a reader whose system is in dark mode: the print colours, not the dark ones.
-        let printDark = try openInBrowser(file, colorScheme: .dark, media: .print,
+        let printDark = try openInBrowser(file, colorScheme: .dark, media: .print, width: 720,
                                           screenshot: BrowserPage.screenshotURL("dossier-demo-\(demoRequest)-print-dark"),
                                           selectors: Self.selectors, texts: ["#verdict"])
-        assertClean(printDark, "print in dark mode")
+        assertClean(printDark, "print in dark mode", width: 720)
         XCTAssertEqual(printDark.texts("#verdict"), light.texts("#verdict"))
     }
 
@@ -150,7 +153,8 @@ final class DossierBrowserTests: XCTestCase {
     /// What every page must be: no console error, no exception, no request, no script, one h1,
     /// labelled charts with no label drawn over another, tables with headers, readable contrast,
     /// no sideways scrolling.
-    private func assertClean(_ page: BrowserPage, _ name: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    private func assertClean(_ page: BrowserPage, _ name: String = "", width: Int = 1280,
+                             file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(page.consoleErrors.map(\.description), [], "\(name) console errors", file: file, line: line)
         XCTAssertEqual(page.pageErrors.compactMap(\.text), [], "\(name) page errors", file: file, line: line)
         XCTAssertEqual(page.requests.map(\.description), [], "\(name) requests", file: file, line: line)
@@ -162,7 +166,7 @@ final class DossierBrowserTests: XCTestCase {
         XCTAssertEqual(page.accessibility?.tablesWithoutHeaders, 0, "\(name) tables have headers", file: file, line: line)
         XCTAssertEqual(page.contrast?.low.map(\.description), [], "\(name) text contrast (WCAG AA)", file: file, line: line)
         XCTAssertEqual(page.svgOverlaps, [], "\(name) chart labels drawn over each other or crossed by a line", file: file, line: line)
-        XCTAssertEqual(page.layout?.overflowsHorizontally, false, "\(name) no sideways scrolling at 1280 px: \(page.layout?.overflowing ?? [])", file: file, line: line)
+        XCTAssertEqual(page.layout?.overflowsHorizontally, false, "\(name) no sideways scrolling at \(width) px: \(page.layout?.overflowing ?? [])", file: file, line: line)
         XCTAssertFalse(page.title?.isEmpty ?? true, "\(name) has a title", file: file, line: line)
         XCTAssertNotNil(page.lang, "\(name) declares its language", file: file, line: line)
     }

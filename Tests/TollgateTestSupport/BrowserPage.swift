@@ -146,19 +146,22 @@ public struct BrowserPage: Decodable, Sendable {
     ///   - screenshot: where to write a full-page PNG (its directory is created).
     ///   - selectors: CSS selectors to count (`counts`).
     ///   - texts: CSS selectors whose elements' rendered text to read (`texts`).
+    ///   - width: the viewport's width in CSS pixels (720 is A4's printable width at 96 dpi).
+    ///   - pdf: where to write the page printed to PDF (Chromium's print, A4 or Letter by locale).
     ///   - browser: the Chromium executable (default: browser-check's search).
     /// - Throws: `BrowserUnavailable` when Chromium is missing or cannot start (exit 2);
     ///   `TestSupportError` when the page does not load, the check times out, or the output is
     ///   not the JSON expected.
     public static func load(
         _ file: URL, screenshot: URL? = nil, selectors: [String] = [], texts: [String] = [],
-        colorScheme: ColorScheme = .light, media: Media = .screen, width: Int = 1280, browser: String? = nil,
-        timeout: TimeInterval = 60
+        colorScheme: ColorScheme = .light, media: Media = .screen, width: Int = 1280, pdf: URL? = nil,
+        browser: String? = nil, timeout: TimeInterval = 60
     ) throws -> BrowserPage {
         var arguments = [script.path, file.path, "--color-scheme", colorScheme.rawValue, "--media", media.rawValue,
                          "--width", String(width), "--timeout", String(Int(timeout))]
         if let screenshot { arguments += ["--screenshot", screenshot.path] }
         if let browser { arguments += ["--browser", browser] }
+        if let pdf { arguments += ["--pdf", pdf.path] }
         for selector in selectors { arguments += ["--count", selector] }
         for selector in texts { arguments += ["--text", selector] }
         let output = try ProcessRunner.run("/usr/bin/env", ["python3"] + arguments,
