@@ -90,7 +90,7 @@ enum HTMLPage {
     :root { color-scheme: light dark; --fg: #1b1b1b; --bg: #ffffff; --muted: #4a4a4a; --line: #c8c8c8;
       --block: #a1000f; --block-bg: #fde8e8; --pass: #0b6b2e; --pass-bg: #e6f4ea; --warn: #7a4d00; --warn-bg: #fff4d6;
       --na: #3f4a5a; --link: #0645ad; --bar: #2f5d8a; --bar-out: #a1000f; --ref: #6b3fa0; --cur: #c05a00; --code-bg: #f2f2f2; }
-    @media (prefers-color-scheme: dark) {
+    @media screen and (prefers-color-scheme: dark) {
       :root { --fg: #e8e8e8; --bg: #121212; --muted: #b8b8b8; --line: #4a4a4a; --block: #ff8a8a; --block-bg: #3a1215;
         --pass: #7fd99a; --pass-bg: #10301b; --warn: #ffd166; --warn-bg: #3a2e0a; --na: #b9c3d3; --link: #8ab4f8;
         --bar: #7fb0e0; --bar-out: #ff8a8a; --ref: #c8a8f0; --cur: #ffad66; --code-bg: #1f1f1f; }
@@ -106,7 +106,8 @@ enum HTMLPage {
     table.gate thead th:nth-child(1) { width: 24%; } table.gate thead th:nth-child(2) { width: 36%; }
     table.gate thead th:nth-child(3) { width: 22%; } table.gate thead th:nth-child(4) { width: 7%; }
     table.gate thead th:nth-child(5) { width: 11%; }
-    th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+    th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+    th { overflow-wrap: normal; }
     th .meta, th span.meta { font-weight: normal; }
     th { background: var(--code-bg); }
     td.num { text-align: right; font-variant-numeric: tabular-nums; }
