@@ -86,14 +86,17 @@ public struct PackUpdateUseCase: WorkspaceUseCase {
             // No pack left (or none ever named): no lock, and no empty vendor directory.
             if let lockPath = try realDirectory(config.packDirectory, root: root, create: false) {
                 try fileSystem {
-                    let lockFile = lockPath + "/" + PackLock.fileName
-                    if FileManager.default.fileExists(atPath: lockFile) { try FileManager.default.removeItem(atPath: lockFile) }
+                    for name in [PackLock.fileName, PackLock.attributesFileName] {
+                        let file = lockPath + "/" + name
+                        if FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
+                    }
                     if (try? FileManager.default.contentsOfDirectory(atPath: lockPath))?.isEmpty == true {
                         try FileManager.default.removeItem(atPath: lockPath)
                     }
                 }
             }
         } else {
+            try write(Array(PackLock.attributes.utf8), to: config.packAttributesFile, root: root)
             try write(Array(lock.text.utf8), to: config.packLockFile, root: root)
         }
         return Outcome(updates: updates, removed: removed, lockFile: lock.entries.isEmpty ? nil : config.packLockFile)
@@ -112,11 +115,13 @@ public struct PackUpdateUseCase: WorkspaceUseCase {
         do {
             fetched = try Repository.fetchingBranchesAndTags(from: source, intoNewBareRepositoryAt: temporary)
         } catch {
-            throw WorkspaceError.git(error, context: "\(what) cannot be fetched from '\(pack.source)' (\(at(pack.location)))")
+            // libgit2's message and ours name the URL: never with the credentials written in it.
+            let redacted = GitError(code: error.code, message: PackSpec.redacted(error.message))
+            throw WorkspaceError.git(redacted, context: "\(what) cannot be fetched from '\(pack.displaySource)' (\(at(pack.location)))")
         }
         guard let commit = resolve(pack.ref, in: fetched) else {
             throw WorkspaceError.refused(
-                "\(at(pack.location)): ref '\(pack.ref)' of \(what) does not resolve in '\(pack.source)': it is no tag, branch or commit there; nothing was written")
+                "\(at(pack.location)): ref '\(pack.ref)' of \(what) does not resolve in '\(pack.displaySource)': it is no tag, branch or commit there; nothing was written")
         }
         let entries = try git { try fetched.files(inCommit: commit) }.filter { $0.path.hasPrefix(pack.path) }
         guard !entries.isEmpty else {
