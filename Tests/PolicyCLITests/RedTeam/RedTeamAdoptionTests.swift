@@ -65,4 +65,51 @@ final class RedTeamAdoptionTests: XCTestCase {
         let none = try sliceFeatures(demo, declared: "[]")
         XCTAssertFalse(none.flat.contains("✗ fairness/slice-features"), none.stdout)
     }
+
+    // MARK: - Runbooks
+
+    func runbooks(_ result: GitSandbox.Result) throws -> (warnings: [String], linked: [String]) {
+        let subjects = try XCTUnwrap(try result.json()["subjects"] as? [[String: Any]], result.stdout + result.stderr)
+        let rules = subjects.flatMap { ($0["rules"] as? [[String: Any]]) ?? [] }
+        let warnings = rules.filter { $0["id"] as? String == "policy/runbook" }
+            .flatMap { ($0["findings"] as? [[String: Any]]) ?? [] }.compactMap { $0["message"] as? String }
+        return (warnings, rules.compactMap { $0["runbook"] as? String })
+    }
+
+    /// A runbook that is a symbolic link was a file in the working tree (linked) and no file in
+    /// the index or a commit (a warning): the pre-commit hook and CI disagreed. A URL is a link,
+    /// never checked; a directory is no runbook.
+    func testARunbookThatIsASymbolicLinkIsMissingInEveryModeAndAURLIsALink() throws {
+        let demo = try GitSandbox.demo()
+        try FileManager.default.createSymbolicLink(atPath: demo.url("docs/runbooks/p95.md").path, withDestinationPath: "latency-regression.md")
+        try demo.edit("policies/release-gate.yaml", replacing: "runbook: docs/runbooks/latency-regression.md",
+                      with: "runbook: docs/runbooks/p95.md")
+        try demo.git("add", "-A")
+        var results = [("working tree", try demo.policy("check", "--format", "json")),
+                       ("--staged", try demo.policy("check", "--staged", "--all", "--format", "json"))]
+        try demo.commitSigned("Runbook through a link", as: "dana")
+        results.append(("--rev", try demo.policy("check", "--rev", "HEAD", "--format", "json")))
+        // In range mode the policies are the base's: a base that links through the link.
+        try demo.write("README.md", "DistilOps\n")
+        try demo.commitSigned("An unrelated change", as: "alice")
+        results.append(("--base", try demo.policy("check", "--base", "HEAD~1", "--all", "--format", "json")))
+        for (mode, result) in results {
+            let (warnings, linked) = try runbooks(result)
+            XCTAssertEqual(warnings.count, 1, "\(mode): \(warnings)")
+            XCTAssertTrue(warnings.first?.contains("runbook docs/runbooks/p95.md is not a file of this repository") == true, "\(mode): \(warnings)")
+            XCTAssertFalse(linked.contains("docs/runbooks/p95.md"), "\(mode) links a runbook it warns is missing")
+        }
+
+        try demo.edit("policies/release-gate.yaml", replacing: "runbook: docs/runbooks/p95.md", with: "runbook: https://wiki.example/ops/p95")
+        let url = try runbooks(try demo.policy("check", "--format", "json"))
+        XCTAssertEqual(url.warnings, [])
+        XCTAssertTrue(url.linked.contains("https://wiki.example/ops/p95"), "\(url.linked)")
+
+        try FileManager.default.createDirectory(at: demo.url("docs/runbooks/p95-dir.md"), withIntermediateDirectories: true)
+        try demo.write("docs/runbooks/p95-dir.md/README.md", "not a runbook\n")
+        try demo.edit("policies/release-gate.yaml", replacing: "runbook: https://wiki.example/ops/p95", with: "runbook: docs/runbooks/p95-dir.md")
+        let directory = try runbooks(try demo.policy("check", "--format", "json"))
+        XCTAssertEqual(directory.warnings.count, 1, "\(directory.warnings)")
+        XCTAssertFalse(directory.linked.contains("docs/runbooks/p95-dir.md"))
+    }
 }
