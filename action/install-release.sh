@@ -111,15 +111,15 @@ status=0; fetch "$base/$name.tar.gz.sha256" "$work/$name.tar.gz.sha256" || statu
 [ "$status" -eq 0 ] || refuse "the release has no readable checksum file $name.tar.gz.sha256: an unverified binary is not installed"
 
 expected=$(awk 'NR == 1 { print tolower($1) }' "$work/$name.tar.gz.sha256")
+case "$expected" in
+  *[!0-9a-f]*|"") refuse "$name.tar.gz.sha256 holds no SHA-256 checksum" ;;
+esac
+[ "${#expected}" -eq 64 ] || refuse "$name.tar.gz.sha256 holds no SHA-256 checksum"
 # The file name sha256sum writes after the checksum (`*` for binary mode), when there is one,
 # must be the tarball's: a checksum of another release's tarball does not vouch for this one.
 listed=$(awk 'NR == 1 { sub(/^\*/, "", $2); print $2 }' "$work/$name.tar.gz.sha256")
 [ -z "$listed" ] || [ "$listed" = "$name.tar.gz" ] \
   || refuse "$name.tar.gz.sha256 is the checksum of '$listed', not of $name.tar.gz"
-case "$expected" in
-  *[!0-9a-f]*|"") refuse "$name.tar.gz.sha256 holds no SHA-256 checksum" ;;
-esac
-[ "${#expected}" -eq 64 ] || refuse "$name.tar.gz.sha256 holds no SHA-256 checksum"
 actual=$(sha256sum "$work/$name.tar.gz" | awk '{ print $1 }')
 if [ "$actual" != "$expected" ]; then
   refuse "checksum mismatch for $name.tar.gz: expected $expected (from $name.tar.gz.sha256), got $actual"
