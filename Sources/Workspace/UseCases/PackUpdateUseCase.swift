@@ -51,15 +51,25 @@ public struct PackUpdateUseCase: WorkspaceUseCase {
         let selected = names.isEmpty ? config.packs : config.packs.filter { names.contains($0.name) }
 
         var lock = PackLock(entries: [])
+        var lockRead = true
         if snapshot.paths.contains(config.packLockFile) {
             let (read, problems) = PackLock.read(try git { try snapshot.read(config.packLockFile) }, file: config.packLockFile)
             if let read {
                 lock = read
-            } else if !names.isEmpty {
+            } else if names.isEmpty {
+                lockRead = false
+            } else {
                 throw WorkspaceError.invalidConfig(problems + [Diagnostic(.schema,
                     "the lock is damaged: run `policy pack update` without names to vendor every pack again",
                     at: .start(of: config.packLockFile))])
             }
+        }
+
+        // A vendored directory is replaced whole: a file in it that the lock does not pin as it
+        // is (a hand edit, a policy written there) would be lost, and an untracked one for good.
+        if lockRead {
+            let removed = lock.entries.filter { entry in !known.contains(entry.name) }.map(\.name)
+            try refuseLocalChanges(in: selected.map(\.name) + removed, lock: lock, snapshot: snapshot, config: config)
         }
 
         // Fetch and check everything first: nothing is written unless every pack is right.
@@ -100,6 +110,24 @@ public struct PackUpdateUseCase: WorkspaceUseCase {
             try write(Array(lock.text.utf8), to: config.packLockFile, root: root)
         }
         return Outcome(updates: updates, removed: removed, lockFile: lock.entries.isEmpty ? nil : config.packLockFile)
+    }
+
+    /// Refuses (writing nothing) when a file in one of the packs' directories is not what the
+    /// lock pins: `policy pack update` would overwrite or delete it.
+    func refuseLocalChanges(in packs: [String], lock: PackLock, snapshot: some Snapshot, config: ProjectConfig) throws {
+        var changed: [String] = []
+        for name in packs {
+            let directory = config.packDirectory + name + "/"
+            let pinned = lock.entry(name)?.content.files ?? [:]
+            for path in snapshot.paths where path.hasPrefix(directory) {
+                let found = (try? snapshot.read(path)).map(ContentHash.sha256Hex)
+                if found == nil || pinned[String(path.dropFirst(directory.count))] != found { changed.append(path) }
+            }
+        }
+        guard !changed.isEmpty else { return }
+        let shown = changed.prefix(5).joined(separator: ", ") + (changed.count > 5 ? " and \(changed.count - 5) more" : "")
+        throw WorkspaceError.refused(
+            "\(shown) \(changed.count == 1 ? "is" : "are") not what \(config.packLockFile) pins: `policy pack update` replaces the vendored directory and would lose \(changed.count == 1 ? "it" : "them"). Move your own files out of \(config.packDirectory) (beside it, in the policy directory), and restore or delete the edited ones (`git checkout -- <file>`); nothing was written")
     }
 
     // MARK: - Fetching

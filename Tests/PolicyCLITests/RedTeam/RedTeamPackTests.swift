@@ -172,6 +172,36 @@ final class RedTeamPackTests: XCTestCase {
         XCTAssertEqual(try demo.read("elsewhere/acme-serving.yaml"), VendoredPackTests.policy(max: 100), "nothing written through the link")
     }
 
+    /// `policy pack update` replaced the vendored directory whole: a policy the user had written
+    /// there (untracked: gone for good) and a hand edit were discarded, and the pack reported
+    /// "unchanged". It refuses instead, naming them, and writes nothing.
+    func testUpdateRefusesToDiscardLocalChangesInTheVendoredDirectory() throws {
+        let source = try Source()
+        let demo = try packs.consumer(source)
+        XCTAssertEqual(try demo.policy("pack", "update").status, 0)
+        try demo.commitSigned("Vendor the ACME pack v1", as: "dana")
+        let mine = VendoredPackTests.policy(max: 99).replacingOccurrences(of: "name: acme-serving", with: "name: mine")
+        try demo.write("policies/vendor/acme/mine.yaml", mine)
+        try demo.edit(Self.vendored, replacing: "max: 10", with: "max: 11")
+
+        let update = try demo.policy("pack", "update")
+        XCTAssertEqual(update.status, 2, update.stdout + update.stderr)
+        XCTAssertTrue(update.stderr.contains("\(Self.vendored), policies/vendor/acme/mine.yaml are not what \(Self.lock) pins: `policy pack update` replaces the vendored directory and would lose them"),
+                      update.stderr)
+        XCTAssertTrue(update.stderr.contains("nothing was written"), update.stderr)
+        XCTAssertEqual(try demo.read("policies/vendor/acme/mine.yaml"), mine)
+        XCTAssertTrue(try demo.read(Self.vendored).contains("max: 11"))
+
+        // Moved out and restored: the update goes through (and a missing vendored file is restored).
+        try demo.delete("policies/vendor/acme/mine.yaml")
+        try demo.write("policies/mine.yaml", mine)
+        try demo.git("checkout", "--", Self.vendored)
+        try demo.delete("policies/vendor/acme/README.md")
+        let again = try demo.policy("pack", "update")
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        XCTAssertEqual(try demo.read("policies/vendor/acme/README.md"), "ACME policy pack\n")
+    }
+
     // MARK: - Refs and trees
 
     /// A tag of a tree or a blob is no commit; an annotated tag of an annotated tag is peeled to
