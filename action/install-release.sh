@@ -115,6 +115,11 @@ case "$expected" in
   *[!0-9a-f]*|"") refuse "$name.tar.gz.sha256 holds no SHA-256 checksum" ;;
 esac
 [ "${#expected}" -eq 64 ] || refuse "$name.tar.gz.sha256 holds no SHA-256 checksum"
+# The file name sha256sum writes after the checksum (`*` for binary mode), when there is one,
+# must be the tarball's: a checksum of another release's tarball does not vouch for this one.
+listed=$(awk 'NR == 1 { sub(/^\*/, "", $2); print $2 }' "$work/$name.tar.gz.sha256")
+[ -z "$listed" ] || [ "$listed" = "$name.tar.gz" ] \
+  || refuse "$name.tar.gz.sha256 is the checksum of '$listed', not of $name.tar.gz"
 actual=$(sha256sum "$work/$name.tar.gz" | awk '{ print $1 }')
 if [ "$actual" != "$expected" ]; then
   refuse "checksum mismatch for $name.tar.gz: expected $expected (from $name.tar.gz.sha256), got $actual"
@@ -124,6 +129,10 @@ say "sha256 $actual verified"
 mkdir "$work/unpacked"
 tar -xzf "$work/$name.tar.gz" -C "$work/unpacked" --no-same-owner 2>"$work/tar.err" \
   || refuse "cannot unpack $name.tar.gz: $(cat "$work/tar.err")"
+# Only plain files and directories: a symbolic link (or a device, a FIFO) in the tarball could
+# make "$name/policy" any file of this machine, which would then be moved into place.
+odd=$(find "$work/unpacked" -mindepth 1 ! -type f ! -type d -printf '%P\n' | head -n 3)
+[ -z "$odd" ] || refuse "$name.tar.gz holds something that is not a plain file or directory: $(echo $odd)"
 binary="$work/unpacked/$name/policy"
 [ -f "$binary" ] && [ ! -L "$binary" ] || refuse "$name.tar.gz has no $name/policy"
 chmod 0755 "$binary"

@@ -103,9 +103,17 @@ public enum Bindings {
 
     /// The model's latest production promotion merged into the branch, other than `request`:
     /// the promotion whose run is the champion. Nil for a model's first production release.
+    ///
+    /// `request` itself, once merged, is in that history too; it is left out only as it was
+    /// merged (same name, same run). A released request edited into the next release (same
+    /// name, another run) has the release it recorded as its champion: left out by name, it
+    /// would be the model's "first release" and the regression rule would not apply.
     public static func championPromotion(of request: Document, model: String,
                                          repository: any RepositoryFacts) -> MergedPromotion? {
-        repository.mergedPromotions(of: model).first { $0.to == "production" && $0.request.name != request.name }
+        repository.mergedPromotions(of: model).first { merged in
+            merged.to == "production"
+                && (merged.request.name != request.name || merged.request.text("run") != request.text("run"))
+        }
     }
 
     /// "ModelCard 'x' cannot be read (models/x.yaml:10:3: invalid YAML: …)".

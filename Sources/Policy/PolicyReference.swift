@@ -59,7 +59,8 @@ public enum PolicyReference {
               closed too.
             - **Runbooks are files of the checked repository.** A rule's `runbook` (a relative
               path) is linked from its findings only when the file exists in the revision
-              checked; otherwise the findings show no runbook and one warning of rule
+              checked (a symbolic link is not a file, in any mode); a URL (`https://…`) is
+              linked as written, never checked; otherwise the findings show no runbook and one warning of rule
               `policy/runbook`, located at the rule's `runbook:` in the policy file, names the
               missing file and the rules that link it. `policy init` writes the runbooks of the
               pack it writes.

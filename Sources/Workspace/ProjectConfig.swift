@@ -97,6 +97,12 @@ public struct ProjectConfig: Sendable {
         (policyDirectories.first ?? ProjectConfig.join(root, "policies/")) + "vendor/"
     }
 
+    /// The attributes `policy pack update` writes beside the lock: vendored files are stored
+    /// byte for byte, so the index and every commit hold what the lock pins.
+    public var packAttributesFile: String {
+        packDirectory + PackLock.attributesFileName
+    }
+
     /// The lock file: the commit and content digest of every vendored pack.
     public var packLockFile: String {
         packDirectory + PackLock.fileName

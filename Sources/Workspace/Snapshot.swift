@@ -1,3 +1,4 @@
+import Foundation
 import GitKit
 
 /// The files of one state of the repository: the working tree, the index, or a commit.
@@ -18,6 +19,9 @@ extension Snapshot {
 }
 
 /// The working tree: tracked files still on disk plus untracked, non-ignored files.
+/// Symbolic links are left out, as `BlobSnapshot` leaves them out of the index and of commits,
+/// so every mode sees the same files: a runbook that is a link is no file in any mode, a link
+/// in a vendored pack is in none.
 struct WorkingTreeSnapshot: Snapshot, @unchecked Sendable {
     let repository: Repository
     let paths: [String]
@@ -25,7 +29,11 @@ struct WorkingTreeSnapshot: Snapshot, @unchecked Sendable {
 
     init(_ repository: Repository) throws {
         self.repository = repository
-        paths = try repository.workingTreeFiles()
+        let root = repository.workingDirectory ?? ""
+        paths = try repository.workingTreeFiles().filter { path in
+            var status = stat()
+            return lstat(root + "/" + path, &status) != 0 || status.st_mode & S_IFMT != S_IFLNK
+        }
     }
 
     func read(_ path: String) throws -> [UInt8] {

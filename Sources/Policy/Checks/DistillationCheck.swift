@@ -11,7 +11,8 @@ public struct DistillationCheck: Check {
         The gap is teacher − student; the rule blocks when it exceeds `maxGap` (inclusive: a \
         gap of exactly `maxGap` passes; a student better than its teacher always passes). A \
         run that names no teacher is not a distilled model: the rule is not applicable (it \
-        passes, and the reports say so). A teacher known only by its ModelCard has no metrics, \
+        passes, and the reports say so), unless the model card declares a teacher \
+        (`card.spec.teacher`): then the run's missing teacher fails closed. A teacher known only by its ModelCard has no metrics, \
         so the rule fails closed and asks for the teacher's run (`spec.teacher.run`); so does a \
         named teacher that does not exist, a missing run or a missing metric.
         """
@@ -50,6 +51,17 @@ public struct DistillationCheck: Check {
     public func evaluate(in context: EvaluationContext) -> CheckOutcome {
         if case .found(let run) = context.lookup("run"), run["kind"]?.string == DocumentKind.runManifest.rawValue,
            case .missing = context.lookup("run.spec.teacher") {
+            // The model card says the model is distilled: a run that drops its teacher (in the
+            // change under review, say) does not make the gap disappear; it fails closed.
+            if case .found(let declared) = context.lookup("card.spec.teacher") {
+                var outcome = CheckOutcome()
+                outcome.evidence.append(Evidence(path: "run.spec.teacher", value: nil, location: nil))
+                outcome.violations.append(Violation(
+                    "the run names no teacher (spec.teacher), but its model card declares one: the distillation gap cannot be measured; name the teacher's run in the run's spec.teacher; the rule fails closed",
+                    at: run["spec"]?.location ?? run.location,
+                    notes: [.init("the model card's teacher is here", at: declared.location)]))
+                return outcome
+            }
             return .notApplicable(Self.notDistilled, evidence: [Evidence(path: "run.spec.teacher", value: nil, location: nil)])
         }
         var outcome = CheckOutcome()
@@ -123,6 +135,9 @@ public struct DistillationCheck: Check {
         CheckExample("a run that names no teacher is not a distilled model: not applicable", check: "{metric: accuracy, maxGap: 0.03}",
                      run: "metrics: {accuracy: 0.897}", expect: .pass,
                      message: "run names no teacher: not a distilled model", notApplicable: true),
+        CheckExample("a run that names no teacher while its model card declares one fails closed", check: "{metric: accuracy, maxGap: 0.03}",
+                     run: "metrics: {accuracy: 0.897}", card: "teacher: {model: t, version: \"1\"}", expect: .block,
+                     message: "the run names no teacher (spec.teacher), but its model card declares one"),
         // Its finding is the run's document/reference problem (the rule's own is folded into it).
         CheckExample("a named teacher that does not exist fails closed", check: "{metric: accuracy, maxGap: 0.03}",
                      run: "teacher: {model: t, version: \"1\", run: gone}\nmetrics: {accuracy: 0.897}", expect: .block),

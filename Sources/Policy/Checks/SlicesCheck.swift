@@ -384,8 +384,17 @@ public struct SlicesCheck: Check {
         case .found(let value):
             outcome.evidence.append(Evidence(path: from.value, value: value, location: value.location))
             guard let items = value.list, items.allSatisfy({ $0.string != nil }) else {
+                // "found a string 'region'"; a list names its first entry that is not a name.
+                let found: String
+                if let wrong = value.list?.first(where: { $0.string == nil }) {
+                    found = "a list whose entry \(ValueFormatting.value(wrong)) (\(wrong.location)) is not a feature name"
+                } else if value.list != nil || value.map != nil {
+                    found = ValueFormatting.value(value)
+                } else {
+                    found = "\(value.typeDescription) \(ValueFormatting.value(value))"
+                }
                 outcome.violations.append(Violation(
-                    "\(from.value) must be a list of feature names, found \(value.typeDescription) \(ValueFormatting.value(value))",
+                    "\(from.value) must be a list of feature names, found \(found)",
                     at: value.location, notes: [note]))
                 return []
             }

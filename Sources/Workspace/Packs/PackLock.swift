@@ -7,6 +7,17 @@ import Documents
 struct PackLock: Sendable {
     static let fileName = "packs.lock"
     static let version = 1
+    /// `.gitattributes` of the pack directory: without it, a repository's end-of-line settings
+    /// (`* text=auto`, `eol=crlf`, `core.autocrlf`) or filters (LFS) would store or check out a
+    /// vendored file with other bytes than the lock pins, and the working tree and the commits
+    /// (`--staged`, `--rev`, `--base`) would disagree about the same pack.
+    static let attributesFileName = ".gitattributes"
+    static let attributes = """
+        # Written by `policy pack update`: vendored files are stored and checked out byte for byte
+        # (no end-of-line conversion, no filters), so every mode of `policy check` reads what packs.lock pins.
+        * -text -filter -ident -working-tree-encoding
+
+        """
 
     struct Entry: Sendable {
         var name: String
@@ -56,6 +67,13 @@ struct PackLock: Sendable {
             guard let name = text(item, "name", in: item), let source = text(item, "source", in: item),
                   let ref = text(item, "ref", in: item), let path = text(item, "path", in: item),
                   let commit = text(item, "commit", in: item), let digest = text(item, "digest", in: item) else { continue }
+            // `policy pack update` pins a pack once and a file once: a second pin is a hand edit
+            // that one reader would take and another would not.
+            if let first = entries.first(where: { $0.name == name }) {
+                problems.append(Diagnostic(.schema, "policy pack '\(name)' is pinned twice (first at line \(first.location?.line ?? 0))",
+                                           at: item.location))
+                continue
+            }
             var files: [String: String] = [:]
             var locations: [String: SourceLocation] = [:]
             for file in item["files"]?.list ?? [] {
@@ -66,6 +84,10 @@ struct PackLock: Sendable {
                 }
                 guard TextFormat.sha256.accepts(sha) else {
                     problems.append(Diagnostic(.schema, TextFormat.sha256.violation(sha), at: file["sha256"]?.location ?? file.location))
+                    continue
+                }
+                if files[relative] != nil {
+                    problems.append(Diagnostic(.schema, "'\(relative)' is listed twice for policy pack '\(name)'", at: file.location))
                     continue
                 }
                 files[relative] = sha.lowercased()

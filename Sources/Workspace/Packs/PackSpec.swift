@@ -39,6 +39,26 @@ public struct PackSpec: Sendable, Hashable {
         return TextFormat.name.accepts(name) ? name : nil
     }
 
+    /// `source` as messages show it: the user information of a URL (`https://user:token@host/…`)
+    /// is replaced by `***`, so that a credential written into the Config is never printed.
+    public var displaySource: String { Self.redacted(source) }
+
+    /// `text` with the user information of every URL in it replaced by `***`.
+    static func redacted(_ text: String) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let scheme = rest.range(of: "://") {
+            result += rest[..<scheme.upperBound]
+            rest = rest[scheme.upperBound...]
+            let authorityEnd = rest.firstIndex { "/?#'\" \n".contains($0) } ?? rest.endIndex
+            if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+                result += "***"
+                rest = rest[at...]
+            }
+        }
+        return result + rest
+    }
+
     /// Whether `source` is a URL (or scp-like `host:path`) rather than a local path.
     var isURL: Bool {
         if source.contains("://") { return true }

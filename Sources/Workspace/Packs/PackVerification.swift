@@ -23,7 +23,7 @@ struct PackVerification: Sendable {
     init(_ snapshot: Snapshot, config: ProjectConfig) {
         let directory = config.packDirectory
         let lockFile = config.packLockFile
-        let vendored = snapshot.paths.filter { $0.hasPrefix(directory) && $0 != lockFile }
+        let vendored = snapshot.paths.filter { $0.hasPrefix(directory) && $0 != lockFile && $0 != config.packAttributesFile }
         let hasLock = snapshot.paths.contains(lockFile)
         // Without packs and without a lock, `vendor/` is an ordinary policy directory (a
         // repository may have used that name before packs existed).
@@ -70,7 +70,7 @@ struct PackVerification: Sendable {
                 block(configFile, "\(configFile) asks for \(what) \(asked) of policy pack '\(pack.name)' but \(lockFile) pins \(pinned): run `policy pack update \(pack.name)`",
                       at: pack.location, notes: entry.location.map { [.init("pinned here", at: $0)] } ?? [])
             }
-            if entry.source != pack.source { differs("source", "'\(pack.source)'", "'\(entry.source)'") }
+            if entry.source != pack.source { differs("source", "'\(pack.displaySource)'", "'\(PackSpec.redacted(entry.source))'") }
             if entry.ref != pack.ref { differs("ref", "'\(pack.ref)'", "'\(entry.ref)' (commit \(entry.commit.prefix(12)))") }
             if entry.path != pack.path { differs("path", "'\(pack.path)'", "'\(entry.path)'") }
             if let digest = pack.digest, digest != entry.digest {

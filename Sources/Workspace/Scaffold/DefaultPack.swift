@@ -159,8 +159,8 @@ spec:
       regression: {metric: accuracy, maxDrop: 0.01}
       runbook: docs/runbooks/champion-regression.md
       tags: [eu-ai-act:art-15, iso42001:A.6.2.4, nist-ai-rmf:MEASURE-2.5]
-    # Only for distilled students: a run that names no teacher is not applicable. A named
-    # teacher whose run or metric cannot be read fails closed.
+    # Only for distilled students: a run that, like its model card, names no teacher is not
+    # applicable. A named teacher whose run or metric cannot be read fails closed.
     - id: distillation-gap
       description: the distilled student's accuracy is at most 4 points below its teacher's
       distillation: {metric: accuracy, maxGap: 0.04}

@@ -1,5 +1,6 @@
 import Foundation
 import Documents
+import Policy
 
 /// What the repository already defines where `policy init` would write: the policy directory
 /// of an existing `.tollgate.yaml`, and the Teams and policies in the policy directories. Read
@@ -13,6 +14,9 @@ struct ExistingDefinitions {
     var teams: [String] = []
     /// Policy name → the file that defines it.
     var policies: [String: String] = [:]
+    /// Whether an existing Config's `protect` covers the policy directory and the Config itself;
+    /// nil when there is no Config yet (init writes one that does).
+    var configProtectsPolicies: Bool?
 
     init(root: String) {
         var directories = ["policies/"]
@@ -22,6 +26,14 @@ struct ExistingDefinitions {
                 .map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 }
         }
         policyDirectory = directories[0]
+        if let config = Self.document(root, ProjectConfig.fileName), config.kind == .config {
+            let globs = (config.spec["protect"]?.list ?? []).flatMap { $0["paths"]?.list?.compactMap(\.string) ?? [] }.map(PathGlob.init)
+            configProtectsPolicies = [policyDirectory + "team.yaml", ProjectConfig.fileName].allSatisfy { path in
+                globs.contains { $0.matches(path) }
+            }
+        } else if FileManager.default.fileExists(atPath: root + "/" + ProjectConfig.fileName) {
+            configProtectsPolicies = false  // a Config init cannot read protects nothing it can vouch for
+        }
         for directory in directories {
             for path in Self.yamlFiles(root: root, under: directory) {
                 guard let document = Self.document(root, path) else { continue }

@@ -94,17 +94,21 @@ public struct ProjectInitializer {
         files.append(preCommit)
 
         return InitReport(root: root, files: files, preCommitSnippet: snippet, warnings: warnings,
-                          nextSteps: nextSteps(team: team, user: user, packDirectory: packDirectory))
+                          nextSteps: nextSteps(team: team, user: user, packDirectory: packDirectory,
+                                               protected: existing.configProtectsPolicies ?? true))
     }
 
-    func nextSteps(team: ScaffoldFile, user: GitUser, packDirectory: String) -> [String] {
+    func nextSteps(team: ScaffoldFile, user: GitUser, packDirectory: String, protected: Bool = true) -> [String] {
         var steps = ["Edit \(team.path): add the people who approve promotions, each with their SSH public key and roles (approver, rai-reviewer, policy-owner)."]
         if user.signingKey == nil {
             steps.append("Sign your commits with SSH so that your approvals count: git config gpg.format ssh && git config user.signingkey ~/.ssh/id_ed25519.pub")
         }
         steps += [
             "Review the policies in \(packDirectory) (the \(profile.rawValue) profile) and run `policy check` to see the verdict on the documents already here; `policy test \(packDirectory)tests` runs the starter tests, which show a complete example model in \(packDirectory)tests/starter/example/.",
-            "Commit the new files (signed: git commit -S). \(ProjectConfig.fileName) and \(packDirectory) are protected: later changes need a policy-owner's signature.",
+            protected
+                ? "Commit the new files (signed: git commit -S). \(ProjectConfig.fileName) and \(packDirectory) are protected: later changes need a policy-owner's signature."
+                // The Config was there before init and does not protect them: say so, never claim it.
+                : "Commit the new files (signed: git commit -S). Your \(ProjectConfig.fileName) does not protect \(packDirectory) and itself, so anyone can change the policies: add `- {paths: [\"\(packDirectory)**\", \"\(ProjectConfig.fileName)\"], role: policy-owner}` to its spec.protect, and later changes need a policy-owner's signature.",
             "Install the hook that checks each commit: `pre-commit install` (or, without pre-commit, `policy hook install`).",
             "Push: .github/workflows/tollgate.yml checks every pull request against the policies of its base. The pull request that adds Tollgate fails with exit 2 (its base has no policies yet): review it by hand, merge it, then make the check required.",
         ]

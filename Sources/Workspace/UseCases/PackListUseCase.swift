@@ -27,7 +27,7 @@ public struct PackListUseCase: WorkspaceUseCase {
             lock = PackLock.read(try git { try snapshot.read(config.packLockFile) }, file: config.packLockFile).lock
         }
         let packs = config.packs.map { pack in
-            Pack(name: pack.name, source: pack.source, ref: pack.ref,
+            Pack(name: pack.name, source: pack.displaySource, ref: pack.ref,
                  pinnedCommit: lock?.entry(pack.name)?.commit, pinnedDigest: lock?.entry(pack.name)?.digest)
         }
         let problems = PackVerification(snapshot, config: config).findings.map { "\($0.location): \($0.message)" }

@@ -51,15 +51,25 @@ public struct PackUpdateUseCase: WorkspaceUseCase {
         let selected = names.isEmpty ? config.packs : config.packs.filter { names.contains($0.name) }
 
         var lock = PackLock(entries: [])
+        var lockRead = true
         if snapshot.paths.contains(config.packLockFile) {
             let (read, problems) = PackLock.read(try git { try snapshot.read(config.packLockFile) }, file: config.packLockFile)
             if let read {
                 lock = read
-            } else if !names.isEmpty {
+            } else if names.isEmpty {
+                lockRead = false
+            } else {
                 throw WorkspaceError.invalidConfig(problems + [Diagnostic(.schema,
                     "the lock is damaged: run `policy pack update` without names to vendor every pack again",
                     at: .start(of: config.packLockFile))])
             }
+        }
+
+        // A vendored directory is replaced whole: a file in it that the lock does not pin as it
+        // is (a hand edit, a policy written there) would be lost, and an untracked one for good.
+        if lockRead {
+            let removed = lock.entries.filter { entry in !known.contains(entry.name) }.map(\.name)
+            try refuseLocalChanges(in: selected.map(\.name) + removed, lock: lock, snapshot: snapshot, config: config)
         }
 
         // Fetch and check everything first: nothing is written unless every pack is right.
@@ -86,17 +96,38 @@ public struct PackUpdateUseCase: WorkspaceUseCase {
             // No pack left (or none ever named): no lock, and no empty vendor directory.
             if let lockPath = try realDirectory(config.packDirectory, root: root, create: false) {
                 try fileSystem {
-                    let lockFile = lockPath + "/" + PackLock.fileName
-                    if FileManager.default.fileExists(atPath: lockFile) { try FileManager.default.removeItem(atPath: lockFile) }
+                    for name in [PackLock.fileName, PackLock.attributesFileName] {
+                        let file = lockPath + "/" + name
+                        if FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
+                    }
                     if (try? FileManager.default.contentsOfDirectory(atPath: lockPath))?.isEmpty == true {
                         try FileManager.default.removeItem(atPath: lockPath)
                     }
                 }
             }
         } else {
+            try write(Array(PackLock.attributes.utf8), to: config.packAttributesFile, root: root)
             try write(Array(lock.text.utf8), to: config.packLockFile, root: root)
         }
         return Outcome(updates: updates, removed: removed, lockFile: lock.entries.isEmpty ? nil : config.packLockFile)
+    }
+
+    /// Refuses (writing nothing) when a file in one of the packs' directories is not what the
+    /// lock pins: `policy pack update` would overwrite or delete it.
+    func refuseLocalChanges(in packs: [String], lock: PackLock, snapshot: some Snapshot, config: ProjectConfig) throws {
+        var changed: [String] = []
+        for name in packs {
+            let directory = config.packDirectory + name + "/"
+            let pinned = lock.entry(name)?.content.files ?? [:]
+            for path in snapshot.paths where path.hasPrefix(directory) {
+                let found = (try? snapshot.read(path)).map(ContentHash.sha256Hex)
+                if found == nil || pinned[String(path.dropFirst(directory.count))] != found { changed.append(path) }
+            }
+        }
+        guard !changed.isEmpty else { return }
+        let shown = changed.prefix(5).joined(separator: ", ") + (changed.count > 5 ? " and \(changed.count - 5) more" : "")
+        throw WorkspaceError.refused(
+            "\(shown) \(changed.count == 1 ? "is" : "are") not what \(config.packLockFile) pins: `policy pack update` replaces the vendored directory and would lose \(changed.count == 1 ? "it" : "them"). Move your own files out of \(config.packDirectory) (beside it, in the policy directory), and restore or delete the edited ones (`git checkout -- <file>`); nothing was written")
     }
 
     // MARK: - Fetching
@@ -112,11 +143,13 @@ public struct PackUpdateUseCase: WorkspaceUseCase {
         do {
             fetched = try Repository.fetchingBranchesAndTags(from: source, intoNewBareRepositoryAt: temporary)
         } catch {
-            throw WorkspaceError.git(error, context: "\(what) cannot be fetched from '\(pack.source)' (\(at(pack.location)))")
+            // libgit2's message and ours name the URL: never with the credentials written in it.
+            let redacted = GitError(code: error.code, message: PackSpec.redacted(error.message))
+            throw WorkspaceError.git(redacted, context: "\(what) cannot be fetched from '\(pack.displaySource)' (\(at(pack.location)))")
         }
         guard let commit = resolve(pack.ref, in: fetched) else {
             throw WorkspaceError.refused(
-                "\(at(pack.location)): ref '\(pack.ref)' of \(what) does not resolve in '\(pack.source)': it is no tag, branch or commit there; nothing was written")
+                "\(at(pack.location)): ref '\(pack.ref)' of \(what) does not resolve in '\(pack.displaySource)': it is no tag, branch or commit there; nothing was written")
         }
         let entries = try git { try fetched.files(inCommit: commit) }.filter { $0.path.hasPrefix(pack.path) }
         guard !entries.isEmpty else {
