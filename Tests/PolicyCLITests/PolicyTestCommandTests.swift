@@ -72,13 +72,15 @@ final class PolicyTestCommandTests: XCTestCase {
     /// and holds: each mismatch names the other, with the reason.
     func testNotApplicableIsExpectedByName() throws {
         let demo = try sandbox()
-        // The fast student without its teacher: a model trained from scratch.
-        let run = try demo.read("policies/tests/fast/run-8812.yaml").components(separatedBy: "\n")
-            .filter { !$0.hasPrefix("  teacher:") }.joined(separator: "\n")
-        try demo.write("policies/tests/scratch/run-8812.yaml", run)
-        for file in ["fraud-student-2.1.0-production.yaml", "card.yaml"] {
-            try demo.write("policies/tests/scratch/\(file)", try demo.read("policies/tests/fast/\(file)"))
+        // The fast student without its teacher, in the run and in the card: a model trained from
+        // scratch. (A run without a teacher whose card still declares one is not n/a: it blocks.)
+        for file in ["run-8812.yaml", "card.yaml"] {
+            let text = try demo.read("policies/tests/fast/\(file)").components(separatedBy: "\n")
+                .filter { !$0.hasPrefix("  teacher:") }.joined(separator: "\n")
+            try demo.write("policies/tests/scratch/\(file)", text)
         }
+        try demo.write("policies/tests/scratch/fraud-student-2.1.0-production.yaml",
+                       try demo.read("policies/tests/fast/fraud-student-2.1.0-production.yaml"))
         try demo.write("policies/tests/lifecycle.yaml", """
             apiVersion: tollgate/v1
             kind: PolicyTest
