@@ -32,12 +32,18 @@ public struct ForgeLinks: Sendable {
 
     /// The blob URL of a location, or nil when no commit holds it.
     public func url(_ location: SourceLocation) -> String? {
-        let isPolicy = policyDirectories.contains { location.file == $0 || location.file.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+        blobURL(location.file).map { "\($0)#L\(location.line)" }
+    }
+
+    /// The blob URL of a repository file at the commit it was read from, or nil when no
+    /// commit holds it (the working tree, the index).
+    public func blobURL(_ file: String) -> String? {
+        let isPolicy = policyDirectories.contains { file == $0 || file.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
         guard let commit = isPolicy ? (policyCommit ?? commit) : commit else { return nil }
-        let path = location.file.split(separator: "/").map { percentEncoded(String($0)) }.joined(separator: "/")
+        let path = file.split(separator: "/").map { percentEncoded(String($0)) }.joined(separator: "/")
         var base = server
         while base.hasSuffix("/") { base.removeLast() }
-        return "\(base)/\(repository)/blob/\(commit)/\(path)#L\(location.line)"
+        return "\(base)/\(repository)/blob/\(commit)/\(path)"
     }
 
     func percentEncoded(_ segment: String) -> String {
@@ -107,7 +113,7 @@ enum HTMLPage {
     table.gate thead th:nth-child(3) { width: 22%; } table.gate thead th:nth-child(4) { width: 7%; }
     table.gate thead th:nth-child(5) { width: 11%; }
     th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-    th { overflow-wrap: normal; }
+    th { overflow-wrap: normal; } td.date { white-space: nowrap; overflow-wrap: normal; }
     th .meta, th span.meta { font-weight: normal; }
     th { background: var(--code-bg); }
     td.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -1,15 +1,20 @@
 /// A small, safe Markdown-to-HTML conversion for runbooks: ATX headings, paragraphs,
-/// bulleted and numbered lists, fenced code blocks, inline code, `**strong**` and links. Every
+/// bulleted and numbered lists (and one level of lists indented under an item), fenced code blocks, inline code, `**strong**` and links. Every
 /// other character is escaped (raw HTML in the Markdown is shown as text), and a link is kept
 /// only when its target is an `http(s)` URL or a relative path (`HTMLText.safeURL`): a
 /// `javascript:` link is shown as its text.
 public enum MarkdownHTML {
     /// - Parameter headingOffset: added to each heading level (a runbook's `#` under the
     ///   page's `h3` section becomes `h4`); levels stop at 6.
-    public static func render(_ markdown: String, headingOffset: Int = 3) -> String {
+    /// - Parameter link: the `href` a link target becomes, or nil to show the link as text;
+    ///   by default `HTMLText.safeURL` (http(s) and relative targets kept as written).
+    public static func render(_ markdown: String, headingOffset: Int = 3,
+                              link: (String) -> String? = HTMLText.safeURL) -> String {
+        func inline(_ text: String) -> String { MarkdownHTML.inline(text, link: link) }
         var html: [String] = []
         var paragraph: [String] = []
-        var list: (ordered: Bool, items: [String])?
+        /// The open list: its items, each with the sub-list indented under it (one level).
+        var list: (ordered: Bool, items: [ListItem])?
         var code: [String]?
         var table: [String] = []
         func flushTable() {
@@ -32,7 +37,14 @@ public enum MarkdownHTML {
         func flushList() {
             if let current = list {
                 let tag = current.ordered ? "ol" : "ul"
-                html.append("<\(tag)>" + current.items.map { "<li>\(inline($0))</li>" }.joined() + "</\(tag)>")
+                html.append("<\(tag)>" + current.items.map { item in
+                    var markup = "<li>\(inline(item.text))"
+                    if let sub = item.sub {
+                        let subTag = sub.ordered ? "ol" : "ul"
+                        markup += "<\(subTag)>" + sub.items.map { "<li>\(inline($0))</li>" }.joined() + "</\(subTag)>"
+                    }
+                    return markup + "</li>"
+                }.joined() + "</\(tag)>")
             }
             list = nil
         }
@@ -64,15 +76,31 @@ public enum MarkdownHTML {
                 html.append("<h\(shown)>\(inline(title))</h\(shown)>")
                 continue
             }
+            let indented = line.hasPrefix("  ") || line.hasPrefix("\t")
+            if let current = list, indented, !current.items.isEmpty, let (ordered, item) = listItem(trimmed) {
+                // An item indented under the last one: its sub-list.
+                var items = current.items
+                var sub = items[items.count - 1].sub ?? (ordered, [])
+                sub.items.append(item)
+                items[items.count - 1].sub = sub
+                list = (current.ordered, items)
+                continue
+            }
             if let (ordered, item) = listItem(trimmed) {
                 flushParagraph()
                 if let current = list, current.ordered != ordered { flushList() }
-                list = (ordered, (list?.items ?? []) + [item])
+                list = (ordered, (list?.items ?? []) + [ListItem(text: item)])
                 continue
             }
-            if let current = list, line.hasPrefix("  "), var items = Optional(current.items), !items.isEmpty {
-                // A continuation line of the last item.
-                items[items.count - 1] += " " + trimmed
+            if let current = list, indented, !current.items.isEmpty {
+                // A continuation line of the last item (or of the last item of its sub-list).
+                var items = current.items
+                if var sub = items[items.count - 1].sub, !sub.items.isEmpty {
+                    sub.items[sub.items.count - 1] += " " + trimmed
+                    items[items.count - 1].sub = sub
+                } else {
+                    items[items.count - 1].text += " " + trimmed
+                }
                 list = (current.ordered, items)
                 continue
             }
@@ -91,6 +119,12 @@ public enum MarkdownHTML {
         if let block = code { html.append("<pre><code>\(HTMLText.text(block.joined(separator: "\n")))</code></pre>") }
         flushParagraph(); flushList()
         return html.joined(separator: "\n")
+    }
+
+    /// A list item and the list indented under it.
+    struct ListItem {
+        var text: String
+        var sub: (ordered: Bool, items: [String])?
     }
 
     /// The cells of a table row `| a | b |` (a `\\|` stays in its cell).
@@ -133,7 +167,7 @@ public enum MarkdownHTML {
     }
 
     /// Inline Markdown: `code`, **strong**, [text](url); everything else escaped.
-    static func inline(_ text: String) -> String {
+    static func inline(_ text: String, link: (String) -> String? = HTMLText.safeURL) -> String {
         var html = ""
         let characters = Array(text)
         var index = 0
@@ -158,7 +192,7 @@ public enum MarkdownHTML {
             if character == "*", index + 1 < characters.count, characters[index + 1] == "*",
                let end = find("**", in: characters, from: index + 2), end > index + 2 {
                 flush()
-                html += "<strong>\(inline(String(characters[(index + 2)..<end])))</strong>"
+                html += "<strong>\(inline(String(characters[(index + 2)..<end]), link: link))</strong>"
                 index = end + 2
                 continue
             }
@@ -168,8 +202,8 @@ public enum MarkdownHTML {
                 let label = String(characters[(index + 1)..<close])
                 let target = String(characters[(close + 2)..<end])
                 flush()
-                if let url = HTMLText.safeURL(target) {
-                    html += "<a href=\"\(HTMLText.attribute(url))\">\(inline(label))</a>"
+                if let url = HTMLText.safeURL(target).flatMap(link) {
+                    html += "<a href=\"\(HTMLText.attribute(url))\">\(inline(label, link: link))</a>"
                 } else {
                     // Not a link a report may carry: shown as the text it is.
                     html += HTMLText.text("[\(label)](\(target))")

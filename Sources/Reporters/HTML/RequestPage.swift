@@ -215,7 +215,7 @@ public enum RequestPage {
         for event in events {
             let signer = event.signer.map { "\(HTMLText.text($0))" + (event.signingKey.map { "<br>\(HTMLBuilder.code($0))" } ?? "") }
                 ?? event.signingKey.map { "key \(HTMLBuilder.code($0)), not of the Team" } ?? "unsigned"
-            html += "<tr><td>\(HTMLText.text(event.date))</td><td>\(HTMLText.text(event.kind.rawValue))</td><td>\(HTMLBuilder.code(event.shortCommit))</td><td>\(HTMLText.text(event.author))</td><td>\(signer)</td><td>\(HTMLText.text(event.summary))</td></tr>"
+            html += "<tr><td class=\"date\">\(HTMLText.text(event.date))</td><td>\(HTMLText.text(event.kind.rawValue))</td><td>\(HTMLBuilder.code(event.shortCommit))</td><td>\(HTMLText.text(event.author))</td><td>\(signer)</td><td>\(HTMLText.text(event.summary))</td></tr>"
         }
         return html + "</tbody></table>"
     }
@@ -276,7 +276,8 @@ public enum RequestPage {
         for runbook in request.runbooks {
             html += "<h3>\(HTMLBuilder.code(runbook.path))</h3><p class=\"meta\">For \(runbook.rules.map(HTMLBuilder.code).joined(separator: ", ")).</p>"
             if let text = runbook.text {
-                html += "<div class=\"runbook\">\(MarkdownHTML.render(text, headingOffset: 3))</div>"
+                let links = RunbookLinks(runbook: runbook.path, forge: builder.forge)
+                html += "<div class=\"runbook\">\(MarkdownHTML.render(text, headingOffset: 3, link: links.href))</div>"
             } else {
                 html += "<p>The runbook cannot be read from the checked revision.</p>"
             }
@@ -310,5 +311,45 @@ public enum RequestPage {
         html += "<h3>Approve</h3><p>Review the bundle above, then run:</p>"
         html += request.approveCommands.map { "<pre><code>\(HTMLText.text($0))</code></pre>" }.joined()
         return html + "</section>"
+    }
+}
+
+/// Where a runbook's links lead from the report: an http(s) link as written; a relative one
+/// (`waivers.md`, `../ci.md#gitlab`) to the file it names in the repository — on the forge at
+/// the checked commit when the forge is known, else nowhere (shown as text): the report's
+/// directory holds no runbooks, so a relative `href` there would be a dead link.
+struct RunbookLinks {
+    var runbook: String
+    var forge: ForgeLinks?
+
+    func href(_ target: String) -> String? {
+        let lower = target.lowercased()
+        if lower.hasPrefix("https://") || lower.hasPrefix("http://") { return target }
+        guard let forge, !target.hasPrefix("#") else { return nil }
+        var fragment = ""
+        var path = target
+        if let hash = target.firstIndex(of: "#") {
+            fragment = String(target[hash...])
+            path = String(target[..<hash])
+        }
+        guard let resolved = Self.resolve(path, from: runbook), let url = forge.blobURL(resolved) else { return nil }
+        return url + fragment
+    }
+
+    /// `target` relative to the directory of `file`, both repository paths; nil when it
+    /// leaves the repository or is absolute.
+    static func resolve(_ target: String, from file: String) -> String? {
+        guard !target.hasPrefix("/") else { return nil }
+        var parts = file.split(separator: "/").dropLast().map(String.init)
+        for part in target.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..":
+                guard !parts.isEmpty else { return nil }
+                parts.removeLast()
+            default: parts.append(String(part))
+            }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "/")
     }
 }
