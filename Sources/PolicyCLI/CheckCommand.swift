@@ -31,17 +31,7 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Only report subjects whose files are under these paths.", valueName: "path"))
     var paths: [String] = []
 
-    @Flag(help: "Check the index (what the next commit will contain).")
-    var staged = false
-
-    @Option(help: ArgumentHelp("Check this commit's tree.", valueName: "rev"))
-    var rev: String?
-
-    @Option(help: ArgumentHelp("Check a change against the branch <rev>: policies, Team and Config from <rev>, subjects changed since the merge base.", valueName: "rev"))
-    var base: String?
-
-    @Option(help: ArgumentHelp("With --base: the head to evaluate (default HEAD).", valueName: "rev"))
-    var head: String?
+    @OptionGroup var modes: ModeOptions
 
     @Flag(help: "With --base or --staged: report every subject, not only those the change touches.")
     var all = false
@@ -86,14 +76,11 @@ struct CheckCommand: ParsableCommand {
     }
 
     func validate() throws {
-        let modes = [staged, rev != nil, base != nil].filter { $0 }.count
-        if modes > 1 { throw ValidationError("choose one of --staged, --rev and --base") }
-        if head != nil && base == nil { throw ValidationError("--head needs --base") }
-        if all && base == nil && !staged {
+        if all && modes.base == nil && !modes.staged {
             throw ValidationError("--all only applies with --base or --staged (other modes report every subject)")
         }
-        if pathsAreChanges && !staged { throw ValidationError("--paths-are-changes only applies with --staged") }
-        if record && rev == nil && base == nil {
+        if pathsAreChanges && !modes.staged { throw ValidationError("--paths-are-changes only applies with --staged") }
+        if record && modes.rev == nil && modes.base == nil {
             throw ValidationError("--record stores the verdict of a commit: use it with --rev or --base")
         }
         let toStdout = formats.filter { $0.file == nil }
@@ -102,12 +89,7 @@ struct CheckCommand: ParsableCommand {
         }
     }
 
-    var mode: CheckOptions.Mode {
-        if staged { return .staged }
-        if let rev { return .revision(rev) }
-        if let base { return .range(base: base, head: head) }
-        return .workingTree
-    }
+    var mode: CheckOptions.Mode { modes.mode }
 
     func run() throws {
         let run: CheckRun

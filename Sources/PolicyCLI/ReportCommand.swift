@@ -30,17 +30,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Only these promotion requests (metadata.name); default: every gated request.", valueName: "request"))
     var subjects: [String] = []
 
-    @Flag(help: "Report on the index.")
-    var staged = false
-
-    @Option(help: ArgumentHelp("Report on this commit.", valueName: "rev"))
-    var rev: String?
-
-    @Option(help: ArgumentHelp("Report on a change against the branch <rev>, as `policy check --base`.", valueName: "rev"))
-    var base: String?
-
-    @Option(help: ArgumentHelp("With --base: the head to evaluate (default HEAD).", valueName: "rev"))
-    var head: String?
+    @OptionGroup var modes: ModeOptions
 
     @Flag(help: "Gate decided promotion requests like open ones, against today's policies.")
     var regate = false
@@ -51,17 +41,10 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var repository: RepositoryOptions
 
     func validate() throws {
-        if [staged, rev != nil, base != nil].filter({ $0 }).count > 1 { throw ValidationError("choose one of --staged, --rev and --base") }
-        if head != nil && base == nil { throw ValidationError("--head needs --base") }
         if output.isEmpty { throw ValidationError("--output needs a directory") }
     }
 
-    var mode: CheckOptions.Mode {
-        if staged { return .staged }
-        if let rev { return .revision(rev) }
-        if let base { return .range(base: base, head: head) }
-        return .workingTree
-    }
+    var mode: CheckOptions.Mode { modes.mode }
 
     func run() throws {
         let dossiers: ReportUseCase.Dossiers
