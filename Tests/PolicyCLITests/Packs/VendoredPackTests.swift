@@ -6,7 +6,7 @@ import XCTest
 /// the DistilOps demo is the consumer. `policy pack update` vendors the pack into
 /// policies/vendor/acme/ and pins it in policies/vendor/packs.lock; `policy check` applies the
 /// pack's rules and blocks, naming the lock, when a vendored file is not what it pins.
-final class VendoredPackTests: XCTestCase {
+final class VendoredPackTests: XCTestCase, VendoredPackHelpers {
     static let vendored = "policies/vendor/acme/acme-serving.yaml"
     static let lock = "policies/vendor/packs.lock"
     static let rule = "acme-serving/p50-latency"
@@ -57,31 +57,6 @@ final class VendoredPackTests: XCTestCase {
     }
 
     /// The demo with `.tollgate.yaml` naming the pack (`extra` lines added to its entry).
-    func consumer(_ source: PackSource, ref: String = "v1", extra: String = "") throws -> GitSandbox {
-        let demo = try GitSandbox.demo()
-        try nameThePack(in: demo, source: source.path, ref: ref, extra: extra)
-        return demo
-    }
-
-    func nameThePack(in demo: GitSandbox, source: String, ref: String, extra: String = "") throws {
-        var config = try demo.read(".tollgate.yaml")
-        if let range = config.range(of: "\n  packs:") { config = String(config[..<range.lowerBound]) + "\n" }
-        config += "  packs:\n    - {name: acme, source: \"\(source)\", ref: \(ref)\(extra)}\n"
-        try demo.write(".tollgate.yaml", config)
-    }
-
-    func findings(_ result: GitSandbox.Result, rule: String) throws -> [[String: Any]] {
-        let subjects = try XCTUnwrap(try result.json()["subjects"] as? [[String: Any]], result.stdout + result.stderr)
-        return subjects.flatMap { ($0["rules"] as? [[String: Any]]) ?? [] }
-            .filter { $0["id"] as? String == rule }
-            .flatMap { ($0["findings"] as? [[String: Any]]) ?? [] }
-    }
-
-    func location(_ value: Any?) -> String {
-        guard let location = value as? [String: Any] else { return "-" }
-        return "\(location["file"] ?? "?"):\(location["line"] ?? "?"):\(location["column"] ?? "?")"
-    }
-
     // MARK: - Update and check
 
     func testUpdateVendorsThePackPinsItInTheLockAndCheckAppliesItsRulesLocatedInTheVendoredFile() throws {

@@ -5,36 +5,11 @@ import XCTest
 /// Policy packs tried the way an attacker or an unlucky user would (docs/packs.md): credentials
 /// in a source URL, a hand-edited lock, end-of-line conversion, a vendored directory replaced
 /// by a symbolic link, refs that are not commits, trees with `..`.
-final class RedTeamPackTests: XCTestCase {
+final class RedTeamPackTests: XCTestCase, VendoredPackHelpers {
     typealias Source = VendoredPackTests.PackSource
     static let lock = VendoredPackTests.lock
     static let vendored = VendoredPackTests.vendored
     var packs: RedTeamPackTests { self }
-
-    func consumer(_ source: Source, ref: String = "v1") throws -> GitSandbox {
-        let demo = try GitSandbox.demo()
-        try nameThePack(in: demo, source: source.path, ref: ref)
-        return demo
-    }
-
-    func nameThePack(in demo: GitSandbox, source: String, ref: String) throws {
-        var config = try demo.read(".tollgate.yaml")
-        if let range = config.range(of: "\n  packs:") { config = String(config[..<range.lowerBound]) + "\n" }
-        config += "  packs:\n    - {name: acme, source: \"\(source)\", ref: \(ref)}\n"
-        try demo.write(".tollgate.yaml", config)
-    }
-
-    func findings(_ result: GitSandbox.Result, rule: String) throws -> [[String: Any]] {
-        let subjects = try XCTUnwrap(try result.json()["subjects"] as? [[String: Any]], result.stdout + result.stderr)
-        return subjects.flatMap { ($0["rules"] as? [[String: Any]]) ?? [] }
-            .filter { $0["id"] as? String == rule }
-            .flatMap { ($0["findings"] as? [[String: Any]]) ?? [] }
-    }
-
-    func location(_ value: Any?) -> String {
-        guard let location = value as? [String: Any] else { return "-" }
-        return "\(location["file"] ?? "?"):\(location["line"] ?? "?"):\(location["column"] ?? "?")"
-    }
 
     func packFindings(_ result: GitSandbox.Result) throws -> [[String: Any]] {
         try packs.findings(result, rule: "pack/lock")
