@@ -173,6 +173,11 @@ struct HTMLBuilder {
 
     static func code(_ text: String) -> String { "<code>\(HTMLText.text(text))</code>" }
 
+    /// A table's header row: one column header (`scope="col"`) per title, escaped.
+    static func header(_ titles: String...) -> String {
+        "<thead><tr>" + titles.map { "<th scope=\"col\">\(HTMLText.text($0))</th>" }.joined() + "</tr></thead>"
+    }
+
     static func list(_ items: [String]) -> String {
         items.isEmpty ? "<p class=\"meta\">None stated.</p>" : "<ul>" + items.map { "<li>\(HTMLText.text($0))</li>" }.joined() + "</ul>"
     }

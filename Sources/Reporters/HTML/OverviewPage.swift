@@ -14,7 +14,7 @@ public enum OverviewPage {
         var models = "<section aria-labelledby=\"models-h\"><h2 id=\"models-h\">Models</h2>"
         if overview.models.isEmpty { models += "<p>No model has a document.</p>" }
         for model in overview.models {
-            models += "<h3>\(HTMLText.text(model.name))</h3><table><thead><tr><th scope=\"col\">Stage</th><th scope=\"col\">Version</th><th scope=\"col\">Run</th><th scope=\"col\">Since the merge of</th><th scope=\"col\">Commit</th><th scope=\"col\">Date</th></tr></thead><tbody>"
+            models += "<h3>\(HTMLText.text(model.name))</h3><table>\(HTMLBuilder.header("Stage", "Version", "Run", "Since the merge of", "Commit", "Date"))<tbody>"
             for stage in model.stages {
                 models += "<tr><th scope=\"row\">\(HTMLText.text(stage.stage))</th><td>\(HTMLText.text(stage.version ?? "—"))</td><td>\(stage.run.map(HTMLBuilder.code) ?? "—")</td><td>\(stage.request.map(HTMLBuilder.code) ?? "nothing merged")</td><td>\(stage.commit.map(HTMLBuilder.code) ?? "—")</td><td>\(HTMLText.text(stage.date ?? "—"))</td></tr>"
             }
@@ -26,7 +26,7 @@ public enum OverviewPage {
         if overview.requests.isEmpty {
             requests += "<p>No promotion request is gated.</p>"
         } else {
-            requests += "<table><thead><tr><th scope=\"col\">Request</th><th scope=\"col\">Model</th><th scope=\"col\">Stages</th><th scope=\"col\">Status</th><th scope=\"col\">Verdict</th><th scope=\"col\">First blocking reason</th></tr></thead><tbody>"
+            requests += "<table>\(HTMLBuilder.header("Request", "Model", "Stages", "Status", "Verdict", "First blocking reason"))<tbody>"
             for row in overview.requests {
                 let name = row.hasPage
                     ? "<a href=\"\(HTMLText.attribute(pageName(row.name)))\">\(HTMLText.text(row.name))</a>"
@@ -41,7 +41,7 @@ public enum OverviewPage {
         if overview.openIncidents.isEmpty {
             incidents += "<p>No incident is open.</p>"
         } else {
-            incidents += "<table><thead><tr><th scope=\"col\">Incident</th><th scope=\"col\">Severity</th><th scope=\"col\">Status</th><th scope=\"col\">Opened</th><th scope=\"col\">Summary</th></tr></thead><tbody>"
+            incidents += "<table>\(HTMLBuilder.header("Incident", "Severity", "Status", "Opened", "Summary"))<tbody>"
             for incident in overview.openIncidents {
                 incidents += "<tr><th scope=\"row\">\(HTMLText.text(incident.name))</th><td>\(HTMLText.text(incident.severity ?? "—"))</td><td>\(HTMLText.text(incident.status ?? "—"))</td><td>\(HTMLText.text(incident.opened ?? "—"))</td><td>\(HTMLText.text(incident.summary ?? ""))</td></tr>"
             }
@@ -63,7 +63,7 @@ public enum OverviewPage {
         if overview.gateChanges.isEmpty {
             changes += "<p>No commit of the history changed the policies, the Team or the Config.</p>"
         } else {
-            changes += "<table><caption class=\"meta\">Commits that changed the policies, the Team or the Config, newest first.</caption><thead><tr><th scope=\"col\">Commit</th><th scope=\"col\">Date</th><th scope=\"col\">Author</th><th scope=\"col\">Signed by</th><th scope=\"col\">Summary</th><th scope=\"col\">Files</th></tr></thead><tbody>"
+            changes += "<table><caption class=\"meta\">Commits that changed the policies, the Team or the Config, newest first.</caption>\(HTMLBuilder.header("Commit", "Date", "Author", "Signed by", "Summary", "Files"))<tbody>"
             for change in overview.gateChanges {
                 changes += "<tr><th scope=\"row\">\(HTMLBuilder.code(change.shortCommit))</th><td>\(HTMLText.text(change.date))</td><td>\(HTMLText.text(change.author))</td><td>\(HTMLText.text(change.signer ?? "not a member's signature"))</td><td>\(HTMLText.text(change.summary))</td><td>\(change.files.map(HTMLBuilder.code).joined(separator: "<br>"))</td></tr>"
             }

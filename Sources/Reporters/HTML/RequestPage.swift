@@ -88,7 +88,7 @@ public enum RequestPage {
             return html + "<p>No rule was evaluated\(dossier.result.isDecided ? ": the request records a decision and is not gated" : "").</p></section>"
         }
         html += "<table class=\"gate\"><caption class=\"meta\">Every rule evaluated for the subject, passes and rules that do not apply included.</caption>"
-        html += "<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Observed</th><th scope=\"col\">Bound</th><th scope=\"col\">Unit</th><th scope=\"col\">Outcome</th></tr></thead><tbody>"
+        html += "\(HTMLBuilder.header("Rule", "Observed", "Bound", "Unit", "Outcome"))<tbody>"
         for rule in dossier.rules {
             let observed = rule.observed.map { observation -> String in
                 let value = observation.text.map { HTMLText.text($0) } ?? "<em>missing</em>"
@@ -134,7 +134,7 @@ public enum RequestPage {
         }
         var configExtra = ""
         if !lineage.hyperparameters.isEmpty {
-            configExtra = "<table><thead><tr><th scope=\"col\">Hyperparameter</th><th scope=\"col\">Value</th></tr></thead><tbody>"
+            configExtra = "<table>\(HTMLBuilder.header("Hyperparameter", "Value"))<tbody>"
                 + lineage.hyperparameters.map { "<tr><th scope=\"row\">\(HTMLBuilder.code($0.key))</th><td>\(HTMLBuilder.code($0.value))</td></tr>" }.joined()
                 + "</tbody></table>"
         }
@@ -145,7 +145,7 @@ public enum RequestPage {
         if lineage.artifacts.isEmpty {
             artifacts = "<p class=\"meta\">No artifacts listed.</p>"
         } else {
-            artifacts = "<table><thead><tr><th scope=\"col\">Path</th><th scope=\"col\">sha256</th><th scope=\"col\">Size (bytes)</th><th scope=\"col\">Checksum</th></tr></thead><tbody>"
+            artifacts = "<table>\(HTMLBuilder.header("Path", "sha256", "Size (bytes)", "Checksum"))<tbody>"
             for artifact in lineage.artifacts {
                 let status: String
                 switch artifact.verification {
@@ -172,7 +172,7 @@ public enum RequestPage {
 
     static func deltas(_ deltas: [Lineage.MetricDelta], against: String) -> String {
         guard !deltas.isEmpty else { return "" }
-        var html = "<table><thead><tr><th scope=\"col\">Metric</th><th scope=\"col\">Candidate</th><th scope=\"col\">\(HTMLText.text(against.prefix(1).uppercased() + against.dropFirst()))</th><th scope=\"col\">Δ</th></tr></thead><tbody>"
+        var html = "<table>\(HTMLBuilder.header("Metric", "Candidate", against.prefix(1).uppercased() + against.dropFirst(), "Δ"))<tbody>"
         for delta in deltas {
             let sign = delta.delta > 0 ? "+" : (delta.delta < 0 ? "−" : "±")
             html += "<tr><th scope=\"row\">\(HTMLBuilder.code(delta.metric))</th><td class=\"num\">\(Quantity.figure(delta.candidate))</td><td class=\"num\">\(Quantity.figure(delta.reference))</td><td class=\"num\">\(sign)\(Quantity.figure(abs(delta.delta)))</td></tr>"
@@ -211,7 +211,7 @@ public enum RequestPage {
     }
 
     static func events(_ events: [AuditEvent], caption: String) -> String {
-        var html = "<table><caption class=\"meta\">\(HTMLText.text(caption))</caption><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Event</th><th scope=\"col\">Commit</th><th scope=\"col\">Author</th><th scope=\"col\">Signed by</th><th scope=\"col\">What happened</th></tr></thead><tbody>"
+        var html = "<table><caption class=\"meta\">\(HTMLText.text(caption))</caption>\(HTMLBuilder.header("Date", "Event", "Commit", "Author", "Signed by", "What happened"))<tbody>"
         for event in events {
             let signer = event.signer.map { "\(HTMLText.text($0))" + (event.signingKey.map { "<br>\(HTMLBuilder.code($0))" } ?? "") }
                 ?? event.signingKey.map { "key \(HTMLBuilder.code($0)), not of the Team" } ?? "unsigned"
@@ -229,7 +229,7 @@ public enum RequestPage {
         for table in rai.sliceTables {
             html += "<p>\(HTMLBuilder.code(table.metric)) against the \(table.against == "best" ? "best slice of each feature" : "overall metric"). Bounds: \(HTMLText.text(table.bounds.isEmpty ? "none" : table.bounds.joined(separator: "; "))).</p>"
             html += SVGCharts.slices(table)
-            html += "<table><thead><tr><th scope=\"col\">Slice</th><th scope=\"col\">Feature</th><th scope=\"col\">\(HTMLText.text(table.metric))</th><th scope=\"col\">Reference</th><th scope=\"col\">Gap</th><th scope=\"col\">Ratio</th><th scope=\"col\">Support</th><th scope=\"col\">Within bounds</th></tr></thead><tbody>"
+            html += "<table>\(HTMLBuilder.header("Slice", "Feature", table.metric, "Reference", "Gap", "Ratio", "Support", "Within bounds"))<tbody>"
             for row in table.rows {
                 html += "<tr><th scope=\"row\">\(HTMLText.text(row.slice))</th><td>\(HTMLText.text(row.feature))</td><td class=\"num\">\(Quantity.figure(row.value))</td><td class=\"num\">\(Quantity.figure(row.reference))</td><td class=\"num\">\(Quantity.figure(row.gap))</td><td class=\"num\">\(row.ratio.map(Quantity.figure) ?? "undefined")</td><td class=\"num\">\(row.support.map(String.init) ?? "—")</td><td>\(HTMLBuilder.outcome(row.withinBounds ? "yes" : "no", row.withinBounds ? "pass" : "block"))</td></tr>"
             }
@@ -239,7 +239,7 @@ public enum RequestPage {
         if rai.drift.isEmpty { html += "<p>No drift rule measured a feature.</p>" }
         if !rai.driftBounds.isEmpty { html += "<p>Bounds: \(HTMLText.text(rai.driftBounds.joined(separator: "; "))).</p>" }
         if !rai.drift.isEmpty {
-            html += "<table><thead><tr><th scope=\"col\">Feature</th><th scope=\"col\">PSI</th><th scope=\"col\">KS</th><th scope=\"col\">Within bounds</th></tr></thead><tbody>"
+            html += "<table>\(HTMLBuilder.header("Feature", "PSI", "KS", "Within bounds"))<tbody>"
             for feature in rai.drift {
                 html += "<tr><th scope=\"row\">\(HTMLText.text(feature.name))</th><td class=\"num\">\(feature.psi.map(Quantity.figure) ?? "—")</td><td class=\"num\">\(feature.ks.map(Quantity.figure) ?? "—")</td><td>\(HTMLBuilder.outcome(feature.withinBounds ? "yes" : "no", feature.withinBounds ? "pass" : "block"))</td></tr>"
             }
@@ -295,7 +295,7 @@ public enum RequestPage {
             html += "<p>The bundle digest cannot be computed: a document of the bundle is missing or cannot be read.</p>"
         }
         if !dossier.approvals.isEmpty {
-            html += "<h3>Approvals</h3><table><thead><tr><th scope=\"col\">Approver</th><th scope=\"col\">Role</th><th scope=\"col\">Decision</th><th scope=\"col\">Commit</th><th scope=\"col\">Signer key</th><th scope=\"col\">Digest</th></tr></thead><tbody>"
+            html += "<h3>Approvals</h3><table>\(HTMLBuilder.header("Approver", "Role", "Decision", "Commit", "Signer key", "Digest"))<tbody>"
             for approval in dossier.approvals {
                 let signer: String
                 switch approval.signature {
