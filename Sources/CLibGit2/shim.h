@@ -11,4 +11,13 @@
 static inline const char *tollgate_libgit2_header_version(void) {
     return LIBGIT2_VERSION;
 }
+
+/* libgit2 hashes every object it reads and compares it with the id (strict hash verification).
+   GitKit turns that off for the objects libgit2 reads on its own — the trees of history walks,
+   where it was 42 % of a pull request's check — and checks the objects it uses as evidence
+   itself: every blob and raw commit (Repository+Objects.swift) and every loose object
+   (LooseObjectGuard). A variadic C function, so Swift reaches it through this wrapper. */
+static inline int tollgate_set_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}
 #endif

@@ -7,7 +7,13 @@ internal import CLibGit2
 /// point (only ``Repository/discover(startingAt:)`` creates handles) is enough.
 /// libgit2 is never shut down: its state lives as long as the process.
 enum LibGit2Runtime {
-    private static let initialization: Int32 = git_libgit2_init()
+    private static let initialization: Int32 = {
+        let count = git_libgit2_init()
+        guard count >= 0 else { return count }
+        // GitKit verifies the objects it uses as evidence itself (ObjectVerification).
+        let rc = tollgate_set_strict_hash_verification(0)
+        return rc < 0 ? rc : count
+    }()
 
     static func ensureInitialized() throws(GitError) {
         try check(initialization, "cannot initialize libgit2")

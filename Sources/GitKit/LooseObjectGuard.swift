@@ -11,8 +11,8 @@ internal import CLibGit2
 /// objects before calling libgit2 cannot cover them. Instead this backend sits in every
 /// repository's object database, ahead of libgit2's loose backend, and inflates loose objects
 /// itself with zlib in a loop that stops when the input stops: a damaged loose object is an
-/// error naming the object and its file at once, never a hang. What it returns is still
-/// hashed and compared with the id by libgit2 (strict hash verification).
+/// error naming the object and its file at once, never a hang. What it returns is hashed and
+/// compared with the id here (libgit2's strict hash verification is off: ObjectVerification).
 ///
 /// Objects in packs are read by libgit2's pack backend as before. A loose object this backend
 /// cannot judge (larger than 4 GiB, or git's old "packlike" loose format) is passed on to
@@ -108,6 +108,14 @@ enum LooseObjectGuard {
                     release: { data in git_odb_backend_data_free(backend, data) })
             }
             guard let object else { return GIT_PASSTHROUGH.rawValue }
+            if !headerOnly {
+                do {
+                    try ObjectVerification.verify(id, kind: object.kind, content: object.data, count: object.size)
+                } catch {
+                    git_odb_backend_data_free(backend, object.data)
+                    throw Damage(reason: "its content does not match its id")
+                }
+            }
             deliver(object.size, object.kind, object.data)
             return 0
         } catch {

@@ -19,6 +19,14 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     private var chainByModel: [String: [HistoryStore.Promotion]]?
     private var mergedByModel: [String: [MergedPromotion]] = [:]
     private var files: [String: FileFacts] = [:]
+    /// The models whose merged promotions the run will ask for (the models of the subjects it
+    /// evaluates), set before evaluation: the walk then parses only the requests that can name
+    /// one of them. nil: every model. A question about another model walks again for every
+    /// model, so the hint only ever saves work. Local modes keep one chain for every model
+    /// (`HistoryStore`), so they ignore it.
+    var modelsOfInterest: Set<String>?
+    /// The models the walked chain covers (nil: all of them).
+    private var chainModels: Set<String>?
     /// Why the walk of the history failed, if it did. Rules then saw no merged promotion; the
     /// check must not stand on that (`Workspace.check` ends with exit 2).
     private(set) var walkError: (any Error)?
@@ -69,6 +77,12 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
 
     func mergedPromotions(of model: String) -> [MergedPromotion] {
         if let known = mergedByModel[model] { return known }
+        if chain != nil, let covered = chainModels, !covered.contains(model) {
+            // Asked beyond the hint: the chain of every model answers (one more walk, correct).
+            chain = nil
+            chainByModel = nil
+            modelsOfInterest = nil
+        }
         let byModel = chainByModel ?? Dictionary(grouping: promotions(), by: \.model)
         chainByModel = byModel
         let found = (byModel[model] ?? []).compactMap(materialize)
@@ -85,8 +99,11 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     private func promotions() -> [HistoryStore.Promotion] {
         if let chain { return chain }
         let found: [HistoryStore.Promotion]
+        // Local modes keep the chain of every model; a scoped chain is never kept.
+        let models = history == nil ? modelsOfInterest : nil
+        chainModels = models
         do {
-            found = try walkMergedPromotions()
+            found = try walkMergedPromotions(models: models)
         } catch {
             walkError = error
             found = []
@@ -98,8 +115,12 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     /// Walks the first-parent history oldest first; a request is merged at the first commit
     /// of that history whose tree holds it. A chain kept by an earlier local run is where the
     /// walk starts when it is part of this history (the commits after it are walked).
-    private func walkMergedPromotions() throws -> [HistoryStore.Promotion] {
+    ///
+    /// - Parameter models: only requests of these models are looked for (nil: every model).
+    ///   A blob that does not spell one of them (nor uses a backslash) is not parsed.
+    private func walkMergedPromotions(models: Set<String>?) throws -> [HistoryStore.Promotion] {
         guard let head = branchHead else { return [] }
+        let wanted = GitRepositoryFacts.mayHoldPromotionRequest(ofAnyOf: models)
         let kept = history?.chain
         var chain: [ObjectID] = []
         var current: ObjectID? = head
@@ -128,15 +149,17 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
             // Only a blob that spells the kind (or escapes characters) can hold a request:
             // the others are not parsed. A request missed here would only make checks stricter.
             try documents.prefetch(changesOf.flatMap { $0.changes.map { ($0.new!, $0.path) } }, in: repository,
-                                   wanted: GitRepositoryFacts.mayHoldPromotionRequest)
+                                   wanted: wanted)
             for (commit, changes) in changesOf {
                 for change in changes {
                     guard let blob = change.new, !documents.isRefused(blob, path: change.path),
                           let document = try? documents.document(blob, path: change.path, in: repository),
                           document.kind == .promotionRequest, !seen.contains(document.name) else { continue }
+                    let model = document.text("model") ?? ""
+                    if let models, !models.contains(model) { continue }
                     seen.insert(document.name)
                     let info = try repository.commit(commit)
-                    result.append(HistoryStore.Promotion(model: document.text("model") ?? "", name: document.name, blob: blob,
+                    result.append(HistoryStore.Promotion(model: model, name: document.name, blob: blob,
                                                          path: change.path, commit: commit.short,
                                                          date: Workspace.rfc3339(info.committer.time)))
                 }
@@ -147,18 +170,43 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     }
 
     /// Whether a file's bytes can hold a PromotionRequest: they spell the kind, or they use a
-    /// backslash, with which a double-quoted YAML scalar can spell it in escapes.
+    /// backslash, with which a double-quoted YAML scalar can spell it in escapes, or they are
+    /// UTF-16/32.
     static func mayHoldPromotionRequest(_ bytes: [UInt8]) -> Bool {
-        bytes.contains(UInt8(ascii: "\\")) || containsKind(bytes)
+        mayBeEncodedOtherwise(bytes) || containsKind(bytes)
+    }
+
+    /// Bytes whose text the literal search cannot see: escapes (a backslash), or UTF-16/32
+    /// (NUL bytes; the loader decodes them), which are parsed whatever they spell.
+    private static func mayBeEncodedOtherwise(_ bytes: [UInt8]) -> Bool {
+        bytes.contains { $0 == UInt8(ascii: "\\") || $0 == 0 }
+    }
+
+    /// Whether a file's bytes can hold a PromotionRequest of one of `models` (nil: of any
+    /// model). A plain or quoted YAML scalar spells its text literally unless it uses escapes
+    /// (a backslash); a folded or multi-line scalar cannot join two lines without a space. So a
+    /// request whose bytes do not contain the model's name, and no backslash, is of another model.
+    /// More than a few models: only the kind is looked for.
+    static func mayHoldPromotionRequest(ofAnyOf models: Set<String>?) -> @Sendable ([UInt8]) -> Bool {
+        guard let models, models.count <= 16 else { return mayHoldPromotionRequest }
+        let names = models.map { Array($0.utf8) }
+        return { bytes in
+            if mayBeEncodedOtherwise(bytes) { return true }
+            return contains(bytes, kindBytes) && names.contains { contains(bytes, $0) }
+        }
     }
 
     private static let kindBytes = Array("PromotionRequest".utf8)
 
     private static func containsKind(_ bytes: [UInt8]) -> Bool {
-        let first = kindBytes[0]
+        contains(bytes, kindBytes)
+    }
+
+    private static func contains(_ bytes: [UInt8], _ word: [UInt8]) -> Bool {
+        guard let first = word.first else { return true }
         var index = bytes.startIndex
         while let found = bytes[index...].firstIndex(of: first) {
-            if bytes[found...].starts(with: kindBytes) { return true }
+            if bytes[found...].starts(with: word) { return true }
             index = found + 1
         }
         return false

@@ -73,6 +73,91 @@ final class DamagedRepositoryTests: XCTestCase {
         }
     }
 
+    // MARK: An object whose content is another object's
+
+    /// libgit2's strict hash verification is off (it was 42 % of a pull request's check);
+    /// GitKit hashes what it uses as evidence itself. A loose object file that inflates cleanly
+    /// but holds another object's content (a run's blob replaced by another run's) must still
+    /// be refused, in every committed mode, never read as the other content.
+    func testLooseBlobHoldingAnotherObjectsContentIsRefusedInEveryMode() throws {
+        let demo = try GitSandbox.demo()
+        let blob = try demo.git("rev-parse", "HEAD:runs/fraud-student/run-8812.yaml")
+        let other = try demo.git("rev-parse", "HEAD:models/fraud-student/card.yaml")
+        try? FileManager.default.removeItem(at: demo.root.appendingPathComponent(".git/tollgate"))
+        let target = demo.looseObject(blob)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: target.path)
+        try Data(contentsOf: demo.looseObject(other)).write(to: target)
+
+        for arguments in [["check", "--staged", "--all"], ["check", "--rev", "HEAD"], ["check", "--base", "HEAD~3"], ["audit"],
+                          ["digest", GitSandbox.request, "--rev", "HEAD"], ["explain", GitSandbox.request, "--rev", "HEAD"]] {
+            let result = try demo.boundedPolicy(arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stdout)\n\(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("object \(blob) is damaged") && result.stderr.contains("does not match its id"),
+                          "\(arguments): \(result.stderr)")
+        }
+    }
+
+    /// The same substitution inside a pack: every object of the repository repacked whole into
+    /// one pack whose entry for the run's blob holds the card's content (the pack and its index
+    /// written by a short script, as `git index-pack` would never write them). The blob is
+    /// evidence, so GitKit hashes it even though libgit2 no longer does.
+    func testPackedBlobHoldingAnotherObjectsContentIsRefused() throws {
+        let demo = try GitSandbox.demo()
+        let blob = try demo.git("rev-parse", "HEAD:runs/fraud-student/run-8812.yaml")
+        let other = try demo.git("rev-parse", "HEAD:models/fraud-student/card.yaml")
+        _ = try demo.git("repack", "-a", "-d", "-q")
+        _ = try demo.git("prune-packed")
+        try? FileManager.default.removeItem(at: demo.root.appendingPathComponent(".git/tollgate"))
+        let python = try ProcessRunner.run("/usr/bin/env", ["python3", "-c", Self.substitutingRepack, blob, other], in: demo.root)
+        XCTAssertEqual(python.status, 0, python.stderr)
+        XCTAssertEqual(try demo.git("cat-file", "-t", blob), "blob")
+
+        for arguments in [["check", "--rev", "HEAD"], ["check", "--base", "HEAD~3"], ["audit"], ["digest", GitSandbox.request, "--rev", "HEAD"]] {
+            let result = try demo.boundedPolicy(arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stdout)\n\(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("object \(blob) is damaged") && result.stderr.contains("does not match its id"),
+                          "\(arguments): \(result.stderr)")
+        }
+    }
+
+    /// Rewrites the repository's one pack with every object whole (no deltas), the first
+    /// argument's entry holding the second's content, and writes its version-2 index.
+    static let substitutingRepack = #"""
+import glob, hashlib, os, struct, subprocess, sys, zlib
+target, source = sys.argv[1], sys.argv[2]
+ids = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)"],
+                     capture_output=True, text=True, check=True).stdout.split("\n")
+objects = [line.split() for line in ids if line]
+codes = {"commit": 1, "tree": 2, "blob": 3, "tag": 4}
+def content(oid, kind):
+    return subprocess.run(["git", "cat-file", kind, oid], capture_output=True, check=True).stdout
+body, entries = b"", []
+for oid, kind in objects:
+    data = content(source if oid == target else oid, kind)
+    size, header = len(data), b""
+    byte = (codes[kind] << 4) | (size & 15); size >>= 4
+    while size:
+        header += bytes([byte | 0x80]); byte = size & 0x7f; size >>= 7
+    header += bytes([byte])
+    record = header + zlib.compress(data)
+    entries.append((bytes.fromhex(oid), 12 + len(body), zlib.crc32(record)))
+    body += record
+pack = b"PACK" + struct.pack(">II", 2, len(objects)) + body
+pack += hashlib.sha1(pack).digest()
+entries.sort()
+fanout = [0] * 256
+for oid, _, _ in entries:
+    for i in range(oid[0], 256): fanout[i] += 1
+idx = b"\377tOc" + struct.pack(">I", 2) + b"".join(struct.pack(">I", n) for n in fanout)
+idx += b"".join(e[0] for e in entries) + b"".join(struct.pack(">I", e[2]) for e in entries)
+idx += b"".join(struct.pack(">I", e[1]) for e in entries) + pack[-20:]
+idx += hashlib.sha1(idx).digest()
+for old in glob.glob(".git/objects/pack/pack-*"): os.remove(old)
+name = ".git/objects/pack/pack-" + pack[-20:].hex()
+open(name + ".pack", "wb").write(pack)
+open(name + ".idx", "wb").write(idx)
+"""#
+
     // MARK: A missing object
 
     func testMissingBlobGivesExit2NamingItWhereverItIsRead() throws {

@@ -18,7 +18,11 @@ final class BlobHandle {
         var oid = id.gitOID
         var out: OpaquePointer?
         try LibGit2Watch.reading("a blob") { () throws(GitError) in try check(git_blob_lookup(&out, repository.pointer, &oid), "cannot read blob \(id.hex)") }
-        return BlobHandle(pointer: try unwrap(out, "cannot read blob \(id.hex)"), repository: repository)
+        let blob = BlobHandle(pointer: try unwrap(out, "cannot read blob \(id.hex)"), repository: repository)
+        // A blob is evidence: its content must be the object its id names (ObjectVerification).
+        try ObjectVerification.verify(id, kind: GIT_OBJECT_BLOB, content: git_blob_rawcontent(blob.pointer),
+                                      count: Int(git_blob_rawsize(blob.pointer)))
+        return blob
     }
 
     /// The content, copied (the raw buffer belongs to the blob).

@@ -25,7 +25,10 @@ final class ObjectDatabaseHandle {
         var oid = id.gitOID
         var out: OpaquePointer?
         try LibGit2Watch.reading("an object") { () throws(GitError) in try check(git_odb_read(&out, pointer, &oid), "cannot read object \(id.hex)") }
-        return RawObjectHandle(adopting: try unwrap(out, "cannot read object \(id.hex)"), database: self)
+        let object = RawObjectHandle(adopting: try unwrap(out, "cannot read object \(id.hex)"), database: self)
+        try ObjectVerification.verify(id, kind: object.kind, content: git_odb_object_data(object.pointer),
+                                      count: git_odb_object_size(object.pointer))
+        return object
     }
 
     /// An object's type, from its header only.

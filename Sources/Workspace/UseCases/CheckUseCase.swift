@@ -105,6 +105,7 @@ public struct CheckUseCase: WorkspaceUseCase {
             return approvalRequests.contains(document.name)
                 || DocumentGraph.isSelected(document, in: set, changed: changed)
         }
+        facts.modelsOfInterest = CheckUseCase.models(of: set, selectedBy: selected, all: changed == nil && filters.isEmpty)
         let provenance = CommitProvenance(repository: repository, team: trusted.team)
         let committed = CommittedContent(repository: repository, snapshot: states.evaluated,
                                          head: states.historyHead, isCommit: states.isCommit)
@@ -142,6 +143,23 @@ public struct CheckUseCase: WorkspaceUseCase {
                            changedPaths: states.changed, approvals: ledger.byRequest, root: repository.workingDirectory)
         run.storeUse = storeUse
         return Evaluation(run: run, set: set, facts: facts, states: states, config: config, policies: trusted.policies)
+    }
+
+    /// The models whose history the selected subjects can ask about: the model each names, and
+    /// the model of the request each names (a waiver, an approval). nil when every subject is
+    /// selected. A hint for the history walk (`GitRepositoryFacts.modelsOfInterest`): a question
+    /// about another model is still answered, by a walk for every model.
+    static func models(of set: DocumentSet, selectedBy selected: (Document) -> Bool, all: Bool) -> Set<String>? {
+        guard !all else { return nil }
+        var models: Set<String> = []
+        for document in set.documents where selected(document) {
+            if let model = document.text("model") { models.insert(model) }
+            if let request = document.text("request"),
+               let model = set.document(.promotionRequest, named: request)?.text("model") {
+                models.insert(model)
+            }
+        }
+        return models
     }
 
     /// Every path filter must have a document path under it (whether or not it changed):
