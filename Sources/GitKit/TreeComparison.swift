@@ -1,14 +1,22 @@
 internal import CLibGit2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Compares two trees entry by entry, descending only into subtrees whose ids differ.
 ///
 /// libgit2 1.5's `git_diff_tree_to_tree` visits every entry of both trees; in a repository
 /// of thousands of documents that made each commit's diff cost milliseconds, and a walk
 /// through 100,000 commits minutes (docs/performance.md). Here an unchanged directory costs
-/// one id comparison, and nothing is copied out of libgit2 but the changed entries.
+/// one id comparison. Trees are compared as git stores them (`<mode> <name>\0<20-byte id>`
+/// entries in git's order), straight from the object database: an entry identical on both
+/// sides is one `memcmp`, and nothing is parsed or copied but the changed entries. (Parsing
+/// each tree into libgit2's entry array was most of a history walk's time in a directory of
+/// 2,000 requests.)
 struct TreeComparison {
     let repository: RepositoryHandle
     private(set) var changes: [TreeChange] = []
+    private var database: ObjectDatabaseHandle?
 
     init(repository: RepositoryHandle) {
         self.repository = repository
@@ -16,79 +24,191 @@ struct TreeComparison {
 
     /// Records every path whose entry differs between `old` and `new` (nil: the empty tree).
     mutating func compare(_ old: TreeHandle?, _ new: TreeHandle?, prefix: String = "") throws(GitError) {
-        let oldCount = old.map { git_tree_entrycount($0.pointer) } ?? 0
-        let newCount = new.map { git_tree_entrycount($0.pointer) } ?? 0
-        var i = 0, j = 0
-        while i < oldCount || j < newCount {
-            let left = i < oldCount ? git_tree_entry_byindex(old!.pointer, i) : nil
-            let right = j < newCount ? git_tree_entry_byindex(new!.pointer, j) : nil
-            switch TreeComparison.order(left, right) {
+        try compare(old.map { ObjectID(git_tree_id($0.pointer).pointee) }, new.map { ObjectID(git_tree_id($0.pointer).pointee) },
+                    prefix: prefix)
+    }
+
+    /// Records every path whose entry differs between the trees `old` and `new` (nil: the empty tree).
+    mutating func compare(_ old: ObjectID?, _ new: ObjectID?, prefix: String = "") throws(GitError) {
+        if old == new { return }
+        let left = try old.map { (id) throws(GitError) in try read(id) }
+        let right = try new.map { (id) throws(GitError) in try read(id) }
+        try compare(left, right, prefix: prefix)
+    }
+
+    private mutating func read(_ id: ObjectID) throws(GitError) -> RawTree {
+        if database == nil { database = try ObjectDatabaseHandle.of(repository) }
+        // Trees of walks are not evidence: libgit2 read them unverified before as well as
+        // now (ObjectVerification says what is hashed).
+        let object = try database!.read(id, verify: false)
+        guard object.kind == GIT_OBJECT_TREE else {
+            throw GitError(code: .other(-1), message: "object \(id.hex) is damaged: it is not a tree")
+        }
+        return RawTree(id: id, object: object)
+    }
+
+    private mutating func compare(_ old: RawTree?, _ new: RawTree?, prefix: String) throws(GitError) {
+        var i = try old?.first ?? nil
+        var j = try new?.first ?? nil
+        while true {
+            // The common case first: the same entry on both sides (same mode, name and id).
+            if let a = i, let b = j, let old, let new, old.sameRecord(a, new, b) {
+                i = try old.entry(after: a)
+                j = try new.entry(after: b)
+                continue
+            }
+            switch TreeComparison.order(i.map { (old!, $0) }, j.map { (new!, $0) }) {
+            case .none:
+                return
             case .same:
-                if git_oid_equal(git_tree_entry_id(left), git_tree_entry_id(right)) == 0
-                    || git_tree_entry_filemode(left) != git_tree_entry_filemode(right) {
-                    try changed(left, right, prefix: prefix)
-                }
-                i += 1; j += 1
+                try changed(i.map { (old!, $0) }, j.map { (new!, $0) }, prefix: prefix)
+                i = try old!.entry(after: i!)
+                j = try new!.entry(after: j!)
             case .leftFirst:
-                try changed(left, nil, prefix: prefix)
-                i += 1
+                try changed((old!, i!), nil, prefix: prefix)
+                i = try old!.entry(after: i!)
             case .rightFirst:
-                try changed(nil, right, prefix: prefix)
-                j += 1
+                try changed(nil, (new!, j!), prefix: prefix)
+                j = try new!.entry(after: j!)
             }
         }
     }
 
-    /// One entry differs: a file (or link, or submodule) is recorded; a directory is compared
-    /// in turn. A path that is a file on one side and a directory on the other is both.
-    private mutating func changed(_ old: OpaquePointer?, _ new: OpaquePointer?, prefix: String) throws(GitError) {
-        let name = String(cString: git_tree_entry_name(old ?? new!))
-        let path = prefix + name
-        let oldTree = old.flatMap { git_tree_entry_type($0) == GIT_OBJECT_TREE ? $0 : nil }
-        let newTree = new.flatMap { git_tree_entry_type($0) == GIT_OBJECT_TREE ? $0 : nil }
+    /// One name differs (or only its mode or id): a file (or link, or submodule) is recorded;
+    /// a directory is compared in turn. A path that is a file on one side and a directory on
+    /// the other is both.
+    private mutating func changed(_ old: (RawTree, RawTree.Entry)?, _ new: (RawTree, RawTree.Entry)?, prefix: String) throws(GitError) {
+        let (tree, entry) = old ?? new!
+        let path = prefix + tree.name(of: entry)
+        let oldTree = old.flatMap { $0.1.isTree ? $0.0.id(of: $0.1) : nil }
+        let newTree = new.flatMap { $0.1.isTree ? $0.0.id(of: $0.1) : nil }
         if oldTree != nil || newTree != nil {
-            try compare(try oldTree.map { (entry) throws(GitError) in try tree(entry) },
-                        try newTree.map { (entry) throws(GitError) in try tree(entry) }, prefix: path + "/")
+            try compare(oldTree, newTree, prefix: path + "/")
         }
-        let oldFile = old.flatMap { git_tree_entry_type($0) == GIT_OBJECT_TREE ? nil : $0 }
-        let newFile = new.flatMap { git_tree_entry_type($0) == GIT_OBJECT_TREE ? nil : $0 }
+        let oldFile = old.flatMap { $0.1.isTree ? nil : $0 }
+        let newFile = new.flatMap { $0.1.isTree ? nil : $0 }
         if oldFile != nil || newFile != nil {
-            changes.append(TreeChange(path: path,
-                                      old: oldFile.flatMap { ObjectID(git_tree_entry_id($0)) },
-                                      new: newFile.flatMap { ObjectID(git_tree_entry_id($0)) },
-                                      oldMode: oldFile.map { UInt32(git_tree_entry_filemode($0).rawValue) },
-                                      newMode: newFile.map { UInt32(git_tree_entry_filemode($0).rawValue) }))
+            let oldMode = oldFile.map { $0.1.fileMode }
+            let newMode = newFile.map { $0.1.fileMode }
+            let oldID = oldFile.map { $0.0.id(of: $0.1) }
+            let newID = newFile.map { $0.0.id(of: $0.1) }
+            // Two files that differ only in mode bits git does not keep (100664 and 100644) are the same.
+            if oldID != nil, oldID == newID, oldMode == newMode { return }
+            changes.append(TreeChange(path: path, old: oldID, new: newID, oldMode: oldMode, newMode: newMode))
         }
-    }
-
-    private func tree(_ entry: OpaquePointer) throws(GitError) -> TreeHandle {
-        try TreeHandle.lookup(ObjectID(git_tree_entry_id(entry).pointee), in: repository)
     }
 
     enum Order { case same, leftFirst, rightFirst }
 
     /// Git's tree order: names compared as bytes, a directory's name as if followed by "/".
-    /// A missing side sorts last.
-    static func order(_ left: OpaquePointer?, _ right: OpaquePointer?) -> Order {
-        guard let left else { return .rightFirst }
-        guard let right else { return .leftFirst }
-        let a = git_tree_entry_name(left)!
-        let b = git_tree_entry_name(right)!
-        var index = 0
+    /// A missing side sorts last; nil when both are missing.
+    static func order(_ left: (RawTree, RawTree.Entry)?, _ right: (RawTree, RawTree.Entry)?) -> Order? {
+        guard let (leftTree, a) = left else { return right == nil ? nil : .rightFirst }
+        guard let (rightTree, b) = right else { return .leftFirst }
+        let x = leftTree.bytes, y = rightTree.bytes
+        var p = a.nameStart, q = b.nameStart
         while true {
-            var x = UInt8(bitPattern: a[index])
-            var y = UInt8(bitPattern: b[index])
-            if x == 0 && git_tree_entry_type(left) == GIT_OBJECT_TREE { x = UInt8(ascii: "/") }
-            if y == 0 && git_tree_entry_type(right) == GIT_OBJECT_TREE { y = UInt8(ascii: "/") }
-            if x != y { return x < y ? .leftFirst : .rightFirst }
-            if a[index] == 0 || b[index] == 0 {
-                // Both ended (or both reached "/" for same-named directories).
-                if a[index] == 0 && b[index] == 0 {
-                    return .same
-                }
-                return a[index] == 0 ? .leftFirst : .rightFirst
+            let leftEnded = p == a.nameEnd
+            let rightEnded = q == b.nameEnd
+            if leftEnded && rightEnded { return .same }
+            let c = leftEnded ? (a.isTree ? UInt8(ascii: "/") : 0) : x[p]
+            let d = rightEnded ? (b.isTree ? UInt8(ascii: "/") : 0) : y[q]
+            if c != d { return c < d ? .leftFirst : .rightFirst }
+            if leftEnded || rightEnded {
+                // Both reached "/" (a directory and a file or directory of the same name plus
+                // "/"...): the shorter name ends first.
+                return leftEnded ? .leftFirst : .rightFirst
             }
+            p += 1; q += 1
+        }
+    }
+}
+
+/// A tree object's bytes as git stores them, read without libgit2's parser. Every entry is
+/// checked as it is reached: a damaged tree is an error naming it, never a read out of bounds.
+struct RawTree {
+    let id: ObjectID
+    let object: RawObjectHandle
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    init(id: ObjectID, object: RawObjectHandle) {
+        self.id = id
+        self.object = object
+        let size = git_odb_object_size(object.pointer)
+        if size > 0, let raw = git_odb_object_data(object.pointer) {
+            bytes = UnsafeBufferPointer(start: raw.assumingMemoryBound(to: UInt8.self), count: size)
+        } else {
+            bytes = UnsafeBufferPointer(start: nil, count: 0)
+        }
+    }
+
+    /// One entry: `<mode> <name>\0<id>` from `start` to `end` (the id's last byte + 1).
+    struct Entry {
+        var start: Int
+        var nameStart: Int
+        var nameEnd: Int
+        var end: Int
+        var mode: UInt32
+
+        var isTree: Bool { mode & 0o170000 == 0o040000 }
+
+        /// The mode as libgit2 reports it (`git_tree_entry_filemode`): normalized to the
+        /// five modes git writes.
+        var fileMode: UInt32 {
+            if mode & 0o170000 == 0o040000 { return 0o040000 }
+            if mode & 0o100 != 0 { return 0o100755 }
+            if mode & 0o170000 == 0o160000 { return 0o160000 }
+            if mode & 0o170000 == 0o120000 { return 0o120000 }
+            return 0o100644
+        }
+    }
+
+    var first: Entry? {
+        get throws(GitError) { try entry(at: 0) }
+    }
+
+    func entry(after entry: Entry) throws(GitError) -> Entry? {
+        try self.entry(at: entry.end)
+    }
+
+    private func entry(at start: Int) throws(GitError) -> Entry? {
+        guard start < bytes.count else { return nil }
+        var index = start
+        var mode: UInt32 = 0
+        while index < bytes.count, bytes[index] != UInt8(ascii: " ") {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 8, index - start < 7 else { throw damaged("a bad mode") }
+            mode = mode << 3 | UInt32(digit)
             index += 1
         }
+        guard index > start, index < bytes.count else { throw damaged("an entry without a name") }
+        let nameStart = index + 1
+        var nameEnd = nameStart
+        while nameEnd < bytes.count, bytes[nameEnd] != 0 { nameEnd += 1 }
+        guard nameEnd > nameStart, nameEnd + 21 <= bytes.count else { throw damaged("an entry cut short") }
+        return Entry(start: start, nameStart: nameStart, nameEnd: nameEnd, end: nameEnd + 21, mode: mode)
+    }
+
+    private func damaged(_ what: String) -> GitError {
+        GitError(code: .other(-1), message: "tree \(id.hex) is damaged: \(what)")
+    }
+
+    /// Whether two entries are byte for byte the same (mode, name and id).
+    func sameRecord(_ entry: Entry, _ other: RawTree, _ otherEntry: Entry) -> Bool {
+        let count = entry.end - entry.start
+        guard count == otherEntry.end - otherEntry.start else { return false }
+        return memcmp(bytes.baseAddress! + entry.start, other.bytes.baseAddress! + otherEntry.start, count) == 0
+    }
+
+    func name(of entry: Entry) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[entry.nameStart..<entry.nameEnd]), as: UTF8.self)
+    }
+
+    func id(of entry: Entry) -> ObjectID {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { target in
+            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[(entry.nameEnd + 1)..<entry.end]))
+        }
+        return ObjectID(oid)
     }
 }
