@@ -31,8 +31,8 @@ struct TreeComparison {
     /// Records every path whose entry differs between the trees `old` and `new` (nil: the empty tree).
     mutating func compare(_ old: ObjectID?, _ new: ObjectID?, prefix: String = "") throws(GitError) {
         if old == new { return }
-        let left = try old.map { (id) throws(GitError) in try read(id) }
-        let right = try new.map { (id) throws(GitError) in try read(id) }
+        let left = try old.map { (id) throws(GitError) in try read(id) } ?? RawTree.empty
+        let right = try new.map { (id) throws(GitError) in try read(id) } ?? RawTree.empty
         try compare(left, right, prefix: prefix)
     }
 
@@ -47,29 +47,38 @@ struct TreeComparison {
         return RawTree(id: id, object: object)
     }
 
-    private mutating func compare(_ old: RawTree?, _ new: RawTree?, prefix: String) throws(GitError) {
-        var i = try old?.first ?? nil
-        var j = try new?.first ?? nil
+    private mutating func compare(_ old: RawTree, _ new: RawTree, prefix: String) throws(GitError) {
+        var i = try old.entry(at: 0)
+        var j = try new.entry(at: 0)
         while true {
-            // The common case first: the same entry on both sides (same mode, name and id).
-            if let a = i, let b = j, let old, let new, old.sameRecord(a, new, b) {
-                i = try old.entry(after: a)
-                j = try new.entry(after: b)
-                continue
-            }
-            switch TreeComparison.order(i.map { (old!, $0) }, j.map { (new!, $0) }) {
-            case .none:
+            switch (i, j) {
+            case (nil, nil):
                 return
-            case .same:
-                try changed(i.map { (old!, $0) }, j.map { (new!, $0) }, prefix: prefix)
-                i = try old!.entry(after: i!)
-                j = try new!.entry(after: j!)
-            case .leftFirst:
-                try changed((old!, i!), nil, prefix: prefix)
-                i = try old!.entry(after: i!)
-            case .rightFirst:
-                try changed(nil, (new!, j!), prefix: prefix)
-                j = try new!.entry(after: j!)
+            case (let a?, nil):
+                try changed(old, a, nil, nil, prefix: prefix)
+                i = try old.entry(at: a.end)
+            case (nil, let b?):
+                try changed(nil, nil, new, b, prefix: prefix)
+                j = try new.entry(at: b.end)
+            case (let a?, let b?):
+                // The common case first: the same entry on both sides (same mode, name and id).
+                if old.sameRecord(a, new, b) {
+                    i = try old.entry(at: a.end)
+                    j = try new.entry(at: b.end)
+                    continue
+                }
+                switch TreeComparison.order(old, a, new, b) {
+                case .same:
+                    try changed(old, a, new, b, prefix: prefix)
+                    i = try old.entry(at: a.end)
+                    j = try new.entry(at: b.end)
+                case .leftFirst:
+                    try changed(old, a, nil, nil, prefix: prefix)
+                    i = try old.entry(at: a.end)
+                case .rightFirst:
+                    try changed(nil, nil, new, b, prefix: prefix)
+                    j = try new.entry(at: b.end)
+                }
             }
         }
     }
@@ -77,21 +86,21 @@ struct TreeComparison {
     /// One name differs (or only its mode or id): a file (or link, or submodule) is recorded;
     /// a directory is compared in turn. A path that is a file on one side and a directory on
     /// the other is both.
-    private mutating func changed(_ old: (RawTree, RawTree.Entry)?, _ new: (RawTree, RawTree.Entry)?, prefix: String) throws(GitError) {
-        let (tree, entry) = old ?? new!
-        let path = prefix + tree.name(of: entry)
-        let oldTree = old.flatMap { $0.1.isTree ? $0.0.id(of: $0.1) : nil }
-        let newTree = new.flatMap { $0.1.isTree ? $0.0.id(of: $0.1) : nil }
-        if oldTree != nil || newTree != nil {
-            try compare(oldTree, newTree, prefix: path + "/")
+    private mutating func changed(_ oldTree: RawTree?, _ old: RawTree.Entry?, _ newTree: RawTree?, _ new: RawTree.Entry?,
+                                  prefix: String) throws(GitError) {
+        let path = prefix + (old.map { oldTree!.name(of: $0) } ?? newTree!.name(of: new!))
+        let oldSubtree = old.flatMap { $0.isTree ? oldTree!.id(of: $0) : nil }
+        let newSubtree = new.flatMap { $0.isTree ? newTree!.id(of: $0) : nil }
+        if oldSubtree != nil || newSubtree != nil {
+            try compare(oldSubtree, newSubtree, prefix: path + "/")
         }
-        let oldFile = old.flatMap { $0.1.isTree ? nil : $0 }
-        let newFile = new.flatMap { $0.1.isTree ? nil : $0 }
+        let oldFile = old.flatMap { $0.isTree ? nil : $0 }
+        let newFile = new.flatMap { $0.isTree ? nil : $0 }
         if oldFile != nil || newFile != nil {
-            let oldMode = oldFile.map { $0.1.fileMode }
-            let newMode = newFile.map { $0.1.fileMode }
-            let oldID = oldFile.map { $0.0.id(of: $0.1) }
-            let newID = newFile.map { $0.0.id(of: $0.1) }
+            let oldMode = oldFile?.fileMode
+            let newMode = newFile?.fileMode
+            let oldID = oldFile.map { oldTree!.id(of: $0) }
+            let newID = newFile.map { newTree!.id(of: $0) }
             // Two files that differ only in mode bits git does not keep (100664 and 100644) are the same.
             if oldID != nil, oldID == newID, oldMode == newMode { return }
             changes.append(TreeChange(path: path, old: oldID, new: newID, oldMode: oldMode, newMode: newMode))
@@ -101,10 +110,7 @@ struct TreeComparison {
     enum Order { case same, leftFirst, rightFirst }
 
     /// Git's tree order: names compared as bytes, a directory's name as if followed by "/".
-    /// A missing side sorts last; nil when both are missing.
-    static func order(_ left: (RawTree, RawTree.Entry)?, _ right: (RawTree, RawTree.Entry)?) -> Order? {
-        guard let (leftTree, a) = left else { return right == nil ? nil : .rightFirst }
-        guard let (rightTree, b) = right else { return .leftFirst }
+    static func order(_ leftTree: RawTree, _ a: RawTree.Entry, _ rightTree: RawTree, _ b: RawTree.Entry) -> Order {
         let x = leftTree.bytes, y = rightTree.bytes
         var p = a.nameStart, q = b.nameStart
         while true {
@@ -114,11 +120,7 @@ struct TreeComparison {
             let c = leftEnded ? (a.isTree ? UInt8(ascii: "/") : 0) : x[p]
             let d = rightEnded ? (b.isTree ? UInt8(ascii: "/") : 0) : y[q]
             if c != d { return c < d ? .leftFirst : .rightFirst }
-            if leftEnded || rightEnded {
-                // Both reached "/" (a directory and a file or directory of the same name plus
-                // "/"...): the shorter name ends first.
-                return leftEnded ? .leftFirst : .rightFirst
-            }
+            if leftEnded || rightEnded { return leftEnded ? .leftFirst : .rightFirst }
             p += 1; q += 1
         }
     }
@@ -126,10 +128,20 @@ struct TreeComparison {
 
 /// A tree object's bytes as git stores them, read without libgit2's parser. Every entry is
 /// checked as it is reached: a damaged tree is an error naming it, never a read out of bounds.
-struct RawTree {
-    let id: ObjectID
-    let object: RawObjectHandle
+/// Immutable once made (the empty tree is shared).
+final class RawTree: @unchecked Sendable {
+    let id: ObjectID?
+    let object: RawObjectHandle?
     let bytes: UnsafeBufferPointer<UInt8>
+
+    /// The empty tree (a side that has no tree).
+    static let empty = RawTree()
+
+    private init() {
+        id = nil
+        object = nil
+        bytes = UnsafeBufferPointer(start: nil, count: 0)
+    }
 
     init(id: ObjectID, object: RawObjectHandle) {
         self.id = id
@@ -163,15 +175,9 @@ struct RawTree {
         }
     }
 
-    var first: Entry? {
-        get throws(GitError) { try entry(at: 0) }
-    }
-
-    func entry(after entry: Entry) throws(GitError) -> Entry? {
-        try self.entry(at: entry.end)
-    }
-
-    private func entry(at start: Int) throws(GitError) -> Entry? {
+    /// The entry that starts at `start` (0, or the end of the one before); nil at the end.
+    @inline(__always)
+    func entry(at start: Int) throws(GitError) -> Entry? {
         guard start < bytes.count else { return nil }
         var index = start
         var mode: UInt32 = 0
@@ -190,10 +196,11 @@ struct RawTree {
     }
 
     private func damaged(_ what: String) -> GitError {
-        GitError(code: .other(-1), message: "tree \(id.hex) is damaged: \(what)")
+        GitError(code: .other(-1), message: "tree \(id?.hex ?? "?") is damaged: \(what)")
     }
 
     /// Whether two entries are byte for byte the same (mode, name and id).
+    @inline(__always)
     func sameRecord(_ entry: Entry, _ other: RawTree, _ otherEntry: Entry) -> Bool {
         let count = entry.end - entry.start
         guard count == otherEntry.end - otherEntry.start else { return false }
