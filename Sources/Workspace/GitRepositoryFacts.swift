@@ -122,7 +122,7 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
         guard let head = branchHead else { return [] }
         let wanted = GitRepositoryFacts.mayHoldPromotionRequest(ofAnyOf: models)
         let kept = history?.chain
-        var chain: [ObjectID] = []
+        var chain: [(commit: ObjectID, tree: ObjectID)] = []
         var current: ObjectID? = head
         var start: HistoryStore.Chain?
         while let commit = current {
@@ -130,21 +130,20 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
                 start = kept
                 break
             }
-            chain.append(commit)
-            current = try repository.commit(commit).parents.first
+            let links = try repository.links(of: commit)
+            chain.append((commit, links.tree))
+            current = links.parents.first
         }
         var result = start?.promotions ?? []
         var seen = Set(result.map(\.name))
-        var previous = start?.end
         let ordered = Array(chain.reversed())
+        // Each commit against its first parent, on every core (a repository handle per thread).
+        let startTree = try start.map { (kept) throws in try repository.links(of: kept.end).tree }
+        let allChanges = try GitRepositoryFacts.changes(along: ordered.map(\.tree), after: startTree, in: repository)
         for batch in stride(from: 0, to: ordered.count, by: Workspace.walkBatch) {
             var changesOf: [(commit: ObjectID, changes: [TreeChange])] = []
-            for commit in ordered[batch..<min(ordered.count, batch + Workspace.walkBatch)] {
-                let changes = try repository.changes(from: previous, to: commit)
-                    // Files only: a gitlink (mode 160000) names a commit of another repository.
-                    .filter { $0.new != nil && $0.newMode != 0o160000 && ($0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml")) }
-                previous = commit
-                changesOf.append((commit, changes))
+            for index in batch..<min(ordered.count, batch + Workspace.walkBatch) {
+                changesOf.append((ordered[index].commit, allChanges[index]))
             }
             // Only a blob that spells the kind (or escapes characters) can hold a request:
             // the others are not parsed. A request missed here would only make checks stricter.
@@ -167,6 +166,22 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
         }
         if !chain.isEmpty { history?.keep(HistoryStore.Chain(end: head, promotions: result)) }
         return result.reversed()
+    }
+
+    /// The YAML files each tree of `trees` adds or changes against the one before it (the first
+    /// against `first`; nil: the empty tree), compared on every core, each thread with a
+    /// repository handle of its own.
+    static func changes(along trees: [ObjectID], after first: ObjectID?, in repository: Repository) throws -> [[TreeChange]] {
+        let gitDirectory = repository.gitDirectory
+        let results = DocumentLoader.inParallel(trees.count) { index -> Result<[TreeChange], GitError> in
+            Result(catching: { () throws(GitError) -> [TreeChange] in
+                let local = try ThreadRepository.current(gitDirectory)
+                return try local.changes(fromTree: index == 0 ? first : trees[index - 1], toTree: trees[index])
+                    // Files only: a gitlink (mode 160000) names a commit of another repository.
+                    .filter { $0.new != nil && $0.newMode != 0o160000 && ($0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml")) }
+            })
+        }
+        return try results.map { try $0.get() }
     }
 
     /// Whether a file's bytes can hold a PromotionRequest: they spell the kind, or they use a
@@ -210,5 +225,17 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
             index = found + 1
         }
         return false
+    }
+}
+
+/// A repository handle of the current thread's own, opened on first use and released with
+/// the thread (libgit2 handles must not be shared between threads).
+enum ThreadRepository {
+    static func current(_ gitDirectory: String) throws(GitError) -> Repository {
+        let key = "dev.tollgate.repository:" + gitDirectory
+        if let known = Thread.current.threadDictionary[key] as? Repository { return known }
+        let opened = try Repository.discover(startingAt: gitDirectory)
+        Thread.current.threadDictionary[key] = opened
+        return opened
     }
 }

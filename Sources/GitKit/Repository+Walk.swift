@@ -1,0 +1,28 @@
+extension Repository {
+    /// What a walk needs of a commit: its root tree and its parents, without its people and
+    /// message (`commit(_:)` reads those too).
+    public struct CommitLinks: Sendable, Hashable {
+        public var tree: ObjectID
+        public var parents: [ObjectID]
+    }
+
+    /// The root tree and parents of a commit.
+    public func links(of id: ObjectID) throws(GitError) -> CommitLinks {
+        let commit = try CommitHandle.lookup(id, in: handle)
+        return CommitLinks(tree: commit.treeID, parents: commit.parentIDs)
+    }
+
+    /// What changed between two root trees (nil: the empty tree), as `changes(from:to:)`
+    /// gives it for their commits: sorted by path.
+    public func changes(fromTree old: ObjectID?, toTree new: ObjectID) throws(GitError) -> [TreeChange] {
+        var comparison = TreeComparison(repository: handle)
+        try comparison.compare(old, new)
+        return comparison.changes.sorted { PathOrder.precedes($0.path, $1.path) }
+    }
+
+    /// Opens this repository again: a second handle for another thread (a `Repository` must
+    /// not be shared between threads). Answers kept outside the process are not carried over.
+    public func reopened() throws(GitError) -> Repository {
+        try Repository.discover(startingAt: gitDirectory)
+    }
+}
