@@ -97,10 +97,9 @@ public enum JSONReportReader {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return "\(path(context)): \(context.debugDescription)"
         case .dataCorrupted(let context):
-            if let underlying = context.underlyingError {
-                return "malformed JSON (\(path(context))): \((underlying as NSError).localizedDescription)"
-            }
-            return "\(path(context)): \(context.debugDescription)"
+            let underlying = context.underlyingError.map { ": \(($0 as NSError).localizedDescription)" } ?? ""
+            if context.codingPath.isEmpty { return "malformed JSON: \(context.debugDescription)\(underlying)" }
+            return "\(path(context)): \(context.debugDescription)\(underlying)"
         @unknown default:
             return "\(error)"
         }

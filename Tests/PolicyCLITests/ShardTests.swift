@@ -74,11 +74,12 @@ final class ShardTests: XCTestCase {
     /// byte, the merge exits as the check does, the shards' subjects partition the check's and
     /// each shard exits on its own part.
     @discardableResult
-    func assertMergedEqualsUnsharded(_ sandbox: GitSandbox, _ arguments: [String], label: String,
+    /// `output`: options of the report (`--fail-on`), given to the check and to the merge.
+    func assertMergedEqualsUnsharded(_ sandbox: GitSandbox, _ arguments: [String], output: [String] = [], label: String,
                                      file: StaticString = #filePath, line: UInt = #line) throws -> [String: Int] {
-        let whole = try unsharded(sandbox, arguments, label: label)
+        let whole = try unsharded(sandbox, arguments + output, label: label)
         let parts = try shards(sandbox, arguments, count: 4, label: label)
-        let merge = try merged(sandbox, parts.files, label: label)
+        let merge = try merged(sandbox, parts.files, label: label, extra: output)
         for format in Self.formats {
             let expected = String(decoding: whole.files[format] ?? Data(), as: UTF8.self)
             let found = String(decoding: merge.files[format] ?? Data(), as: UTF8.self)
@@ -126,15 +127,20 @@ final class ShardTests: XCTestCase {
 
     // MARK: A gallery with many subjects and broken documents
 
-    /// The gallery plus what a large repository has: many more subjects (copies of a run under
-    /// new names), a file that claims tollgate/v1 and is no YAML (blocks), a YAML file that is
+    /// The gallery plus what a large repository has: many more subjects (copies of a request
+    /// under new names, which no approval names: they block), runs no request names, a file that claims tollgate/v1 and is no YAML (blocks), a YAML file that is
     /// not Tollgate's and cannot be read (warns), a document with a misspelt field (blocks),
     /// and a runbook the pack links deleted (a `policy/runbook` warning on a policy, whose
     /// rules are evaluated in every shard).
     static func largeGallery() throws -> GitSandbox {
         let gallery = try GitSandbox.gallery()
         let run = try gallery.read("runs/fraud-web/run-6320.yaml")
-        for number in 0..<24 {
+        let request = try gallery.read("requests/fraud-web-3.2.0-production.yaml")
+        for number in 0..<40 {
+            try gallery.write("requests/bulk/fraud-web-3.2.0-production-\(number).yaml",
+                              request.replacingOccurrences(of: "name: fraud-web-3.2.0-production", with: "name: fraud-web-3.2.0-production-\(number)"))
+        }
+        for number in 0..<8 {
             try gallery.write("runs/bulk/run-\(20000 + number).yaml",
                               run.replacingOccurrences(of: "name: run-6320", with: "name: run-\(20000 + number)"))
         }
@@ -165,7 +171,14 @@ final class ShardTests: XCTestCase {
         XCTAssertEqual(Set(shardOf.values), [1, 2, 3, 4], "every shard has subjects")
         try assertMergedEqualsUnsharded(gallery, [], label: "gallery-tree")
         try assertMergedEqualsUnsharded(gallery, ["--regate", "--rev", "HEAD"], label: "gallery-regate")
-        try assertMergedEqualsUnsharded(gallery, ["--fail-on", "warn", "--rev", "HEAD"], label: "gallery-warn")
+        let warn = try assertMergedEqualsUnsharded(gallery, ["--rev", "HEAD", "requests/fraud-web-3.2.0-production.yaml", "notes"],
+                                                   output: ["--fail-on", "warn"], label: "gallery-warn")
+        // The request, the unreadable note (warns) and the missing runbook of a rule evaluated for the request (warns).
+        XCTAssertEqual(warn.count, 3, "a warning fails with --fail-on warn, merged as unsharded: \(warn)")
+        let pass = try assertMergedEqualsUnsharded(gallery, ["--rev", "HEAD", "requests/fraud-web-3.2.0-production.yaml"],
+                                                   label: "gallery-pass")
+        XCTAssertEqual(Set(pass.keys), ["requests/fraud-web-3.2.0-production.yaml PromotionRequest/fraud-web-3.2.0-production",
+                                        "policies/drift.yaml Policy/drift"], "\(pass)")
     }
 
     /// A pull request's check (`--base`) and a pre-commit check (`--staged`, of the change and
@@ -176,7 +189,7 @@ final class ShardTests: XCTestCase {
         let lite = "runs/fraud-lite/run-9410.yaml"
         try gallery.write(lite, try gallery.read(lite) + "# re-measured\n")
         for number in 0..<6 {
-            let path = "runs/bulk/run-\(20000 + number).yaml"
+            let path = "requests/bulk/fraud-web-3.2.0-production-\(number).yaml"
             try gallery.write(path, try gallery.read(path) + "# touched\n")
         }
         try gallery.write("runs/broken/run-worse.yaml", "apiVersion: tollgate/v1\nkind: RunManifest\n\tmetadata: x\n")
@@ -186,10 +199,12 @@ final class ShardTests: XCTestCase {
         try assertMergedEqualsUnsharded(gallery, ["--base", "main", "--all"], label: "base-all")
 
         try gallery.write(lite, try gallery.read(lite) + "# staged\n")
-        try gallery.write("runs/bulk/run-20007.yaml", try gallery.read("runs/bulk/run-20007.yaml") + "# staged\n")
+        let bulk = "requests/bulk/fraud-web-3.2.0-production-17.yaml"
+        try gallery.write(bulk, try gallery.read(bulk) + "# staged\n")
         try gallery.git("add", "-A")
         let staged = try assertMergedEqualsUnsharded(gallery, ["--staged"], label: "staged")
-        XCTAssertTrue(staged.keys.contains { $0.contains("run-20007") }, "\(staged.keys.sorted())")
+        XCTAssertTrue(staged.keys.contains { $0.contains("production-17") }, "\(staged.keys.sorted())")
+        XCTAssertFalse(staged.keys.contains { $0.contains("production-16") }, "only the change: \(staged.keys.sorted())")
         try assertMergedEqualsUnsharded(gallery, ["--staged", "--all", "--no-cache"], label: "staged-all")
     }
 
@@ -200,7 +215,11 @@ final class ShardTests: XCTestCase {
         let before = try assertMergedEqualsUnsharded(gallery, ["--rev", "HEAD"], label: "before")
         let card = try gallery.read("models/fraud-web/3.2.0/card.yaml")
         let run = try gallery.read("runs/fraud-web/run-6320.yaml")
+        let request = try gallery.read("requests/fraud-web-3.2.0-production.yaml")
         for version in ["9.0.0", "9.1.0", "9.2.0"] {
+            try gallery.write("requests/fraud-new-\(version)-production.yaml",
+                              request.replacingOccurrences(of: "run-6320", with: "run-new-\(version)")
+                                  .replacingOccurrences(of: "fraud-web", with: "fraud-new").replacingOccurrences(of: "3.2.0", with: version))
             try gallery.write("models/fraud-new/\(version)/card.yaml",
                               card.replacingOccurrences(of: "fraud-web", with: "fraud-new").replacingOccurrences(of: "3.2.0", with: version))
             try gallery.write("runs/fraud-new/run-\(version).yaml",
@@ -234,12 +253,16 @@ final class ShardTests: XCTestCase {
         // A shard's report whose subjects were moved to another shard's file.
         let relabelled = "\(gallery.directory.path)/out/relabelled.json"
         let second = try String(contentsOfFile: head[1], encoding: .utf8)
-        try second.replacingOccurrences(of: "\"index\": 2", with: "\"index\": 3").write(toFile: relabelled, atomically: true, encoding: .utf8)
+        try second.replacingOccurrences(of: "\"index\" : 2", with: "\"index\" : 3").write(toFile: relabelled, atomically: true, encoding: .utf8)
         XCTAssertNotEqual(try String(contentsOfFile: relabelled, encoding: .utf8), second)
+        let swapped = "\(gallery.directory.path)/out/swapped.json"
+        try String(contentsOfFile: head[2], encoding: .utf8).replacingOccurrences(of: "\"index\" : 3", with: "\"index\" : 2")
+            .write(toFile: swapped, atomically: true, encoding: .utf8)
         // A report of another tollgate version.
         let otherVersion = "\(gallery.directory.path)/out/other-version.json"
         let fourth = try String(contentsOfFile: head[3], encoding: .utf8)
-        try fourth.replacingOccurrences(of: "\"version\": \"0.1.0\"", with: "\"version\": \"0.0.9\"").write(toFile: otherVersion, atomically: true, encoding: .utf8)
+        try fourth.replacingOccurrences(of: "\"version\" : \"0.1.0\"", with: "\"version\" : \"0.0.9\"").write(toFile: otherVersion, atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(try String(contentsOfFile: otherVersion, encoding: .utf8), fourth)
 
         let cases: [(String, [String], String, String)] = [
             ("mixed revisions", [head[0], head[1], previous[2], head[3]], previous[2], "not a shard of the same check"),
@@ -249,7 +272,7 @@ final class ShardTests: XCTestCase {
             ("garbage", [head[0], head[1], garbage, head[2], head[3]], garbage, "malformed JSON"),
             ("not JSON", [notJSON, head[0], head[1], head[2], head[3]], notJSON, "not a report of `policy check --format json`"),
             ("unsharded report", [head[0], head[1], whole, head[2], head[3]], whole, "not the report of a shard"),
-            ("relabelled shard", [head[0], relabelled, head[2], head[3]], relabelled, "belongs to shard 2/4, not 3/4"),
+            ("relabelled shards", [head[0], relabelled, swapped, head[3]], relabelled, "belongs to shard 2/4, not 3/4"),
             ("other version", [head[0], head[1], head[2], otherVersion], otherVersion, "written by tollgate 0.0.9"),
             ("missing file", [head[0], head[1], head[2], "\(gallery.directory.path)/out/nope.json"], "nope.json", "cannot be read"),
         ]
