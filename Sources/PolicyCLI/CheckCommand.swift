@@ -25,6 +25,7 @@ struct CheckCommand: ParsableCommand {
               policy check --staged
               policy check --base origin/main --format text --format json=tollgate.json
               policy check models/fraud-student --fail-on warn
+              policy check --rev HEAD --shard 2/4 --format json=shard-2.json   (then policy merge-reports)
             """
     )
 
