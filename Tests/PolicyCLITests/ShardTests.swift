@@ -123,6 +123,10 @@ final class ShardTests: XCTestCase {
         XCTAssertEqual(text.status, 1, text.stderr)
         XCTAssertTrue(text.flat.contains("p95 latency 28.7 ms exceeds 25 ms"), text.stdout)
         XCTAssertTrue(text.flat.contains("1 blocking reason"), text.stdout)
+        XCTAssertTrue(text.flat.contains("checked the working tree with"), text.stdout)
+        // A shard's own text says it is one.
+        let part = try demo.policy("check", "--shard", "2/4")
+        XCTAssertTrue(part.flat.contains("checked shard 2/4 of the subjects of the working tree with"), part.stdout)
     }
 
     // MARK: A gallery with many subjects and broken documents
