@@ -37,6 +37,11 @@ public struct Evaluator: Sendable {
     /// warning located at its `runbook:` (on the subject of the policy file). Off for policy
     /// tests and check examples, whose repositories are made up.
     public var checksRunbooks = false
+    /// Report only the subjects of this shard (`policy check --shard K/N`). The others are
+    /// not evaluated; only which of their rules link a missing runbook is worked out (cheap:
+    /// which policies match, no rule run), since the `policy/runbook` warning of a policy,
+    /// reported in the shard of that policy's subject, names the rules evaluated anywhere.
+    public var shard: Shard?
 
     public init(policies: [Policy], approvals: @escaping @Sendable (Document) -> [AttributedApproval] = { _ in [] },
                 repository: (any RepositoryFacts)? = nil,
@@ -77,6 +82,19 @@ public struct Evaluator: Sendable {
             filesWithDocuments.insert(document.file)
             guard isSelected(document) else { continue }
             let subject = Subject(document)
+            if let shard, !shard.contains(subject) {
+                // Another shard's subject: only the runbooks its rules would link.
+                guard !missingRunbooks.isEmpty else { continue }
+                let gating = requestLifecycle(of: document, problems: byFile[document.file] ?? [],
+                                              hasFindings: findingsByFile[document.file] != nil, recorded: false)
+                guard gating?.isGated ?? true else { continue }
+                for policy in policies where policy.match.matches(document) {
+                    for rule in policy.rules {
+                        if let runbook = rule.runbook, missingRunbooks.contains(runbook) { deadLinks.insert("\(policy.name)/\(rule.id)") }
+                    }
+                }
+                continue
+            }
             let lifecycle = requestLifecycle(of: document, problems: byFile[document.file] ?? [],
                                              hasFindings: findingsByFile[document.file] != nil)
             let matching = policies.filter { $0.match.matches(document) }
@@ -119,11 +137,12 @@ public struct Evaluator: Sendable {
         let otherFiles = Set(byFile.keys).union(findingsByFile.keys).subtracting(filesWithDocuments)
         for file in otherFiles.sorted() where isSelectedFile(file) {
             let subject = Subject(kind: nil, name: nil, file: file)
+            if let shard, !shard.contains(subject) { continue }
             let rules = documentRules(byFile[file] ?? [], subject: subject)
                 + externalRules(findingsByFile[file] ?? [], subject: subject)
             results.append(SubjectResult(subject: subject, rules: rules))
         }
-        results += runbookWarnings(for: deadLinks)
+        results += runbookWarnings(for: deadLinks).filter { shard?.contains($0.subject) ?? true }
         return Report(subjects: results)
     }
 
@@ -180,7 +199,8 @@ public struct Evaluator: Sendable {
     /// not taken on trust), the change under review records the decision, or `regate`.
     /// Nil for an open request (or a status that is not one: the schema reports it) and for
     /// other kinds.
-    func requestLifecycle(of document: Document, problems: [Diagnostic], hasFindings: Bool) -> Lifecycle? {
+    /// Without `recorded`, the recorded verdict is not looked up (only whether it is gated counts).
+    func requestLifecycle(of document: Document, problems: [Diagnostic], hasFindings: Bool, recorded: Bool = true) -> Lifecycle? {
         guard document.kind == .promotionRequest, let status = RequestStatus(of: document), status.isDecided else { return nil }
         let gating: Lifecycle.Gating
         if decisionInChange(document) {
@@ -193,7 +213,7 @@ public struct Evaluator: Sendable {
             gating = .decided
         }
         return Lifecycle(status: status, supersededBy: document.text("supersededBy"), gating: gating,
-                         recorded: gating == .decided ? recordedVerdict(document) : nil)
+                         recorded: gating == .decided && recorded ? recordedVerdict(document) : nil)
     }
 
     /// The documents that files which cannot be read declare (`Diagnostic.declaredDocument`),

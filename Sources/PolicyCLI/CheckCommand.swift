@@ -25,6 +25,7 @@ struct CheckCommand: ParsableCommand {
               policy check --staged
               policy check --base origin/main --format text --format json=tollgate.json
               policy check models/fraud-student --fail-on warn
+              policy check --rev HEAD --shard 2/4 --format json=shard-2.json   (then policy merge-reports)
             """
     )
 
@@ -50,30 +51,12 @@ struct CheckCommand: ParsableCommand {
           help: "Parse and walk everything: neither read nor write what local checks keep in .git/tollgate/ (--rev and --base never use it; also TOLLGATE_NO_CACHE=1).")
     var noCache = false
 
-    @Option(name: .customLong("format"),
-            help: ArgumentHelp("Output format: text, json, sarif, junit, github or markdown, optionally to a file: sarif=out.sarif. Repeatable.",
-                               valueName: "fmt[=file]"))
-    var formats: [OutputFormat] = []
+    @Option(help: ArgumentHelp("Check only part K of N of the subjects (1 ≤ K ≤ N ≤ 1000), for a CI matrix: a subject's part is 1 + (the first 8 bytes of SHA-256 of its name, big-endian) mod N, so adding a subject moves no other. Every document is still read; combine the parts' JSON with `policy merge-reports`.", valueName: "k/n"))
+    var shard: String?
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 on this verdict or worse: block or warn.")
-    var failOn: FailOn = .block
-
-    @Option(help: "Color the text output: auto (on a terminal, unless NO_COLOR is set), always or never.")
-    var color: ColorChoice = .auto
-
-    @Option(name: .customLong("report-url"),
-            help: ArgumentHelp("Where the release dossier of this check (`policy report`) is published: the markdown format links it (also TOLLGATE_REPORT_URL).", valueName: "url"))
-    var reportURL: String?
+    @OptionGroup var output: ReportOutputOptions
 
     @OptionGroup var repository: RepositoryOptions
-
-    enum FailOn: String, ExpressibleByArgument, CaseIterable {
-        case block, warn
-    }
-
-    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
-        case auto, always, never
-    }
 
     func validate() throws {
         if all && modes.base == nil && !modes.staged {
@@ -83,17 +66,22 @@ struct CheckCommand: ParsableCommand {
         if record && modes.rev == nil && modes.base == nil {
             throw ValidationError("--record stores the verdict of a commit: use it with --rev or --base")
         }
-        let toStdout = formats.filter { $0.file == nil }
-        if toStdout.count > 1 {
-            throw ValidationError("only one format can go to standard output; write the others to files (--format json=out.json)")
+        if let shard {
+            if case .failure(let error) = Shard.parse(shard) { throw ValidationError(error.description) }
+            if record { throw ValidationError("--record stores the verdict of the whole check: not with --shard (merge the shards' reports with `policy merge-reports`)") }
         }
+    }
+
+    /// The part of the check asked for, validated.
+    var selectedShard: Shard? {
+        shard.flatMap { try? Shard.parse($0).get() }
     }
 
     var mode: CheckOptions.Mode { modes.mode }
 
     func run() throws {
         let run: CheckRun
-        let metadata: ReportMetadata
+        var metadata: ReportMetadata
         do {
             let workspace = try Workspace(directory: repository.resolvedDirectory)
             // Its thousands of parsed documents are given back by the end of the process, not
@@ -103,6 +91,7 @@ struct CheckCommand: ParsableCommand {
             var options = CheckOptions(mode: mode, paths: paths, all: all, keepsLocalStores: !cacheOff,
                                        regate: regate)
             options.pathsAreChange = pathsAreChanges
+            options.shard = selectedShard
             run = try CheckUseCase(workspace).run(options)
             if let use = run.storeUse, ProcessInfo.processInfo.environment["TOLLGATE_DEBUG_STORES"] == "1" {
                 FileHandle.standardError.write(Data("policy: stores: \(use)\n".utf8))
@@ -110,58 +99,14 @@ struct CheckCommand: ParsableCommand {
             metadata = ReportMetadata(toolVersion: PolicyCommand.version, evaluated: run.evaluated,
                                       policySource: run.policySource, policies: run.policies,
                                       documentCount: run.documentCount)
+            metadata.shard = selectedShard
             if record, let commit = try CheckUseCase(workspace).evaluatedCommit(mode) {
                 try CheckUseCase(workspace).record(JSONReporter().render(run.report, metadata: metadata), for: commit)
             }
         } catch let error as WorkspaceError {
             throw ToolError(error.localizedDescription)
         }
-        let outputs = formats.isEmpty ? [OutputFormat(argument: "text")!] : formats
-        let environment = ProcessInfo.processInfo.environment
-        // In GitHub Actions, link runbooks and locations to the commit being checked.
-        let blobBase = environment["GITHUB_SERVER_URL"].flatMap { server in
-            environment["GITHUB_REPOSITORY"].flatMap { repo in environment["GITHUB_SHA"].map { "\(server)/\(repo)/blob/\($0)/" } }
-        }
-        let threshold: Verdict = failOn == .warn ? .warn : .block
-        for output in outputs {
-            let destination = try ReportOutput(file: output.file)
-            var context = ReporterContext(
-                color: output.file == nil && useColor,
-                sourceRoot: run.root.map { URL(fileURLWithPath: $0, isDirectory: true).absoluteString },
-                linkBase: blobBase, failOn: threshold, stepSummary: environment["GITHUB_STEP_SUMMARY"],
-                append: { text, path in try CheckCommand.append(text, to: path) })
-            context.reportURL = reportURL ?? environment["TOLLGATE_REPORT_URL"].flatMap { $0.isEmpty ? nil : $0 }
-            let reporter = output.reporter.init(context)
-            reporter.stream(run.report, metadata: metadata, to: destination.write)
-            try reporter.sideEffects(run.report, metadata: metadata)
-            try destination.finish()
-        }
-        if run.report.verdict >= threshold {
-            throw ExitCode(1)
-        }
-    }
-
-    /// Appends to `$GITHUB_STEP_SUMMARY` (the file GitHub renders on the run's page).
-    static func append(_ text: String, to path: String) throws {
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            if FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) { return }
-            throw ToolError("cannot write the step summary to \(path)")
-        }
-        defer { try? handle.close() }
-        handle.seekToEndOfFile()
-        handle.write(Data(text.utf8))
-    }
-
-    var useColor: Bool {
-        switch color {
-        case .always: return true
-        case .never: return false
-        case .auto:
-            let environment = ProcessInfo.processInfo.environment
-            if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
-            if environment["TERM"] == "dumb" { return false }
-            return isatty(STDOUT_FILENO) != 0
-        }
+        try output.write(run.report, metadata: metadata, root: run.root)
     }
 }
 

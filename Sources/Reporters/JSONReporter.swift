@@ -33,8 +33,10 @@ public struct JSONReporter: Sendable {
         return text + "\n"
     }
 
-    struct Output: Encodable {
+    struct Output: Codable {
         var schemaVersion = JSONReporter.schemaVersion
+        /// Only in the report of one shard (`--shard K/N`).
+        var shard: ShardOutput?
         var tool: Tool
         var verdict: Verdict
         var evaluated: String
@@ -49,6 +51,7 @@ public struct JSONReporter: Sendable {
             evaluated = metadata.evaluated
             policySource = metadata.policySource
             policies = metadata.policies
+            shard = metadata.shard.map { ShardOutput(index: $0.index, count: $0.count) }
             let verdicts = report.subjects.map(\.verdict)
             let findings = report.findings.filter(\.isActive)
             summary = Summary(documents: metadata.documentCount, subjects: report.subjects.count,
@@ -67,9 +70,11 @@ public struct JSONReporter: Sendable {
         }
     }
 
-    struct Tool: Encodable { var name: String; var version: String }
+    struct Tool: Codable { var name: String; var version: String }
 
-    struct Summary: Encodable {
+    struct ShardOutput: Codable { var index: Int; var count: Int }
+
+    struct Summary: Codable {
         var documents: Int
         var subjects: Int
         var pass: Int
@@ -82,13 +87,13 @@ public struct JSONReporter: Sendable {
         var tags: [String: TagSummary]
     }
 
-    struct TagSummary: Encodable {
+    struct TagSummary: Codable {
         var block: Int
         var warn: Int
         var rules: [String]
     }
 
-    struct SubjectOutput: Encodable {
+    struct SubjectOutput: Codable {
         var kind: String?
         var name: String?
         var file: String
@@ -108,7 +113,7 @@ public struct JSONReporter: Sendable {
 
     /// A request that states a decision: its status, whether it was gated and why, and for a
     /// decided one the verdict recorded for it (null when none was).
-    struct LifecycleOutput: Encodable {
+    struct LifecycleOutput: Codable {
         var status: String
         var supersededBy: String?
         var gated: Bool
@@ -140,12 +145,12 @@ public struct JSONReporter: Sendable {
         }
     }
 
-    struct RecordedOutput: Encodable {
+    struct RecordedOutput: Codable {
         var verdict: Verdict
         var commit: String
     }
 
-    struct RuleOutput: Encodable {
+    struct RuleOutput: Codable {
         var id: String
         var check: String?
         var description: String?
@@ -171,7 +176,7 @@ public struct JSONReporter: Sendable {
         }
     }
 
-    struct EvidenceOutput: Encodable {
+    struct EvidenceOutput: Codable {
         var path: String
         var found: Bool
         var value: JSONValue
@@ -185,7 +190,7 @@ public struct JSONReporter: Sendable {
         }
     }
 
-    struct FindingOutput: Encodable {
+    struct FindingOutput: Codable {
         var severity: Verdict
         var message: String
         var location: Location
@@ -203,12 +208,12 @@ public struct JSONReporter: Sendable {
         }
     }
 
-    struct NoteOutput: Encodable {
+    struct NoteOutput: Codable {
         var message: String
         var location: Location
     }
 
-    struct Location: Encodable {
+    struct Location: Codable {
         var file: String
         var line: Int
         var column: Int
@@ -230,6 +235,13 @@ extension JSONReporter.Output {
         w.field("policies", strings: policies)
         w.field("policySource", policySource)
         w.field("schemaVersion", schemaVersion)
+        if let shard {
+            w.key("shard")
+            w.beginObject()
+            w.field("count", shard.count)
+            w.field("index", shard.index)
+            w.endObject()
+        }
         w.key("subjects")
         w.beginArray()
         for subject in subjects { subject.write(to: &w) }

@@ -1,3 +1,5 @@
+import Policy
+
 /// What a report was computed from, for the header and the JSON envelope.
 public struct ReportMetadata: Sendable {
     public var toolVersion: String
@@ -7,6 +9,9 @@ public struct ReportMetadata: Sendable {
     public var policySource: String
     public var policies: [String]
     public var documentCount: Int
+    /// The part of a check split across machines (`--shard K/N`) this report holds; nil for
+    /// a whole check and for the merged report.
+    public var shard: Shard?
 
     public init(toolVersion: String, evaluated: String, policySource: String, policies: [String], documentCount: Int) {
         self.toolVersion = toolVersion

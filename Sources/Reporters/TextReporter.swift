@@ -81,7 +81,8 @@ public struct TextReporter: Sendable {
         parts.append("\(counts[.block] ?? 0) blocked, \(counts[.warn] ?? 0) warned, \(counts[.pass] ?? 0) passed")
         parts.append("\(blocking) blocking reason\(blocking == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         let source = metadata.policySource == metadata.evaluated ? "" : "; policies from the \(metadata.policySource)"
-        let context = "checked the \(metadata.evaluated)\(source) with \(metadata.policies.count) polic\(metadata.policies.count == 1 ? "y" : "ies") (\(metadata.policies.joined(separator: ", ")))"
+        let part = metadata.shard.map { "shard \($0) of the subjects of " } ?? ""
+        let context = "checked \(part)the \(metadata.evaluated)\(source) with \(metadata.policies.count) polic\(metadata.policies.count == 1 ? "y" : "ies") (\(metadata.policies.joined(separator: ", ")))"
         let waived = report.findings.count - findings.count
         if waived > 0 { parts.append("\(waived) waived") }
         var summary = "\(badge(report.verdict)) \(parts.joined(separator: " · "))"

@@ -1,3 +1,5 @@
+import Policy
+
 /// What `policy check` evaluates.
 public struct CheckOptions: Sendable {
     /// Which state of the repository is read.
@@ -31,6 +33,9 @@ public struct CheckOptions: Sendable {
     /// Gate decided PromotionRequests (`spec.status` released, withdrawn or superseded) like
     /// open ones. Without it they are reported as decided, with the verdict recorded for them.
     public var regate: Bool
+    /// Report only the subjects of this part of the check (`--shard K/N`, `Policy/Shard.swift`):
+    /// every document is still read, only the shard's subjects are evaluated.
+    public var shard: Shard?
 
     public init(mode: Mode = .workingTree, paths: [String] = [], all: Bool = false, keepsLocalStores: Bool = true,
                 regate: Bool = false) {

@@ -329,6 +329,61 @@ final class ActionInstallTests: XCTestCase {
                        "docs/ci.md shows the workflow `policy init` writes (on branch main)")
     }
 
+    /// The sharded recipe of docs/ci.md, run step by step as GitHub runs it: each matrix job
+    /// checks its shard with the action and uploads its JSON; the last job finds them where
+    /// `download-artifact` puts them and merges them into the SARIF the whole check writes,
+    /// failing as the whole check fails.
+    func testTheShardedRecipeMergesItsMatrixIntoTheWholeChecksReport() throws {
+        let block = try XCTUnwrap(try Self.yamlBlocks().first { $0.hasPrefix("name: tollgate-sharded") })
+        let demo = try GitSandbox.demo()
+        let file = demo.directory.appendingPathComponent("sharded.yml")
+        try block.write(to: file, atomically: true, encoding: .utf8)
+        let workflow = try XCTUnwrap(try PythonTools.parseYAML([file.path]).first as? [String: Any])
+        let jobs = try XCTUnwrap(workflow["jobs"] as? [String: [String: Any]])
+        let shardJob = try XCTUnwrap(jobs["shard"])
+        let matrix = try XCTUnwrap(((shardJob["strategy"] as? [String: Any])?["matrix"] as? [String: Any])?["shard"] as? [Int])
+        let shardSteps = try XCTUnwrap(shardJob["steps"] as? [[String: Any]])
+        let check = try XCTUnwrap(shardSteps.first { $0["id"] as? String == "tollgate" })
+        XCTAssertEqual(check["continue-on-error"] as? Bool, true, "the merge job decides")
+        let checkWith = try XCTUnwrap(check["with"] as? [String: String])
+        let count = matrix.count
+        XCTAssertEqual(matrix, Array(1...count))
+        XCTAssertEqual(checkWith["args"], "--shard ${{ matrix.shard }}/\(count)", "the matrix and N agree")
+        let upload = try XCTUnwrap(shardSteps.first { ($0["uses"] as? String)?.hasPrefix("actions/upload-artifact") == true }?["with"] as? [String: String])
+        XCTAssertEqual(checkWith["formats"], "json=\(upload["path"] ?? "")")
+        let artifact = try XCTUnwrap(upload["name"])
+
+        let merge = try XCTUnwrap(jobs["merge"])
+        XCTAssertEqual(merge["needs"] as? String, "shard")
+        XCTAssertEqual(merge["if"] as? String, "always()", "runs when a shard blocks")
+        let mergeSteps = try XCTUnwrap(merge["steps"] as? [[String: Any]])
+        let download = try XCTUnwrap(mergeSteps.first { ($0["uses"] as? String)?.hasPrefix("actions/download-artifact") == true }?["with"] as? [String: String])
+        let merging = try XCTUnwrap(mergeSteps.first { $0["id"] as? String == "tollgate" }?["with"] as? [String: String])
+        let action = try XCTUnwrap(try PythonTools.parseYAML([ActionTests.actionFile.path]).first as? [String: Any])
+        let declared = Set((action["inputs"] as? [String: Any] ?? [:]).keys)
+        XCTAssertEqual(Set(checkWith.keys).union(merging.keys).subtracting(declared), [], "only inputs the action declares")
+
+        // The matrix: each job in its own checkout; download-artifact puts artifact NAME's files under PATH/NAME/.
+        for shard in matrix {
+            let job = try ActionTests.runCheckStep(in: demo, formats: checkWith["formats"] ?? "", base: "",
+                                                   args: (checkWith["args"] ?? "").replacingOccurrences(of: "${{ matrix.shard }}", with: "\(shard)"))
+            XCTAssertTrue(["0", "1"].contains(job.outputs["exit-code"]), job.result.stderr)
+            let name = artifact.replacingOccurrences(of: "${{ matrix.shard }}", with: "\(shard)")
+            let directory = demo.root.appendingPathComponent("\(download["path"] ?? "")/\(name)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.moveItem(at: demo.root.appendingPathComponent(upload["path"] ?? ""),
+                                             to: directory.appendingPathComponent(upload["path"] ?? ""))
+        }
+        let whole = try demo.policy("check", "--rev", "HEAD", "--format", "sarif=whole.sarif")
+        let last = try ActionTests.runCheckStep(in: demo, formats: merging["formats"] ?? "", base: "",
+                                                mergeReports: merging["merge-reports"] ?? "")
+        XCTAssertEqual(last.result.status, whole.status, last.result.stdout + last.result.stderr)
+        XCTAssertEqual(last.outputs["exit-code"], "1", "the demo blocks: the workflow fails")
+        let sarif = try XCTUnwrap(last.outputs["sarif"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: sarif)), try Data(contentsOf: demo.root.appendingPathComponent("whole.sarif")))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: demo.root.appendingPathComponent("tollgate.md").path))
+    }
+
     /// The marker the recipe looks for is the first line the Markdown reporter writes.
     func testTheCommentRecipeLooksForTheMarkerTheReportStartsWith() throws {
         let demo = try GitSandbox.demo()

@@ -141,12 +141,14 @@ final class ActionTests: XCTestCase {
 
     /// Runs the `check` step's script with `bash -e -o pipefail` in `directory`, as the runner
     /// does, with the environment the step declares.
-    func runCheckStep(in sandbox: GitSandbox, formats: String, base: String, failOn: String = "block", args: String = "")
+    func runCheckStep(in sandbox: GitSandbox, formats: String, base: String, failOn: String = "block", args: String = "",
+                      mergeReports: String = "")
         throws -> (result: GitSandbox.Result, outputs: [String: String]) {
-        try Self.runCheckStep(in: sandbox, formats: formats, base: base, failOn: failOn, args: args)
+        try Self.runCheckStep(in: sandbox, formats: formats, base: base, failOn: failOn, args: args, mergeReports: mergeReports)
     }
 
-    static func runCheckStep(in sandbox: GitSandbox, formats: String, base: String, failOn: String = "block", args: String = "")
+    static func runCheckStep(in sandbox: GitSandbox, formats: String, base: String, failOn: String = "block", args: String = "",
+                             mergeReports: String = "")
         throws -> (result: GitSandbox.Result, outputs: [String: String]) {
         let parsed = try XCTUnwrap(try PythonTools.parseYAML([actionFile.path]).first as? [String: Any])
         let steps = try XCTUnwrap((parsed["runs"] as? [String: Any])?["steps"] as? [[String: Any]])
@@ -158,6 +160,7 @@ final class ActionTests: XCTestCase {
                                         in: sandbox.root,
                                         environment: ["POLICY": GitSandbox.policyBinary.path, "TOLLGATE_FORMATS": formats,
                                                       "TOLLGATE_FAIL_ON": failOn, "TOLLGATE_BASE": base, "TOLLGATE_ARGS": args,
+                                                      "TOLLGATE_MERGE_REPORTS": mergeReports,
                                                       "GITHUB_OUTPUT": outputFile.path])
         var outputs: [String: String] = [:]
         for line in try String(contentsOf: outputFile, encoding: .utf8).split(separator: "\n") {
@@ -190,6 +193,30 @@ final class ActionTests: XCTestCase {
         let broken = try runCheckStep(in: demo, formats: "text", base: "no-such-revision")
         XCTAssertEqual(broken.result.status, 2, broken.result.stdout + broken.result.stderr)
         XCTAssertEqual(broken.outputs["exit-code"], "2")
+    }
+
+    /// The last job of a sharded check: the step merges the shards' reports (a glob) into the
+    /// SARIF and text of the whole check, and exits as the check does.
+    func testCheckStepMergesTheReportsOfAShardedCheck() throws {
+        let demo = try GitSandbox.demo()
+        for index in 1...3 {
+            let shard = try runCheckStep(in: demo, formats: "json=shard-\(index).json", base: "", args: "--shard \(index)/3")
+            XCTAssertTrue(["0", "1"].contains(shard.outputs["exit-code"]), shard.result.stdout + shard.result.stderr)
+        }
+        let whole = try demo.policy("check", "--rev", "HEAD", "--format", "sarif=whole.sarif")
+        XCTAssertEqual(whole.status, 1)
+        let merged = try runCheckStep(in: demo, formats: "text sarif=merged.sarif", base: "origin/unused", mergeReports: "shard-*.json")
+        XCTAssertEqual(merged.result.status, 1, merged.result.stdout + merged.result.stderr)
+        XCTAssertEqual(merged.outputs["exit-code"], "1")
+        XCTAssertTrue(merged.result.stdout.contains("policy merge-reports shard-1.json shard-2.json shard-3.json --format text --format sarif=merged.sarif --fail-on block"),
+                      merged.result.stdout)
+        XCTAssertTrue(merged.result.stdout.contains("p95 latency 28.7 ms exceeds 25 ms"), merged.result.stdout)
+        let sarif = try XCTUnwrap(merged.outputs["sarif"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: sarif)), try Data(contentsOf: demo.root.appendingPathComponent("whole.sarif")))
+
+        let missing = try runCheckStep(in: demo, formats: "text", base: "", mergeReports: "shard-1.json shard-2.json")
+        XCTAssertEqual(missing.outputs["exit-code"], "2", "a shard missing: \(missing.result.stderr)")
+        XCTAssertTrue(missing.result.stderr.contains("shard 3/3 missing"), missing.result.stderr)
     }
 
     func testCheckStepOutputsTheAbsolutePathOfTheSARIFReport() throws {

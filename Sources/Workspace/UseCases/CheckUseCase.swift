@@ -125,6 +125,7 @@ public struct CheckUseCase: WorkspaceUseCase {
                                   repository: facts, stages: config.stages, waiverRequirement: config.waivers)
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
         evaluator.regate = options.regate
+        evaluator.shard = options.shard
         evaluator.checksRunbooks = true
         evaluator.wholeSetNames = hintNames
         evaluator.decisionInChange = workspace.decisionInChange(states)
