@@ -169,16 +169,22 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     }
 
     /// The YAML files each tree of `trees` adds or changes against the one before it (the first
-    /// against `first`; nil: the empty tree), compared on every core, each thread with a
-    /// repository handle of its own.
+    /// against `first`; nil: the empty tree), compared on every core.
     static func changes(along trees: [ObjectID], after first: ObjectID?, in repository: Repository) throws -> [[TreeChange]] {
+        try changes(between: trees.indices.map { ($0 == 0 ? first : trees[$0 - 1], trees[$0]) }, in: repository)
+            // Added or changed files only; a gitlink (mode 160000) names a commit of another repository.
+            .map { $0.filter { $0.new != nil && $0.newMode != 0o160000 } }
+    }
+
+    /// The YAML paths that differ between each pair of trees (nil: the empty tree), compared on every core, each thread
+    /// with a repository handle of its own (libgit2 handles must not be shared).
+    static func changes(between pairs: [(old: ObjectID?, new: ObjectID)], in repository: Repository) throws -> [[TreeChange]] {
         let gitDirectory = repository.gitDirectory
-        let results = DocumentLoader.inParallel(trees.count) { index -> Result<[TreeChange], GitError> in
+        let results = DocumentLoader.inParallel(pairs.count) { index -> Result<[TreeChange], GitError> in
             Result(catching: { () throws(GitError) -> [TreeChange] in
                 let local = try ThreadRepository.current(gitDirectory)
-                return try local.changes(fromTree: index == 0 ? first : trees[index - 1], toTree: trees[index])
-                    // Files only: a gitlink (mode 160000) names a commit of another repository.
-                    .filter { $0.new != nil && $0.newMode != 0o160000 && ($0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml")) }
+                return try local.changes(fromTree: pairs[index].old, toTree: pairs[index].new)
+                    .filter { $0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml") }
             })
         }
         return try results.map { try $0.get() }

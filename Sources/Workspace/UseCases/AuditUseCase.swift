@@ -65,12 +65,17 @@ public struct AuditUseCase: WorkspaceUseCase {
                 batchStart = min(commits.count, position + Workspace.walkBatch)
                 changesOf = [:]
                 var blobs: [(blob: ObjectID, path: String)] = []
+                // Each ordinary commit against its parent, compared on every core.
+                var compared: [(commit: ObjectID, old: ObjectID?, new: ObjectID)] = []
                 for ahead in commits.dropFirst(position).prefix(Workspace.walkBatch) {
-                    let parents = try git { try repository.commit(ahead) }.parents
-                    guard parents.count <= 1 else { continue }
-                    let changes = try git { try repository.changes(from: parents.first, to: ahead) }
-                        .filter { $0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml") }
-                    changesOf[ahead] = changes
+                    let links = try git { try repository.links(of: ahead) }
+                    guard links.parents.count <= 1 else { continue }
+                    let parentTree = try links.parents.first.map { (parent) throws in try git { try repository.links(of: parent) }.tree }
+                    compared.append((ahead, parentTree, links.tree))
+                }
+                let changes = try git { try GitRepositoryFacts.changes(between: compared.map { ($0.old, $0.new) }, in: repository) }
+                for (entry, changes) in zip(compared, changes) {
+                    changesOf[entry.commit] = changes
                     for change in changes {
                         if let old = change.old { blobs.append((old, change.path)) }
                         if let new = change.new { blobs.append((new, change.path)) }
@@ -247,7 +252,7 @@ public struct AuditUseCase: WorkspaceUseCase {
         var current: ObjectID? = head
         while let commit = current, !chain.contains(commit) {
             chain.insert(commit)
-            current = try git { try repository.commit(commit) }.parents.first
+            current = try git { try repository.links(of: commit) }.parents.first
         }
         return chain
     }
