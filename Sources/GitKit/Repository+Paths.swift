@@ -204,13 +204,18 @@ extension Repository {
 
     /// Whether two trees hold the same object at the last of `prefixes` (a path's directories
     /// then the path) — or both lack it — deciding as soon as a directory is the same in both.
+    /// A directory present on one side only decides by the path itself: absent on both sides
+    /// is the same (as git's changed-path filters see it).
     func sameEntry(_ prefixes: [String], in tree: TreeHandle, and other: TreeHandle) throws(GitError) -> Bool {
         if git_oid_equal(git_tree_id(tree.pointer), git_tree_id(other.pointer)) != 0 { return true }
         for prefix in prefixes {
             let left = try entryID(prefix, in: tree)
             let right = try entryID(prefix, in: other)
             if left == nil && right == nil { return true }
-            guard var left, var right else { return false }
+            guard var left, var right else {
+                guard let path = prefixes.last, path != prefix else { return false }
+                return try entryID(path, in: left == nil ? other : tree) == nil
+            }
             if git_oid_equal(&left, &right) != 0 { return true }
         }
         return false
