@@ -64,6 +64,8 @@ public final class CommitGraph: @unchecked Sendable {
     private static let hashLength = 20
 
     let layers: [Layer]
+    /// The mapped files of `layers`, which hold no reference to them.
+    private let files: [MappedFile]
     /// How many files the graph was read from (1, or the layers of a chain that were used).
     public var layerCount: Int { layers.count }
     /// How many commits the graph holds, all layers together.
@@ -74,8 +76,9 @@ public final class CommitGraph: @unchecked Sendable {
     /// Why files were not used (a damaged layer and those above it), for diagnostics and tests.
     public let refusals: [String]
 
-    private init(layers: [Layer], bloomSettings: BloomSettings?, refusals: [String]) {
+    private init(layers: [Layer], files: [MappedFile], bloomSettings: BloomSettings?, refusals: [String]) {
         self.layers = layers
+        self.files = files
         self.commitCount = layers.last.map { $0.base + $0.count } ?? 0
         self.bloomSettings = bloomSettings
         self.refusals = refusals
@@ -105,7 +108,7 @@ public final class CommitGraph: @unchecked Sendable {
         if let file = MappedFile(path: single) {
             do {
                 let layer = try Layer(file: file, name: "commit-graph", base: 0, baseChecksums: [])
-                return CommitGraph(layers: [layer], changedPaths: changedPaths, refusals: refused)
+                return CommitGraph(layers: [layer], files: [file], changedPaths: changedPaths, refusals: refused)
             } catch {
                 refused.append(error.description)
             }
@@ -116,6 +119,7 @@ public final class CommitGraph: @unchecked Sendable {
         }
         let lines = String(decoding: chainFile.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
         var layers: [Layer] = []
+        var files: [MappedFile] = []
         var checksums: [[UInt8]] = []
         for line in lines {
             let hex = String(line)
@@ -133,6 +137,7 @@ public final class CommitGraph: @unchecked Sendable {
                 let layer = try Layer(file: file, name: name, base: base, baseChecksums: checksums)
                 guard ObjectID(raw: layer.checksum) == id else { throw Refusal("\(name): its checksum is not its name") }
                 layers.append(layer)
+                files.append(file)
                 checksums.append(layer.checksum)
             } catch {
                 refused.append(error.description)
@@ -140,15 +145,15 @@ public final class CommitGraph: @unchecked Sendable {
             }
         }
         guard !layers.isEmpty else { return nil }
-        return CommitGraph(layers: layers, changedPaths: changedPaths, refusals: refused)
+        return CommitGraph(layers: layers, files: files, changedPaths: changedPaths, refusals: refused)
     }
 
-    private convenience init(layers: [Layer], changedPaths: Bool, refusals: [String]) {
+    private convenience init(layers: [Layer], files: [MappedFile], changedPaths: Bool, refusals: [String]) {
         // git ignores the filters of layers whose settings differ from the base's; simpler and
         // as safe: mixed settings anywhere, no filters at all.
         let settings = Set(layers.compactMap { $0.bloom?.settings.key })
         let usable = changedPaths && settings.count == 1 ? layers.compactMap { $0.bloom?.settings }.first : nil
-        self.init(layers: layers, bloomSettings: usable, refusals: refusals)
+        self.init(layers: layers, files: files, bloomSettings: usable, refusals: refusals)
     }
 
     // MARK: Commits
@@ -323,8 +328,9 @@ extension CommitGraph {
             let settings: BloomSettings
         }
 
-        let file: MappedFile
-        let checksum: [UInt8]
+        /// The mapped file (kept alive by `CommitGraph.files`); no reference here, so that
+        /// reading a layer costs no reference counting.
+        let file: RawBytes
         /// The position of this layer's first commit (the commits of the layers below).
         let base: Int
         let count: Int
@@ -336,7 +342,11 @@ extension CommitGraph {
 
         static let signature: UInt32 = 0x4347_5048  // "CGPH"
 
-        init(file: MappedFile, name: String, base: Int, baseChecksums: [[UInt8]]) throws(Refusal) {
+        /// The trailing checksum: a chain names each layer by it.
+        var checksum: [UInt8] { Array(file.bytes[(file.bytes.count - CommitGraph.hashLength)...]) }
+
+        init(file mapped: MappedFile, name: String, base: Int, baseChecksums: [[UInt8]]) throws(Refusal) {
+            let file = RawBytes(bytes: mapped.bytes)
             let bytes = file.bytes
             let size = bytes.count
             let hashLength = CommitGraph.hashLength
@@ -462,7 +472,6 @@ extension CommitGraph {
             }
 
             self.file = file
-            self.checksum = checksum
             self.base = base
             self.count = count
             self.fanout = fanout.lowerBound
@@ -500,6 +509,16 @@ extension CommitGraph.BloomSettings {
 }
 
 // MARK: - Memory map
+
+/// Bytes of a mapped file, read without reference counting (the file is kept alive elsewhere).
+struct RawBytes {
+    let bytes: UnsafeRawBufferPointer
+
+    /// The big-endian 32-bit number at `offset` (callers check bounds).
+    func u32(_ offset: Int) -> UInt32 {
+        bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self).bigEndian
+    }
+}
 
 /// A read-only private memory map of a whole regular file.
 final class MappedFile: @unchecked Sendable {

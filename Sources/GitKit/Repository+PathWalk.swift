@@ -53,10 +53,34 @@ extension Repository {
 
 /// The state of `accountableChanges(for:)`.
 struct PathWalk {
-    /// A commit the walk stands on; `position` when the commit-graph holds it.
+    /// A commit the walk stands on: by its commit-graph position when the graph holds it (its
+    /// id is then made only when needed: an answer, a merge, a known answer to look up).
     struct Commit {
-        let id: ObjectID
         let position: CommitGraph.Position?
+        private let knownID: ObjectID?
+
+        init(_ id: ObjectID, in graph: CommitGraph?) {
+            knownID = id
+            position = graph?.lookup(id)
+        }
+
+        init(_ position: CommitGraph.Position) {
+            knownID = nil
+            self.position = position
+        }
+
+        func id(_ graph: CommitGraph?) -> ObjectID {
+            if let knownID { return knownID }
+            return graph!.objectID(at: position!)  // a commit without id has a position in `graph`
+        }
+
+        enum Key: Hashable {
+            case position(UInt32)
+            case id(ObjectID)
+        }
+
+        /// Its identity in the frontier (a commit the graph holds always has its position).
+        var key: Key { position.map { .position($0.value) } ?? .id(knownID!) }
     }
 
     /// One question under way.
@@ -74,7 +98,7 @@ struct PathWalk {
     let graph: CommitGraph?
     var walkers: [Walker] = []
     /// The walkers standing on each commit of the frontier.
-    var waiting: [ObjectID: [Int]] = [:]
+    var waiting: [Commit.Key: [Int]] = [:]
     /// The frontier, newest commit first.
     var heap: [(time: Int64, commit: Commit)] = []
 
@@ -90,33 +114,31 @@ struct PathWalk {
             guard question.limit > 0 else { continue }
             walkers.append(Walker(question: question, prefixes: Repository.prefixes(of: question.path),
                                   keys: graph?.changedPathKeys(for: question.path), start: question.head))
-            try place(walkers.count - 1, on: commit(question.head))
+            try place(walkers.count - 1, on: Commit(question.head, in: graph))
         }
         while let next = pop() {
-            guard let group = waiting.removeValue(forKey: next.id) else { continue }
+            guard let group = waiting.removeValue(forKey: next.key) else { continue }
             try advance(group, at: next)
         }
         for walker in walkers { result[walker.question] = walker.found }
         return result
     }
 
-    private func commit(_ id: ObjectID) -> Commit {
-        Commit(id: id, position: graph?.lookup(id))
-    }
-
     // MARK: One commit
 
     private mutating func advance(_ group: [Int], at commit: Commit) throws(GitError) {
         var active: [Int] = []
+        active.reserveCapacity(group.count)
         for index in group {
             walkers[index].steps += 1
             // A cycle is impossible in git (a hostile graph could make one); this bounds the walk.
             if walkers[index].steps > 10_000_000 {
-                try answer(index, commit.id, known: false)
+                try answer(index, commit.id(graph), known: false)
                 continue
             }
             // The walk from here is the walk from `commit`: a known answer for it is the answer.
-            if let known = repository.knownLastChange(of: walkers[index].question.path, from: commit.id) {
+            let path = walkers[index].question.path
+            if repository.mayKnowLastChanges(of: path), let known = repository.knownLastChange(of: path, from: commit.id(graph)) {
                 try answer(index, known, known: walkers[index].steps == 1)
                 continue
             }
@@ -125,10 +147,10 @@ struct PathWalk {
         guard !active.isEmpty else { return }
         let parents = try self.parents(of: commit)
         guard let first = parents.first else {
-            let tree = try repository.tree(of: commit.id, at: commit.position)
+            let tree = try self.tree(of: commit)
             for index in active {
                 let holds = try repository.entryID(walkers[index].question.path, in: tree) != nil
-                try answer(index, holds ? commit.id : nil, known: false)
+                try answer(index, holds ? commit.id(graph) : nil, known: false)
             }
             return
         }
@@ -144,34 +166,43 @@ struct PathWalk {
             active = undecided
             guard !active.isEmpty else { return }
         }
-        let tree = try repository.tree(of: commit.id, at: commit.position)
+        let tree = try self.tree(of: commit)
         if parents.count == 1 {
-            let parentTree = try repository.tree(of: first.id, at: first.position)
+            let parentTree = try self.tree(of: first)
             for index in active {
                 if try repository.sameEntry(walkers[index].prefixes, in: tree, and: parentTree) {
                     try place(index, on: first)
                 } else {
-                    try answer(index, commit.id, known: false)
+                    try answer(index, commit.id(graph), known: false)
                 }
             }
             return
         }
-        let parentIDs = parents.map(\.id)
+        let id = commit.id(graph)
+        let parentIDs = parents.map { $0.id(graph) }
         for index in active {
-            switch try repository.step(walkers[index].prefixes, commit: commit.id, tree: tree, parents: parentIDs).step {
+            switch try repository.step(walkers[index].prefixes, commit: id, tree: tree, parents: parentIDs).step {
             case .same(let parent), .mergedFrom(let parent):
-                try place(index, on: parents.first { $0.id == parent } ?? self.commit(parent))
+                let next = parentIDs.firstIndex(of: parent).map { parents[$0] } ?? Commit(parent, in: graph)
+                try place(index, on: next)
             case .accountable:
-                try answer(index, commit.id, known: false)
+                try answer(index, id, known: false)
             }
         }
     }
 
     private func parents(of commit: Commit) throws(GitError) -> [Commit] {
         if let graph, let position = commit.position {
-            return graph.parents(at: position).map { Commit(id: graph.objectID(at: $0), position: $0) }
+            return graph.parents(at: position).map(Commit.init)
         }
-        return try repository.parents(of: commit.id).map(self.commit)
+        return try repository.parents(of: commit.id(graph)).map { Commit($0, in: graph) }
+    }
+
+    private func tree(of commit: Commit) throws(GitError) -> TreeHandle {
+        if let graph, let position = commit.position {
+            return try TreeHandle.lookup(graph.rootTree(at: position), in: repository.handle)
+        }
+        return try repository.commitTree(commit.id(graph))
     }
 
     /// The walker's current walk ends with `answer`: remember it for the walk's start (unless
@@ -183,8 +214,8 @@ struct PathWalk {
         guard let answer else { return }
         walkers[index].found.append(answer)
         guard walkers[index].found.count < walkers[index].question.limit,
-              let parent = try parents(of: commit(answer)).first else { return }
-        walkers[index].start = parent.id
+              let parent = try parents(of: Commit(answer, in: graph)).first else { return }
+        walkers[index].start = parent.id(graph)
         walkers[index].steps = 0
         try place(index, on: parent)
     }
@@ -192,22 +223,23 @@ struct PathWalk {
     // MARK: The frontier
 
     private mutating func place(_ index: Int, on commit: Commit) throws(GitError) {
-        if waiting[commit.id] != nil {
-            waiting[commit.id]!.append(index)
+        let key = commit.key
+        if waiting[key] != nil {
+            waiting[key]!.append(index)
             return
         }
-        waiting[commit.id] = [index]
+        waiting[key] = [index]
         let time: Int64
         if let graph, let position = commit.position {
             time = graph.commitTime(at: position)
         } else {
-            time = try repository.commitTime(of: commit.id)
+            time = try repository.commitTime(of: commit.id(graph))
         }
         heap.append((time, commit))
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
-            guard PathWalk.newer(heap[child], than: heap[parent]) else { break }
+            guard heap[child].time > heap[parent].time else { break }
             heap.swapAt(child, parent)
             child = parent
         }
@@ -222,16 +254,12 @@ struct PathWalk {
             let left = 2 * parent + 1
             let right = left + 1
             var newest = parent
-            if left < heap.count, PathWalk.newer(heap[left], than: heap[newest]) { newest = left }
-            if right < heap.count, PathWalk.newer(heap[right], than: heap[newest]) { newest = right }
+            if left < heap.count, heap[left].time > heap[newest].time { newest = left }
+            if right < heap.count, heap[right].time > heap[newest].time { newest = right }
             if newest == parent { break }
             heap.swapAt(parent, newest)
             parent = newest
         }
         return top.commit
-    }
-
-    private static func newer(_ a: (time: Int64, commit: Commit), than b: (time: Int64, commit: Commit)) -> Bool {
-        a.time != b.time ? a.time > b.time : a.commit.id.hex > b.commit.id.hex
     }
 }

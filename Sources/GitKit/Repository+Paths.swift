@@ -49,6 +49,12 @@ extension Repository {
         return .some(kept)
     }
 
+    /// Whether `knownLastChange(of:from:)` can know anything about `path` (the walks ask
+    /// before making a commit's id for the question).
+    func mayKnowLastChanges(of path: String) -> Bool {
+        keptAnswers != nil || memo.lastChanges[path] != nil
+    }
+
     /// Remembers what a walk found (and tells `keptAnswers` of a commit found).
     func remember(lastChange: ObjectID?, of path: String, from head: ObjectID) {
         memo.lastChanges[path, default: [:]][head] = .some(lastChange)
