@@ -338,6 +338,36 @@ final class CommitGraphTests: XCTestCase {
         XCTAssertNil(try Repository.discover(startingAt: shallow.path).commitGraph, "shallow clone")
     }
 
+    func testOneWalkConsultsAndTellsKeptAnswersLikeSeparateWalks() throws {
+        let repo = try mergeHistory()
+        try writeGraph(repo)
+        let head = try id(try repo.git(["rev-parse", "HEAD"]))
+        let separate = RecordedAnswers()
+        let single = try Repository.discover(startingAt: repo.path)
+        single.keptAnswers = separate
+        var expected: [String: ObjectID?] = [:]
+        for path in Self.paths { expected[path] = .some(try single.accountableChange(of: path, from: head)) }
+        let together = RecordedAnswers()
+        let many = try Repository.discover(startingAt: repo.path)
+        many.keptAnswers = together
+        XCTAssertEqual(try many.accountableChanges(of: Self.paths, from: head), expected)
+        XCTAssertEqual(together.told, separate.told, "the same answers told, for the same heads")
+        XCTAssertFalse(together.told.isEmpty)
+
+        // A kept answer for a commit the walk reaches is the answer (it is not walked past).
+        let middle = try id(try repo.git(["rev-parse", "HEAD~3"]))
+        let planted = try id(try repo.git(["rev-parse", "HEAD~5"]))
+        for oneWalk in [false, true] {
+            let kept = RecordedAnswers()
+            kept.known["policies/p.yaml\u{0}" + middle.hex] = planted
+            let opened = try Repository.discover(startingAt: repo.path)
+            opened.keptAnswers = kept
+            let found = oneWalk ? try opened.accountableChanges(of: ["policies/p.yaml", "readme.txt"], from: head)["policies/p.yaml"]!
+                : try opened.accountableChange(of: "policies/p.yaml", from: head)
+            XCTAssertEqual(found, planted, oneWalk ? "in one walk" : "alone")
+        }
+    }
+
     // MARK: Damage
 
     /// The graph file's bytes with a valid trailing checksum.
@@ -454,6 +484,19 @@ final class CommitGraphTests: XCTestCase {
         XCTAssertGreaterThan(accepted, 0, "some re-signed flips land where nothing is checked (filter bits, times)")
         _ = opened
     }
+}
+
+/// `HistoryAnswers` that remembers what it was told.
+final class RecordedAnswers: HistoryAnswers, @unchecked Sendable {
+    var known: [String: ObjectID] = [:]
+    var told: Set<String> = []
+
+    func lastChange(of path: String, from head: ObjectID) -> ObjectID? { known[path + "\u{0}" + head.hex] }
+    func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) -> Bool? { nil }
+    func found(lastChange: ObjectID, of path: String, from head: ObjectID) {
+        told.insert(path + " " + head.hex + " " + lastChange.hex)
+    }
+    func found(isAncestor: Bool, _ ancestor: ObjectID, of commit: ObjectID) {}
 }
 
 /// A small deterministic generator (SplitMix64) for the fuzz loop.
