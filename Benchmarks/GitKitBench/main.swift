@@ -29,7 +29,8 @@ do {
     } else {
         print("commit-graph: none")
     }
-    for path in paths {
+    // GITKIT_BENCH_ONE_WALK=1: only the one walk (for CPU-time measurements with `perf stat`).
+    for path in paths where ProcessInfo.processInfo.environment["GITKIT_BENCH_ONE_WALK"] == nil {
         let fresh = try Repository.discover(startingAt: arguments[0])
         start = DispatchTime.now()
         let answer = try fresh.lastChange(of: path, from: head)

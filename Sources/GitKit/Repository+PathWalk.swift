@@ -156,13 +156,15 @@ struct PathWalk {
         }
         if parents.count == 1, let graph, let position = commit.position {
             var undecided: [Int] = []
+            var ruledOut: [Int] = []
             for index in active {
                 if let keys = walkers[index].keys, graph.mayHaveChanged(keys, at: position) == .no {
-                    try place(index, on: first)
+                    ruledOut.append(index)
                 } else {
                     undecided.append(index)
                 }
             }
+            if !ruledOut.isEmpty { try place(ruledOut, on: first) }
             active = undecided
             guard !active.isEmpty else { return }
         }
@@ -223,12 +225,16 @@ struct PathWalk {
     // MARK: The frontier
 
     private mutating func place(_ index: Int, on commit: Commit) throws(GitError) {
+        try place([index], on: commit)
+    }
+
+    private mutating func place(_ indices: [Int], on commit: Commit) throws(GitError) {
         let key = commit.key
         if waiting[key] != nil {
-            waiting[key]!.append(index)
+            waiting[key]!.append(contentsOf: indices)
             return
         }
-        waiting[key] = [index]
+        waiting[key] = indices
         let time: Int64
         if let graph, let position = commit.position {
             time = graph.commitTime(at: position)

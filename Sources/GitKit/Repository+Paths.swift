@@ -36,7 +36,11 @@ extension Repository {
     /// from an older commit (a withdrawn approval, an old policy) is the merge's, not the
     /// older commit's. A root commit is accountable for the path when it holds it.
     ///
-    /// Many questions are best asked together: `accountableChanges(for:)` walks once for all.
+    /// With git's commit-graph (`commitGraph`) the walk takes parents and root trees from it
+    /// and passes every non-merge commit whose changed-path Bloom filter rules the path out
+    /// without reading a tree; the answers are the same without it. Many questions are best
+    /// asked together: `accountableChanges(for:)` walks once for all (this is that walk with
+    /// one question).
     public func accountableChange(of path: String, from head: ObjectID) throws(GitError) -> ObjectID? {
         if let known = knownLastChange(of: path, from: head) { return known }
         return try accountableChanges(for: [PathQuestion(path: path, from: head)]).values.first?.first
