@@ -11,11 +11,27 @@ extension Repository {
     /// keeps the graph and ignores its Bloom filters.
     ///
     /// Without a graph every answer is the same, read from the objects.
+    ///
+    /// Opening costs a few milliseconds per 10,000 commits (the file is checked and its SHA-1
+    /// computed), so it is opened when asked for here, by `mayHaveChanged(_:in:)`, or by a
+    /// path walk once it has taken `PathWalk.stepsBeforeGraph` steps — not for the short walks
+    /// of a pre-commit check that starts from kept answers. Once open, every history call of
+    /// this repository uses it.
     public var commitGraph: CommitGraph? {
         if let loaded = memo.commitGraph { return loaded }
         let graph = openCommitGraph()
         memo.commitGraph = .some(graph)
         return graph
+    }
+
+    /// Whether the commit-graph was opened (or found unusable) already: a diagnostic.
+    public var hasOpenedCommitGraph: Bool {
+        memo.commitGraph != nil
+    }
+
+    /// The commit-graph if it was opened already (nil otherwise); never opens it.
+    var openedCommitGraph: CommitGraph? {
+        memo.commitGraph ?? nil
     }
 
     private func openCommitGraph() -> CommitGraph? {
@@ -63,10 +79,10 @@ extension Repository {
         return result
     }
 
-    /// The parents of a commit, first parent first: from the commit-graph when it holds the
-    /// commit (no object is read), else from the commit object.
+    /// The parents of a commit, first parent first: from the commit-graph when it is open and
+    /// holds the commit (no object is read), else from the commit object.
     public func parents(of commit: ObjectID) throws(GitError) -> [ObjectID] {
-        if let graph = commitGraph, let position = graph.lookup(commit) {
+        if let graph = openedCommitGraph, let position = graph.lookup(commit) {
             return graph.parents(at: position).map(graph.objectID(at:))
         }
         return try CommitHandle.lookup(commit, in: handle).parentIDs

@@ -115,12 +115,15 @@ extension Repository {
 
     /// One step of the walk of `accountableChange(of:from:)`.
     ///
-    /// A non-merge commit whose changed-path Bloom filter (commit-graph) rules the path out is
-    /// `.same(parent)` without a tree being read.
+    /// A non-merge commit whose changed-path Bloom filter (an open `commitGraph`) rules the
+    /// path out is `.same(parent)` without a tree being read.
     public func step(for path: String, in commit: ObjectID) throws(GitError) -> PathStep {
         let prefixes = Repository.prefixes(of: path)
         let parents = try commitParents(commit)
-        if parents.count == 1, mayHaveChanged(path, in: commit) == .no { return .same(parents[0]) }
+        if parents.count == 1, let graph = openedCommitGraph, let position = graph.lookup(commit),
+           let keys = graph.changedPathKeys(for: path), graph.mayHaveChanged(keys, at: position) == .no {
+            return .same(parents[0])
+        }
         let tree = try commitTree(commit)
         return try step(prefixes, commit: commit, tree: tree, parents: parents).step
     }
@@ -142,12 +145,12 @@ extension Repository {
 
     /// A commit's root tree: its id from the commit-graph when it holds the commit.
     func commitTree(_ id: ObjectID) throws(GitError) -> TreeHandle {
-        try tree(of: id, at: commitGraph?.lookup(id))
+        try tree(of: id, at: openedCommitGraph?.lookup(id))
     }
 
     /// The root tree of `id`, whose commit-graph position is `position` (nil: not in the graph).
     func tree(of id: ObjectID, at position: CommitGraph.Position?) throws(GitError) -> TreeHandle {
-        if let position, let graph = commitGraph {
+        if let position, let graph = openedCommitGraph {
             return try TreeHandle.lookup(graph.rootTree(at: position), in: handle)
         }
         return try TreeHandle.lookup(try CommitHandle.lookup(id, in: handle).treeID, in: handle)
@@ -155,7 +158,7 @@ extension Repository {
 
     /// The committer time of a commit (from the commit-graph when it holds the commit).
     func commitTime(of id: ObjectID) throws(GitError) -> Int64 {
-        if let graph = commitGraph, let position = graph.lookup(id) { return graph.commitTime(at: position) }
+        if let graph = openedCommitGraph, let position = graph.lookup(id) { return graph.commitTime(at: position) }
         return try CommitHandle.lookup(id, in: handle).commitTime
     }
 

@@ -159,13 +159,20 @@ final class CommitGraphTests: XCTestCase {
 
     private func assertAnswers(_ repo: TestRepository, heads: [ObjectID], equal expected: [String: ObjectID?],
                                _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let opened = try Repository.discover(startingAt: repo.path)
+        let opened = try Self.openWithGraph(repo)
         for head in heads {
             for path in Self.paths {
                 XCTAssertEqual(try opened.accountableChange(of: path, from: head), expected[head.hex + path]!,
                                "\(what): \(path) from \(head.short)", file: file, line: line)
             }
         }
+    }
+
+    /// The repository with its commit-graph opened (walks open it by themselves only when long).
+    private static func openWithGraph(_ repo: TestRepository) throws -> Repository {
+        let opened = try Repository.discover(startingAt: repo.path)
+        _ = opened.commitGraph
+        return opened
     }
 
     // MARK: Answers
@@ -220,13 +227,13 @@ final class CommitGraphTests: XCTestCase {
 
         // One walk per head for every path; then every question of every head in one walk.
         for head in heads {
-            let fresh = try Repository.discover(startingAt: repo.path)
+            let fresh = try Self.openWithGraph(repo)
             let answers = try fresh.accountableChanges(of: Self.paths, from: head)
             for path in Self.paths { XCTAssertEqual(answers[path]!, expected[head.hex + path]!, "one walk: \(path) from \(head.short)") }
         }
         let questions = heads.flatMap { head in Self.paths.map { Repository.PathQuestion(path: $0, from: head) } }
             + heads.prefix(12).flatMap { head in Self.paths.map { Repository.PathQuestion(path: $0, from: head, limit: 4) } }
-        for opened in [try Repository.discover(startingAt: repo.path), plain] {
+        for opened in [try Self.openWithGraph(repo), plain] {
             let answers = try opened.accountableChanges(for: questions)
             for question in questions {
                 if question.limit == 1 {
@@ -315,6 +322,32 @@ final class CommitGraphTests: XCTestCase {
         try assertAnswers(repo, heads: heads, equal: expected, "damaged top layer")
     }
 
+    func testALongWalkOpensTheGraphByItselfAndAShortOneDoesNot() throws {
+        // 1,500 commits by fast-import: `old.txt` in the first, `new.txt` in the last but three.
+        let repo = try TestRepository()
+        var stream = ""
+        for index in 0..<1_500 {
+            stream += "commit refs/heads/main\nmark :\(index + 1)\ncommitter C <c@example.com> \(1_700_000_000 + index * 60) +0000\n"
+            stream += "data 2\nc\n" + (index == 0 ? "" : "from :\(index)\n")
+            let file = index == 0 ? "old.txt" : index == 1_496 ? "new.txt" : "churn/\(index % 7).txt"
+            stream += "M 100644 inline \(file)\ndata 6\n\(String(format: "%05d", index))\n\n"
+        }
+        try repo.git(["fast-import", "--quiet"], stdin: stream)
+        let first = try repo.git(["rev-list", "--max-parents=0", "main"])
+        let near = try repo.git(["rev-parse", "main~3"])
+        try writeGraph(repo)
+        let head = try id(try repo.git(["rev-parse", "main"]))
+
+        let opened = try Repository.discover(startingAt: repo.path)
+        XCTAssertEqual(try opened.lastChange(of: "new.txt", from: head)?.hex, near)
+        XCTAssertFalse(opened.hasOpenedCommitGraph, "four steps: the graph stays closed")
+        XCTAssertEqual(try opened.lastChange(of: "old.txt", from: head)?.hex, first)
+        XCTAssertTrue(opened.hasOpenedCommitGraph, "1,500 steps: the walk opened the graph")
+        XCTAssertNotNil(opened.commitGraph?.bloomSettings)
+        XCTAssertEqual(try opened.accountableChanges(of: "churn", from: head, limit: 3).map(\.hex),
+                       try repo.git(["log", "-3", "--format=%H", "main", "--", "churn"]).split(separator: "\n").map(String.init))
+    }
+
     func testGitsReasonsNotToUseTheGraphAreHonoured() throws {
         let repo = try linearHistory()
         try writeGraph(repo)
@@ -343,12 +376,12 @@ final class CommitGraphTests: XCTestCase {
         try writeGraph(repo)
         let head = try id(try repo.git(["rev-parse", "HEAD"]))
         let separate = RecordedAnswers()
-        let single = try Repository.discover(startingAt: repo.path)
+        let single = try Self.openWithGraph(repo)
         single.keptAnswers = separate
         var expected: [String: ObjectID?] = [:]
         for path in Self.paths { expected[path] = .some(try single.accountableChange(of: path, from: head)) }
         let together = RecordedAnswers()
-        let many = try Repository.discover(startingAt: repo.path)
+        let many = try Self.openWithGraph(repo)
         many.keptAnswers = together
         XCTAssertEqual(try many.accountableChanges(of: Self.paths, from: head), expected)
         XCTAssertEqual(together.told, separate.told, "the same answers told, for the same heads")
@@ -360,7 +393,7 @@ final class CommitGraphTests: XCTestCase {
         for oneWalk in [false, true] {
             let kept = RecordedAnswers()
             kept.known["policies/p.yaml\u{0}" + middle.hex] = planted
-            let opened = try Repository.discover(startingAt: repo.path)
+            let opened = try Self.openWithGraph(repo)
             opened.keptAnswers = kept
             let found = oneWalk ? try opened.accountableChanges(of: ["policies/p.yaml", "readme.txt"], from: head)["policies/p.yaml"]!
                 : try opened.accountableChange(of: "policies/p.yaml", from: head)
