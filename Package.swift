@@ -26,7 +26,8 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
-        .target(name: "GitKit", dependencies: ["CLibGit2"]),
+        // Crypto: the SHA-1 checksum of git's commit-graph files (CommitGraph).
+        .target(name: "GitKit", dependencies: ["CLibGit2", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Documents",
             dependencies: [
@@ -57,10 +58,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Times GitKit's history walks with and without a commit-graph (docs/performance.md).
+        .executableTarget(name: "GitKitBench", dependencies: ["GitKit"], path: "Benchmarks/GitKitBench"),
         // What the test targets share: process running, scratch repositories, SSH keys, the
         // `policy` binary. Depends on no product module.
         .target(name: "TollgateTestSupport", path: "Tests/TollgateTestSupport"),
-        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TollgateTestSupport"]),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TollgateTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Documents", "TollgateTestSupport"]),
         .testTarget(name: "CELTests", dependencies: ["CEL"], exclude: ["Conformance"]),

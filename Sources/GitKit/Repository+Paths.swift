@@ -35,33 +35,41 @@ extension Repository {
     /// from its first parent except new work it merged cleanly: content a merge brings back
     /// from an older commit (a withdrawn approval, an old policy) is the merge's, not the
     /// older commit's. A root commit is accountable for the path when it holds it.
+    ///
+    /// With git's commit-graph (`commitGraph`) the walk takes parents and root trees from it
+    /// and passes every non-merge commit whose changed-path Bloom filter rules the path out
+    /// without reading a tree; the answers are the same without it. Many questions are best
+    /// asked together: `accountableChanges(for:)` walks once for all (this is that walk with
+    /// one question).
     public func accountableChange(of path: String, from head: ObjectID) throws(GitError) -> ObjectID? {
         if let known = knownLastChange(of: path, from: head) { return known }
-        let found = try walkToAccountableChange(of: path, from: head)
-        memo.lastChanges[head.hex + "\u{0}" + path] = .some(found)
-        if let found { keptAnswers?.found(lastChange: found, of: path, from: head) }
-        return found
+        return try accountableChanges(for: [PathQuestion(path: path, from: head)]).values.first?.first
     }
 
     /// An answer this process found, or one kept outside it (`keptAnswers`).
-    private func knownLastChange(of path: String, from head: ObjectID) -> ObjectID?? {
-        if let known = memo.lastChanges[head.hex + "\u{0}" + path] { return known }
+    func knownLastChange(of path: String, from head: ObjectID) -> ObjectID?? {
+        if let known = memo.lastChanges[path]?[head] { return known }
         guard let kept = keptAnswers?.lastChange(of: path, from: head) else { return nil }
         return .some(kept)
+    }
+
+    /// Whether `knownLastChange(of:from:)` can know anything about `path` (the walks ask
+    /// before making a commit's id for the question).
+    func mayKnowLastChanges(of path: String) -> Bool {
+        keptAnswers != nil || memo.lastChanges[path] != nil
+    }
+
+    /// Remembers what a walk found (and tells `keptAnswers` of a commit found).
+    func remember(lastChange: ObjectID?, of path: String, from head: ObjectID) {
+        memo.lastChanges[path, default: [:]][head] = .some(lastChange)
+        if let lastChange { keptAnswers?.found(lastChange: lastChange, of: path, from: head) }
     }
 
     /// The commits accountable for the successive states of `path`, newest first: the
     /// accountable change from `head`, then the one from that commit's first parent, and so on
     /// (at most `limit`). For a directory, a commit appears when anything under it changed.
     public func accountableChanges(of path: String, from head: ObjectID, limit: Int = 1_000) throws(GitError) -> [ObjectID] {
-        var result: [ObjectID] = []
-        var current = head
-        while result.count < limit, let change = try accountableChange(of: path, from: current) {
-            result.append(change)
-            guard let parent = try commitParents(change).first else { break }
-            current = parent
-        }
-        return result
+        try accountableChanges(for: [PathQuestion(path: path, from: head, limit: limit)]).values.first ?? []
     }
 
     /// What changed under the directory `path` (or at the file `path`) between two commits,
@@ -106,10 +114,17 @@ extension Repository {
     }
 
     /// One step of the walk of `accountableChange(of:from:)`.
+    ///
+    /// A non-merge commit whose changed-path Bloom filter (an open `commitGraph`) rules the
+    /// path out is `.same(parent)` without a tree being read.
     public func step(for path: String, in commit: ObjectID) throws(GitError) -> PathStep {
         let prefixes = Repository.prefixes(of: path)
-        let tree = try commitTree(commit)
         let parents = try commitParents(commit)
+        if parents.count == 1, let graph = openedCommitGraph, let position = graph.lookup(commit),
+           let keys = graph.changedPathKeys(for: path), graph.mayHaveChanged(keys, at: position) == .no {
+            return .same(parents[0])
+        }
+        let tree = try commitTree(commit)
         return try step(prefixes, commit: commit, tree: tree, parents: parents).step
     }
 
@@ -128,11 +143,26 @@ extension Repository {
         return components.indices.map { components[...$0].joined(separator: "/") }
     }
 
-    private func commitTree(_ id: ObjectID) throws(GitError) -> TreeHandle {
-        try TreeHandle.lookup(try CommitHandle.lookup(id, in: handle).treeID, in: handle)
+    /// A commit's root tree: its id from the commit-graph when it holds the commit.
+    func commitTree(_ id: ObjectID) throws(GitError) -> TreeHandle {
+        try tree(of: id, at: openedCommitGraph?.lookup(id))
     }
 
-    private func step(_ prefixes: [String], commit: ObjectID, tree: TreeHandle,
+    /// The root tree of `id`, whose commit-graph position is `position` (nil: not in the graph).
+    func tree(of id: ObjectID, at position: CommitGraph.Position?) throws(GitError) -> TreeHandle {
+        if let position, let graph = openedCommitGraph {
+            return try TreeHandle.lookup(graph.rootTree(at: position), in: handle)
+        }
+        return try TreeHandle.lookup(try CommitHandle.lookup(id, in: handle).treeID, in: handle)
+    }
+
+    /// The committer time of a commit (from the commit-graph when it holds the commit).
+    func commitTime(of id: ObjectID) throws(GitError) -> Int64 {
+        if let graph = openedCommitGraph, let position = graph.lookup(id) { return graph.commitTime(at: position) }
+        return try CommitHandle.lookup(id, in: handle).commitTime
+    }
+
+    func step(_ prefixes: [String], commit: ObjectID, tree: TreeHandle,
                       parents: [ObjectID]) throws(GitError) -> (step: PathStep, tree: TreeHandle?) {
         guard let first = parents.first else { return (.accountable, nil) }
         let firstTree = try commitTree(first)
@@ -185,49 +215,26 @@ extension Repository {
         return found
     }
 
-    private func walkToAccountableChange(of path: String, from head: ObjectID) throws(GitError) -> ObjectID? {
-        // Compare the path's directories before the file: in most commits the top directory
-        // is untouched, and one small tree lookup proves the entry is the same.
-        let prefixes = Repository.prefixes(of: path)
-        var current = head
-        var currentTree = try commitTree(head)
-        var steps = 0
-        while true {
-            steps += 1
-            if steps > 10_000_000 { return current }  // a cycle is impossible in git; this only bounds the loop
-            // The walk from here is the walk from `current`: a known answer for it is the answer
-            // (answers kept from an earlier run start the walk of a newer head where it stopped).
-            if steps > 1, let known = knownLastChange(of: path, from: current) {
-                return known
-            }
-            let parents = try commitParents(current)
-            let (next, parentTree) = try step(prefixes, commit: current, tree: currentTree, parents: parents)
-            switch next {
-            case .same(let parent), .mergedFrom(let parent):
-                current = parent
-                if let parentTree { currentTree = parentTree } else { currentTree = try commitTree(parent) }
-            case .accountable:
-                if parents.isEmpty, try entryID(path, in: currentTree) == nil { return nil }
-                return current
-            }
-        }
-    }
-
     /// Whether two trees hold the same object at the last of `prefixes` (a path's directories
     /// then the path) — or both lack it — deciding as soon as a directory is the same in both.
-    private func sameEntry(_ prefixes: [String], in tree: TreeHandle, and other: TreeHandle) throws(GitError) -> Bool {
+    /// A directory present on one side only decides by the path itself: absent on both sides
+    /// is the same (as git's changed-path filters see it).
+    func sameEntry(_ prefixes: [String], in tree: TreeHandle, and other: TreeHandle) throws(GitError) -> Bool {
         if git_oid_equal(git_tree_id(tree.pointer), git_tree_id(other.pointer)) != 0 { return true }
         for prefix in prefixes {
             let left = try entryID(prefix, in: tree)
             let right = try entryID(prefix, in: other)
             if left == nil && right == nil { return true }
-            guard var left, var right else { return false }
+            guard var left, var right else {
+                guard let path = prefixes.last, path != prefix else { return false }
+                return try entryID(path, in: left == nil ? other : tree) == nil
+            }
             if git_oid_equal(&left, &right) != 0 { return true }
         }
         return false
     }
 
-    private func entryID(_ path: String, in tree: TreeHandle) throws(GitError) -> git_oid? {
+    func entryID(_ path: String, in tree: TreeHandle) throws(GitError) -> git_oid? {
         guard !path.isEmpty else { return git_tree_id(tree.pointer).pointee }
         return try treeEntry(path, in: tree)?.id
     }
@@ -250,7 +257,7 @@ extension Repository {
 
     /// The parents recorded in a commit. (Tollgate refuses shallow clones before it walks history.)
     func commitParents(_ id: ObjectID) throws(GitError) -> [ObjectID] {
-        try CommitHandle.lookup(id, in: handle).parentIDs
+        try parents(of: id)
     }
 }
 

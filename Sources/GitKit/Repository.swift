@@ -16,14 +16,16 @@ public final class Repository: @unchecked Sendable {
     public var keptAnswers: (any HistoryAnswers)?
 
     final class Memo {
-        /// `accountableChange(of:from:)` by head and path.
-        var lastChanges: [String: ObjectID?] = [:]
+        /// `accountableChange(of:from:)` by path, then head.
+        var lastChanges: [String: [ObjectID: ObjectID?]] = [:]
         /// `isAncestor(_:of:)` by the two ids, one after the other.
         var ancestry: [String: Bool] = [:]
         /// The notes under a notes ref (annotated object → note blob), read once per ref.
         var notes: [String: [ObjectID: ObjectID]] = [:]
         /// `mergeBase` of two commits met by the accountable-change walk, by the two ids.
         var mergeBases: [String: ObjectID?] = [:]
+        /// git's commit-graph, opened at the first history question (nil inside: unusable).
+        var commitGraph: CommitGraph??
     }
 
     private init(handle: RepositoryHandle) {

@@ -42,6 +42,12 @@ final class TestRepository {
         try scratch.runGit(arguments, author: author.map { GitIdentity($0.name, $0.email) }).text
     }
 
+    /// Runs git with `stdin` as its standard input; returns its standard output without the trailing newline.
+    @discardableResult
+    func git(_ arguments: [String], stdin: String) throws -> String {
+        try scratch.runGit(arguments, stdin: Array(stdin.utf8)).text
+    }
+
     /// Writes a file (creating directories), relative to the working tree.
     func write(_ relativePath: String, _ content: String) throws {
         try scratch.write(relativePath, content)
