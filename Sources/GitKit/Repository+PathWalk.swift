@@ -28,7 +28,11 @@ extension Repository {
     ///   empty when the path is absent all along the walk, or `limit` < 1).
     public func accountableChanges(for questions: [PathQuestion]) throws(GitError) -> [PathQuestion: [ObjectID]] {
         var walk = PathWalk(repository: self)
-        return try walk.run(questions)
+        let answers = try walk.run(questions)
+        // Questions of more than one change are remembered whole: a run asks them in one walk
+        // up front, and its rules ask again one by one (`accountableChanges(of:from:limit:)`).
+        for (question, changes) in answers where question.limit > 1 { memo.successiveChanges[question] = changes }
+        return answers
     }
 
     /// `accountableChange(of:from:)` of each path, in one walk.

@@ -69,7 +69,9 @@ extension Repository {
     /// accountable change from `head`, then the one from that commit's first parent, and so on
     /// (at most `limit`). For a directory, a commit appears when anything under it changed.
     public func accountableChanges(of path: String, from head: ObjectID, limit: Int = 1_000) throws(GitError) -> [ObjectID] {
-        try accountableChanges(for: [PathQuestion(path: path, from: head, limit: limit)]).values.first ?? []
+        let question = PathQuestion(path: path, from: head, limit: limit)
+        if let known = memo.successiveChanges[question] { return known }
+        return try accountableChanges(for: [question])[question] ?? []
     }
 
     /// What changed under the directory `path` (or at the file `path`) between two commits,

@@ -6,8 +6,13 @@ extension Repository {
         public var parents: [ObjectID]
     }
 
-    /// The root tree and parents of a commit.
+    /// The root tree and parents of a commit: from the commit-graph when git's would be used
+    /// and it holds the commit (no object is read; opened on the first call: the walks that
+    /// ask are long), else from the commit object.
     public func links(of id: ObjectID) throws(GitError) -> CommitLinks {
+        if let graph = commitGraph, let position = graph.lookup(id) {
+            return CommitLinks(tree: graph.rootTree(at: position), parents: graph.parents(at: position).map(graph.objectID(at:)))
+        }
         let commit = try CommitHandle.lookup(id, in: handle)
         return CommitLinks(tree: commit.treeID, parents: commit.parentIDs)
     }

@@ -24,6 +24,8 @@ public final class Repository: @unchecked Sendable {
         var notes: [String: [ObjectID: ObjectID]] = [:]
         /// `mergeBase` of two commits met by the accountable-change walk, by the two ids.
         var mergeBases: [String: ObjectID?] = [:]
+        /// `accountableChanges(of:from:limit:)` with a limit above 1, by question.
+        var successiveChanges: [PathQuestion: [ObjectID]] = [:]
         /// git's commit-graph, opened at the first history question (nil inside: unusable).
         var commitGraph: CommitGraph??
     }

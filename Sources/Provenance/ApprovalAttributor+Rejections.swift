@@ -143,3 +143,37 @@ extension ApprovalAttributor {
         return result
     }
 }
+
+extension ApprovalAttributor {
+    /// Asks, in one walk of the history, every history question that attributing the
+    /// approvals of `requests` will ask one by one (SPEC §3): the last change of each committed
+    /// approval file, of each request's file and its run's (separation of duties), of the
+    /// bundle's files when an approval names another digest (staleness), and the successive
+    /// changes of `approvals/` (removed rejections). The answers are remembered by the
+    /// repository, so the questions the rules then ask are answered without walking; a question
+    /// missed here is still answered, by a walk of its own.
+    public func askHistory(for requests: [Document]) {
+        guard let head, !requests.isEmpty else { return }
+        var questions: Set<Repository.PathQuestion> = []
+        func lastChange(_ file: String) {
+            guard isCommitted(file), (try? repository.blobID(atPath: file, inCommit: head)) != nil else { return }
+            questions.insert(Repository.PathQuestion(path: file, from: head))
+        }
+        for request in requests {
+            let bundle = self.bundle(of: request)
+            let approvals = documents.documents(of: .approval, where: "request", is: request.name)
+            approvals.forEach { lastChange($0.file) }
+            lastChange(request.file)
+            if let run = bundle.run { lastChange(run.file) }
+            if approvals.contains(where: { $0.text("digest") != bundle.digest?.value }) {
+                bundle.files.forEach(lastChange)
+            }
+        }
+        if rejections != nil {
+            questions.insert(Repository.PathQuestion(path: ApprovalAttributor.approvalsRoot, from: head,
+                                                     limit: RejectionHistory.maxChanges))
+        }
+        // A history that cannot be read fails where each question is asked again.
+        _ = try? repository.accountableChanges(for: Array(questions))
+    }
+}

@@ -116,6 +116,8 @@ public struct CheckUseCase: WorkspaceUseCase {
             attributor.uncommittedAuthors = Set(ApproveUseCase.configuredMembers(in: trusted.team,
                                                                                  config: repository.configValue).map(\.id))
         }
+        // Every history question the approvals of the selected requests will ask, in one walk.
+        attributor.askHistory(for: set.documents.filter { ($0.kind == .promotionRequest || $0.kind == .waiver) && selected($0) })
         var findings: [Finding] = packFindings
         if let commits = states.rangeCommits {
             findings += try git { try ProtectedPaths.check(commits: commits, rules: config.protect, provenance: provenance) }
