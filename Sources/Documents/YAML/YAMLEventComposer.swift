@@ -244,13 +244,15 @@ struct YAMLEventComposer {
     }
 
     private var position: Position {
-        guard let top = stack.last else { return .root }
-        guard top.isMapping else { return .item }
-        return top.hasKey ? .value : .key
+        // By index: `stack.last` would copy the frame, its arrays included.
+        let top = stack.count - 1
+        guard top >= 0 else { return .root }
+        guard stack[top].isMapping else { return .item }
+        return stack[top].hasKey ? .value : .key
     }
 
     private var converting: Bool {
-        failure == nil && (stack.last?.converting ?? true)
+        failure == nil && (stack.isEmpty || stack[stack.count - 1].converting)
     }
 
     private mutating func define(_ name: String?, _ content: @autoclosure () -> Anchored.Content) -> Int? {
@@ -291,7 +293,7 @@ struct YAMLEventComposer {
             }
         }
         guard converting else { return deliver(nil, marks: .none) }
-        let enclosing = stack.last?.level ?? 0
+        let enclosing = stack.isEmpty ? 0 : stack[stack.count - 1].level
         do throws(YAMLError) {
             var setSite = false
             if position != .root { setSite = enter(anchored.id, parent: stack[stack.count - 1].location) }
@@ -323,7 +325,7 @@ struct YAMLEventComposer {
             if converting { fail(YAMLError(.unsupported, "mapping keys must be plain text, not a list or a mapping", at: location)) }
             converting = false
         }
-        let level = (stack.last?.level ?? 0) + 1
+        let level = (stack.isEmpty ? 0 : stack[stack.count - 1].level) + 1
         if converting {
             if anchorName != nil && position != .root { convertedAnchors.insert(anchorID) }
             do throws(YAMLError) {

@@ -1,23 +1,23 @@
-/// A pass over the text, before Yams sees it, that follows libyaml's scanner (token
-/// boundaries, indentation, simple keys, flow levels) just closely enough to know every
-/// mapping key and every collection's nesting level.
+/// A pass over the text, before the composer sees it, that follows libyaml's scanner
+/// (token boundaries, indentation, simple keys, flow levels) just closely enough to know
+/// every mapping key and every collection's nesting level.
 ///
-/// Why it exists: Yams looks for duplicate keys by hashing each mapping's key nodes.
-/// When a key is an alias (or a collection holding aliases) of a nested anchor, that
-/// hash walks the alias expansion, which grows exponentially with a few hundred bytes
-/// of input, so `Yams.Parser` hangs before Tollgate ever gets a tree to budget. Keys of
-/// that shape are refused here, by position; so are explicit `?` keys (the other way to
-/// write a non-text key) and nesting beyond the depth limit (which also keeps Yams'
-/// recursive composer far from the bottom of the stack).
+/// Why it exists: keys that are aliases or collections, and explicit `?` keys (the other
+/// way to write a non-text key), are refused here by position, before anything is
+/// composed. The Yams composer Tollgate used first hashed such keys to find duplicates,
+/// walking an alias bomb's expansion exponentially, and hung before any budget applied;
+/// these refusals, and their messages, stayed when `YAMLComposer` replaced it. Nesting
+/// beyond the depth limit and more nodes than the budget are refused before any value is
+/// built, and `scalarKeys` gives `YAMLKeyRewrite` every key's position.
 ///
 /// The scanner mirrors libyaml 0.2.5 (`scanner.c`) rule for rule, because a difference
 /// is a hole: if it took text for a quoted string that libyaml reads as tokens, a key
-/// hidden there would reach Yams. Where libyaml would report an error the scan simply
-/// stops: libyaml stops at that point too, so nothing after it can reach Yams.
+/// hidden there would reach the composer. Where libyaml would report an error the scan
+/// simply stops: libyaml stops at that point too, so nothing after it is composed.
 final class YAMLKeyScanner {
     /// Why a scan ended early.
     enum Interruption: Error {
-        /// libyaml rejects the text at or before this point; Yams reports the error.
+        /// libyaml rejects the text at or before this point; the composer reports the error.
         case libyamlFails
         /// The text holds something Tollgate refuses.
         case rejected(YAMLError)
@@ -114,8 +114,7 @@ final class YAMLKeyScanner {
     }
 
     /// Refuses alias keys, collection keys, explicit `?` keys, nesting beyond the depth
-    /// limit and more nodes than the budget even before aliases expand (Yams would build
-    /// them all, a few hundred bytes of memory each, before the converter counts them).
+    /// limit and more nodes than the budget even before aliases expand.
     /// Returns normally for text libyaml itself will reject.
     static func check(_ text: [UInt8], file: String, limits: YAMLLimits) throws(YAMLError) {
         let scanner = YAMLKeyScanner(text: text, file: file, limits: limits)
