@@ -2,7 +2,7 @@ import Documents
 import LibFuzzerDriver
 
 /// The YAML loader as `policy check` runs it on any file of the repository: the text check,
-/// the key scanner, Yams/libyaml and the core-schema conversion, with the production budgets
+/// the key scanner, the libyaml event composer and the core-schema conversion, with the production budgets
 /// (4 MiB, 100,000 nodes, depth 128). A `YAMLError` is a correct answer; only a crash, a
 /// hang or a memory blow-up is a finding.
 @main

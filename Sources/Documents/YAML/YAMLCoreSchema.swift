@@ -1,10 +1,22 @@
 /// The YAML 1.2 core schema, the one that decides what a plain scalar means.
 ///
-/// Written out by hand instead of using Yams' resolver, which follows YAML 1.1 and
-/// would read `no`, `on` and `y` as booleans and `0123` as octal.
+/// Written out by hand: YAML 1.1 resolvers (Yams', PyYAML's) would read `no`, `on` and
+/// `y` as booleans and `0123` as octal.
 enum YAMLCoreSchema {
     /// The value of a plain (unquoted, untagged) scalar.
     static func resolvePlain(_ text: String) -> YAMLValue.Kind {
+        // Most scalars are words: only these first characters can start a null, a boolean
+        // or a number.
+        if let first = text.utf8.first {
+            switch first {
+            case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+                 UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"):
+                break
+            default:
+                return .string(text)
+            }
+        }
         if isNull(text) { return .null }
         if let bool = bool(text) { return .bool(bool) }
         if let int = int(text) { return int }

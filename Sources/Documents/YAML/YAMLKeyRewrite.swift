@@ -1,10 +1,10 @@
 /// A copy of the text in which every scalar mapping key starts with a marker unique to
 /// it, and the way back to the original's columns and key text.
 ///
-/// Yams reports a duplicate key only by its first occurrence, and stops before Tollgate
-/// sees the mapping. With every key made unique Yams lets the mapping through, and the
-/// converter, which compares keys by their original text, names the second occurrence:
-/// the line a user must delete.
+/// A key repeated with the same tag is found when its mapping closes, by its first
+/// occurrence, before the rest of the document is read (`YAMLComposer`). With every key
+/// made unique the document composes through, and the key check, which compares keys by
+/// their original text, names the second occurrence: the line a user must delete.
 struct YAMLKeyRewrite {
     /// Characters per marker: three code points from the private use area U+E000–U+F8FF,
     /// enough for 6400³ keys.

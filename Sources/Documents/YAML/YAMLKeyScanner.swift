@@ -1,23 +1,23 @@
-/// A pass over the text, before Yams sees it, that follows libyaml's scanner (token
-/// boundaries, indentation, simple keys, flow levels) just closely enough to know every
-/// mapping key and every collection's nesting level.
+/// A pass over the text, before the composer sees it, that follows libyaml's scanner
+/// (token boundaries, indentation, simple keys, flow levels) just closely enough to know
+/// every mapping key and every collection's nesting level.
 ///
-/// Why it exists: Yams looks for duplicate keys by hashing each mapping's key nodes.
-/// When a key is an alias (or a collection holding aliases) of a nested anchor, that
-/// hash walks the alias expansion, which grows exponentially with a few hundred bytes
-/// of input, so `Yams.Parser` hangs before Tollgate ever gets a tree to budget. Keys of
-/// that shape are refused here, by position; so are explicit `?` keys (the other way to
-/// write a non-text key) and nesting beyond the depth limit (which also keeps Yams'
-/// recursive composer far from the bottom of the stack).
+/// Why it exists: keys that are aliases or collections, and explicit `?` keys (the other
+/// way to write a non-text key), are refused here by position, before anything is
+/// composed. The Yams composer Tollgate used first hashed such keys to find duplicates,
+/// walking an alias bomb's expansion exponentially, and hung before any budget applied;
+/// these refusals, and their messages, stayed when `YAMLComposer` replaced it. Nesting
+/// beyond the depth limit and more nodes than the budget are refused before any value is
+/// built, and `scalarKeys` gives `YAMLKeyRewrite` every key's position.
 ///
 /// The scanner mirrors libyaml 0.2.5 (`scanner.c`) rule for rule, because a difference
 /// is a hole: if it took text for a quoted string that libyaml reads as tokens, a key
-/// hidden there would reach Yams. Where libyaml would report an error the scan simply
-/// stops: libyaml stops at that point too, so nothing after it can reach Yams.
-final class YAMLKeyScanner {
+/// hidden there would reach the composer. Where libyaml would report an error the scan
+/// simply stops: libyaml stops at that point too, so nothing after it is composed.
+struct YAMLKeyScanner {
     /// Why a scan ended early.
     enum Interruption: Error {
-        /// libyaml rejects the text at or before this point; Yams reports the error.
+        /// libyaml rejects the text at or before this point; the composer reports the error.
         case libyamlFails
         /// The text holds something Tollgate refuses.
         case rejected(YAMLError)
@@ -114,11 +114,10 @@ final class YAMLKeyScanner {
     }
 
     /// Refuses alias keys, collection keys, explicit `?` keys, nesting beyond the depth
-    /// limit and more nodes than the budget even before aliases expand (Yams would build
-    /// them all, a few hundred bytes of memory each, before the converter counts them).
+    /// limit and more nodes than the budget even before aliases expand.
     /// Returns normally for text libyaml itself will reject.
     static func check(_ text: [UInt8], file: String, limits: YAMLLimits) throws(YAMLError) {
-        let scanner = YAMLKeyScanner(text: text, file: file, limits: limits)
+        var scanner = YAMLKeyScanner(text: text, file: file, limits: limits)
         do {
             try scanner.scan()
         } catch {
@@ -138,14 +137,14 @@ final class YAMLKeyScanner {
 
     private static func recordingScan(_ text: [UInt8], file: String) -> YAMLKeyScanner {
         let unlimited = YAMLLimits(maxBytes: .max, maxNodes: .max, maxDepth: .max)
-        let scanner = YAMLKeyScanner(text: text, file: file, limits: unlimited, recordsKeys: true)
+        var scanner = YAMLKeyScanner(text: text, file: file, limits: unlimited, recordsKeys: true)
         try? scanner.scan()
         return scanner
     }
 
     // MARK: - The token loop (yaml_parser_fetch_next_token)
 
-    func scan() throws(Interruption) {
+    mutating func scan() throws(Interruption) {
         while true {
             scanToNextToken()
             try staleSimpleKeys()
@@ -192,7 +191,7 @@ final class YAMLKeyScanner {
     }
 
     /// yaml_parser_scan_to_next_token: spaces, comments and line breaks.
-    private func scanToNextToken() {
+    private mutating func scanToNextToken() {
         while true {
             if mark.column == 0 && byte(0) == 0xEF && byte(1) == 0xBB && byte(2) == 0xBF { skip() }
             while byte(0) == UInt8(ascii: " ")
@@ -210,7 +209,7 @@ final class YAMLKeyScanner {
 
     // MARK: - Simple keys
 
-    private func staleSimpleKeys() throws(Interruption) {
+    private mutating func staleSimpleKeys() throws(Interruption) {
         guard mark.line > earliestKeyLine || mark.index - 1024 > earliestKeyIndex else { return }
         earliestKeyLine = .max
         earliestKeyIndex = .max / 2
@@ -226,7 +225,7 @@ final class YAMLKeyScanner {
         }
     }
 
-    private func saveSimpleKey(_ content: KeyContent) throws(Interruption) {
+    private mutating func saveSimpleKey(_ content: KeyContent) throws(Interruption) {
         guard simpleKeyAllowed else {
             // The node content after an anchor or a tag that started the key.
             let top = simpleKeys.count - 1
@@ -243,27 +242,27 @@ final class YAMLKeyScanner {
         earliestKeyIndex = min(earliestKeyIndex, mark.index)
     }
 
-    private func removeSimpleKey() throws(Interruption) {
+    private mutating func removeSimpleKey() throws(Interruption) {
         let top = simpleKeys.count - 1
         if simpleKeys[top].possible && simpleKeys[top].required { throw .libyamlFails }
         simpleKeys[top].possible = false
     }
 
     /// A node's content token at the start of a flow mapping entry is a key.
-    private func noteFlowMappingEntry(_ content: KeyContent) throws(Interruption) {
+    private mutating func noteFlowMappingEntry(_ content: KeyContent) throws(Interruption) {
         guard atFlowMappingEntry else { return }
         try checkKey(content, startingAt: pendingProperties ?? mark)
         atFlowMappingEntry = false
     }
 
     /// A flow mapping entry that ends after an anchor or a tag is a key: an empty scalar.
-    private func noteEmptyFlowMappingEntry() {
+    private mutating func noteEmptyFlowMappingEntry() {
         guard atFlowMappingEntry, let properties = pendingProperties else { return }
         if recordsKeys { recordedKeyStarts.insert(location(properties)) }
     }
 
     /// Refuses a key that is not a scalar; records a scalar one.
-    private func checkKey(_ content: KeyContent, startingAt start: Mark) throws(Interruption) {
+    private mutating func checkKey(_ content: KeyContent, startingAt start: Mark) throws(Interruption) {
         switch content {
         case .pending:
             if recordsKeys { recordedKeyStarts.insert(location(start)) }
@@ -287,7 +286,7 @@ final class YAMLKeyScanner {
 
     // MARK: - Indentation and nesting
 
-    private func unrollIndent(to column: Int) {
+    private mutating func unrollIndent(to column: Int) {
         guard flowLevel == 0 else { return }
         while indent > column {
             indent = indents.removeLast()
@@ -296,7 +295,7 @@ final class YAMLKeyScanner {
     }
 
     /// A block collection starts at `column`; `start` is where it will be reported.
-    private func rollIndent(to column: Int, isMapping: Bool, at start: Mark) throws(Interruption) {
+    private mutating func rollIndent(to column: Int, isMapping: Bool, at start: Mark) throws(Interruption) {
         guard flowLevel == 0, indent < column else { return }
         try checkDepth(level: openCollections + 1, at: start)
         try countNode(at: start)
@@ -308,7 +307,7 @@ final class YAMLKeyScanner {
 
     /// A `-` at the column of the block mapping around it starts an indentless sequence
     /// as the value of the mapping's last key; any other token at that column ends it.
-    private func openIndentlessSequence(at start: Mark) throws(Interruption) {
+    private mutating func openIndentlessSequence(at start: Mark) throws(Interruption) {
         guard flowLevel == 0, indent == mark.column, let innermost = blockCollections.last,
               innermost.isMapping, !innermost.hasIndentlessSequence
         else { return }
@@ -318,7 +317,7 @@ final class YAMLKeyScanner {
         openIndentlessSequences += 1
     }
 
-    private func closeIndentlessSequence(before char: UInt8) {
+    private mutating func closeIndentlessSequence(before char: UInt8) {
         guard flowLevel == 0, mark.column == indent, let innermost = blockCollections.last,
               innermost.hasIndentlessSequence,
               !(char == UInt8(ascii: "-") && isBlankOrBreakOrEnd(1))
@@ -334,7 +333,7 @@ final class YAMLKeyScanner {
 
     /// `level` counts the collections open around a new one, plus itself, as the
     /// converter counts them, so both report the same node.
-    private func checkDepth(level: Int, at start: Mark) throws(Interruption) {
+    private mutating func checkDepth(level: Int, at start: Mark) throws(Interruption) {
         if level > maxDepth {
             throw .rejected(YAMLError(
                 .tooDeep,
@@ -343,7 +342,7 @@ final class YAMLKeyScanner {
         }
     }
 
-    private func countNode(at start: Mark) throws(Interruption) {
+    private mutating func countNode(at start: Mark) throws(Interruption) {
         nodeCount += 1
         guard nodeCount > maxNodes else { return }
         throw .rejected(YAMLError(
@@ -354,7 +353,7 @@ final class YAMLKeyScanner {
 
     // MARK: - Fetchers
 
-    private func fetchDirective() throws(Interruption) {
+    private mutating func fetchDirective() throws(Interruption) {
         unrollIndent(to: -1)
         try removeSimpleKey()
         simpleKeyAllowed = false
@@ -362,7 +361,7 @@ final class YAMLKeyScanner {
         while !isBreakOrEnd(0) { skip() }
     }
 
-    private func fetchDocumentIndicator() throws(Interruption) {
+    private mutating func fetchDocumentIndicator() throws(Interruption) {
         unrollIndent(to: -1)
         try removeSimpleKey()
         simpleKeyAllowed = false
@@ -371,7 +370,7 @@ final class YAMLKeyScanner {
         skip(); skip(); skip()
     }
 
-    private func fetchFlowCollectionStart(isMapping: Bool) throws(Interruption) {
+    private mutating func fetchFlowCollectionStart(isMapping: Bool) throws(Interruption) {
         let start = mark
         try noteFlowMappingEntry(.collection(start))
         try saveSimpleKey(.collection(start))
@@ -388,7 +387,7 @@ final class YAMLKeyScanner {
         skip()
     }
 
-    private func fetchFlowCollectionEnd() throws(Interruption) {
+    private mutating func fetchFlowCollectionEnd() throws(Interruption) {
         noteEmptyFlowMappingEntry()
         try removeSimpleKey()
         if flowLevel > 0 {
@@ -402,7 +401,7 @@ final class YAMLKeyScanner {
         skip()
     }
 
-    private func fetchFlowEntry() throws(Interruption) {
+    private mutating func fetchFlowEntry() throws(Interruption) {
         noteEmptyFlowMappingEntry()
         try removeSimpleKey()
         pendingProperties = nil
@@ -411,7 +410,7 @@ final class YAMLKeyScanner {
         skip()
     }
 
-    private func fetchBlockEntry() throws(Interruption) {
+    private mutating func fetchBlockEntry() throws(Interruption) {
         if flowLevel == 0 {
             guard simpleKeyAllowed else { throw .libyamlFails }
             let nodeStart = pendingProperties ?? mark
@@ -425,7 +424,7 @@ final class YAMLKeyScanner {
         skip()
     }
 
-    private func fetchValue() throws(Interruption) {
+    private mutating func fetchValue() throws(Interruption) {
         let top = simpleKeys.count - 1
         let key = simpleKeys[top]
         if key.possible {
@@ -445,7 +444,7 @@ final class YAMLKeyScanner {
         skip()
     }
 
-    private func fetchAlias() throws(Interruption) {
+    private mutating func fetchAlias() throws(Interruption) {
         let start = mark
         try noteFlowMappingEntry(.alias(start))
         try saveSimpleKey(.alias(start))
@@ -455,7 +454,7 @@ final class YAMLKeyScanner {
         try scanAnchorName()
     }
 
-    private func fetchAnchor() throws(Interruption) {
+    private mutating func fetchAnchor() throws(Interruption) {
         try saveSimpleKey(.pending)
         pendingProperties = pendingProperties ?? mark
         simpleKeyAllowed = false
@@ -463,7 +462,7 @@ final class YAMLKeyScanner {
     }
 
     /// `&name` or `*name`: letters, digits, `_` and `-`, then a blank or an indicator.
-    private func scanAnchorName() throws(Interruption) {
+    private mutating func scanAnchorName() throws(Interruption) {
         skip()
         var length = 0
         while isAnchorCharacter(byte(0)) {
@@ -475,7 +474,7 @@ final class YAMLKeyScanner {
         }
     }
 
-    private func fetchTag() throws(Interruption) {
+    private mutating func fetchTag() throws(Interruption) {
         try saveSimpleKey(.pending)
         pendingProperties = pendingProperties ?? mark
         simpleKeyAllowed = false
@@ -496,7 +495,7 @@ final class YAMLKeyScanner {
 
     /// yaml_parser_scan_block_scalar: `|` or `>`, indicators, then the lines indented
     /// deeper than the enclosing block collection.
-    private func fetchBlockScalar() throws(Interruption) {
+    private mutating func fetchBlockScalar() throws(Interruption) {
         try removeSimpleKey()
         try countNode(at: pendingProperties ?? mark)
         pendingProperties = nil
@@ -536,7 +535,7 @@ final class YAMLKeyScanner {
         }
     }
 
-    private func scanBlockScalarBreaks(indent blockIndent: inout Int) throws(Interruption) {
+    private mutating func scanBlockScalarBreaks(indent blockIndent: inout Int) throws(Interruption) {
         var maxIndent = 0
         while true {
             while (blockIndent == 0 || mark.column < blockIndent) && byte(0) == UInt8(ascii: " ") { skip() }
@@ -554,7 +553,7 @@ final class YAMLKeyScanner {
 
     /// yaml_parser_scan_flow_scalar: `'...'` (with `''`) or `"..."` (with escapes), over
     /// any number of lines.
-    private func fetchQuotedScalar(quote: UInt8) throws(Interruption) {
+    private mutating func fetchQuotedScalar(quote: UInt8) throws(Interruption) {
         let content = KeyContent.scalar(ScalarKey(offset: mark.offset, line: mark.line, column: mark.column, quote: quote))
         try noteFlowMappingEntry(content)
         try saveSimpleKey(content)
@@ -588,7 +587,7 @@ final class YAMLKeyScanner {
         skip()
     }
 
-    private func skipEscape() throws(Interruption) {
+    private mutating func skipEscape() throws(Interruption) {
         let codeLength: Int
         switch byte(1) {
         case UInt8(ascii: "x"): codeLength = 2
@@ -611,7 +610,7 @@ final class YAMLKeyScanner {
 
     /// yaml_parser_scan_plain_scalar: words and the blanks between them, continuing onto
     /// lines indented deeper than the enclosing block collection.
-    private func fetchPlainScalar() throws(Interruption) {
+    private mutating func fetchPlainScalar() throws(Interruption) {
         let content = KeyContent.scalar(ScalarKey(offset: mark.offset, line: mark.line, column: mark.column, quote: nil))
         try noteFlowMappingEntry(content)
         try saveSimpleKey(content)
@@ -733,7 +732,7 @@ final class YAMLKeyScanner {
     }
 
     /// Moves past one character.
-    private func skip() {
+    private mutating func skip() {
         guard mark.offset < text.count else { return }
         let lead = text[mark.offset]
         let width = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
@@ -743,7 +742,7 @@ final class YAMLKeyScanner {
     }
 
     /// Moves past one line break.
-    private func skipLine() {
+    private mutating func skipLine() {
         let width = YAMLTextCheck.lineBreakWidth(text, at: mark.offset)
         guard width > 0 else { return }
         mark.index += byte(0) == 0x0D && width == 2 ? 2 : 1

@@ -1,9 +1,9 @@
 /// Reads YAML files into located values, treating every file as hostile input.
 ///
 /// The pipeline: `YAMLTextCheck` (size, NUL, UTF-8, control characters) →
-/// `YAMLKeyScanner` (alias and collection keys, `?` keys, nesting) → Yams/libyaml on a
-/// large-stack thread → `YAMLNodeConverter` (core schema, tags, node budget, duplicate
-/// keys). Every failure is a `YAMLError` located at a 1-based line and column.
+/// `YAMLKeyScanner` (alias and collection keys, `?` keys, nesting) → `YAMLComposer` on a
+/// large-stack thread (libyaml's events straight to values: core schema, tags, node budget,
+/// duplicate keys). Every failure is a `YAMLError` located at a 1-based line and column.
 public enum YAMLLoader {
     /// Parses every document of the stream (a file may hold several `---` documents; the
     /// caller decides what that means). An empty file or a stream of only comments

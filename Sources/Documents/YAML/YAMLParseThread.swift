@@ -1,12 +1,14 @@
 import Foundation
 
-/// Runs the Yams half of a load on a thread of its own with a large stack.
+/// Runs the composing half of a load on a thread of its own with a large stack.
 ///
-/// Yams composes nodes recursively, one call per nesting level, up to libyaml's limit
-/// of 1000 levels; in a debug build that needs more than the 512 KiB a secondary or
-/// Swift-concurrency thread gets on macOS. The key scanner already refuses nesting
-/// beyond the depth limit, but a caller may raise that limit, and a crash is not an
-/// acceptable answer to any input.
+/// The composer keeps its own stack of open collections and does not recurse, but the
+/// values it builds nest up to libyaml's limit of 1000 levels, and releasing one (a
+/// document dropped on an error) recurses once per level. (The Yams composer used before
+/// recursed per level and needed more than the 512 KiB a secondary or Swift-concurrency
+/// thread gets on macOS in a debug build.) The key scanner already refuses nesting beyond
+/// the depth limit, but a caller may raise that limit, and a crash is not an acceptable
+/// answer to any input.
 enum YAMLParseThread {
     static let stackSize = 16 << 20
 

@@ -1,7 +1,7 @@
 /// The checks a file passes before any YAML parsing: size, encoding (UTF-8, or UTF-16 and
 /// UTF-32 decoded to UTF-8, see `YAMLEncoding`), binary content, UTF-8 and
 /// the characters YAML allows. libyaml would reject most of these too, but it names a
-/// character offset in a string Yams has already repaired; here the user gets the line
+/// byte offset without a line; here the user gets the line
 /// and column of the first offending byte.
 enum YAMLTextCheck {
     /// Returns the file's text as UTF-8 bytes without a leading byte order mark.
@@ -106,7 +106,7 @@ enum YAMLTextCheck {
     }
 
     /// The 1-based line and column of a byte of `text`, counted the way libyaml counts
-    /// them (so they agree with the marks of Yams' errors and nodes): CR LF, CR, LF, NEL,
+    /// them (so they agree with the marks of libyaml's errors and events): CR LF, CR, LF, NEL,
     /// LS and PS end lines, and a column is one Unicode code point.
     static func location(ofByteOffset target: Int, in text: [UInt8], file: String) -> SourceLocation {
         var line = 1

@@ -39,7 +39,7 @@ final class YAMLHostileInputTests: XCTestCase {
         XCTAssertEqual(error?.location, yamlLocation(5, 5))
     }
 
-    func testAliasBombUsedAsAKeyIsRefusedBeforeYamsHashesIt() {
+    func testAliasBombUsedAsAKeyIsRefusedBeforeItIsComposed() {
         let bomb = billionLaughs()
         let keyForms: [(String, Int, Int, String)] = [
             ("*l9 : x\n", 11, 1, "an alias ('*l9') cannot be used as a mapping key; write the key as plain text"),
@@ -82,7 +82,7 @@ final class YAMLHostileInputTests: XCTestCase {
             at: 2, 4)
     }
 
-    func testAFlatDocumentOverTheBudgetIsRefusedBeforeYamsBuildsIt() {
+    func testAFlatDocumentOverTheBudgetIsRefusedBeforeItIsComposed() {
         let list = "[" + Array(repeating: "1", count: 100_000).joined(separator: ",") + "]"
         let error = timed("100,000-item list") { yamlError(Array(list.utf8)) }
         XCTAssertEqual(error?.reason, .tooManyNodes)
@@ -150,9 +150,9 @@ final class YAMLHostileInputTests: XCTestCase {
         XCTAssertEqual(level, 128)
     }
 
-    func testTheConverterAndTheScannerReportTheSameTooDeepNode() {
+    func testTheComposerAndTheScannerReportTheSameTooDeepNode() {
         // Each case is checked twice: through the loader (where the key scanner refuses it
-        // before Yams runs) and through Yams alone (where the converter refuses it).
+        // before anything is composed) and through the composer alone.
         let cases = [
             String(repeating: "[", count: 200) + String(repeating: "]", count: 200),
             String(repeating: "- ", count: 200) + "x\n",
@@ -173,7 +173,7 @@ final class YAMLHostileInputTests: XCTestCase {
             let viaLoader = yamlError(bytes)
             let viaConverter = YAMLComposer.compose(bytes, file: yamlTestFile, limits: .default)
             guard case .failure(let converterError) = viaConverter else {
-                XCTFail("Yams and the converter accepted \(text.prefix(40).debugDescription)")
+                XCTFail("the composer accepted \(text.prefix(40).debugDescription)")
                 continue
             }
             XCTAssertEqual(viaLoader?.reason, .tooDeep, text.prefix(40).debugDescription)
@@ -197,8 +197,8 @@ final class YAMLHostileInputTests: XCTestCase {
     }
 
     func testNineHundredLevelsLoadOnAThreadWithASmallStack() {
-        // Yams composes recursively; the loader gives it a thread with a large stack, so
-        // a caller on a small-stack thread (Swift concurrency, a secondary thread) is safe.
+        // The loader composes on a thread with a large stack, so a caller on a small-stack
+        // thread (Swift concurrency, a secondary thread) is safe.
         final class Outcome: @unchecked Sendable { var documents: Int?; var error: (any Error)? }
         let text = String(repeating: "[", count: 900) + String(repeating: "]", count: 900)
         let outcome = Outcome()

@@ -2,7 +2,7 @@
 import XCTest
 
 /// The key scanner must see exactly the keys libyaml sees: a key it missed could carry an
-/// alias bomb into Yams, a key it invented would refuse a valid file.
+/// alias bomb past the scanner's refusals, a key it invented would refuse a valid file.
 final class YAMLKeyScannerTests: XCTestCase {
     // MARK: No false alarms
 
@@ -57,7 +57,7 @@ final class YAMLKeyScannerTests: XCTestCase {
 
     // MARK: The same keys as libyaml
 
-    func testKeysFoundMatchYamsAcrossLineBreaksTabsAndDocuments() throws {
+    func testKeysFoundMatchTheComposerAcrossLineBreaksTabsAndDocuments() throws {
         let texts = [
             "a: 1\rb: 2\r\rc:\r  d: 3\r",
             "a: 1\r\nb: |\r\n  text: x\r\nc: 2\r\n",
@@ -77,7 +77,7 @@ final class YAMLKeyScannerTests: XCTestCase {
     }
 
 
-    func testKeysFoundMatchYamsOnGeneratedDocuments() throws {
+    func testKeysFoundMatchTheComposerOnGeneratedDocuments() throws {
         var generator = YAMLSeededGenerator(state: UInt64(ProcessInfo.processInfo.environment["YAML_FUZZ_SEED"] ?? "7") ?? 7)
         for round in 0..<(Int(ProcessInfo.processInfo.environment["YAML_FUZZ_ROUNDS"] ?? "") ?? 400) {
             var writer = YAMLWriter(generator: generator)
@@ -94,7 +94,7 @@ final class YAMLKeyScannerTests: XCTestCase {
         }
     }
 
-    func testKeysFoundMatchYamsOnMutatedDocuments() throws {
+    func testKeysFoundMatchTheComposerOnMutatedDocuments() throws {
         var generator = YAMLSeededGenerator(state: UInt64(ProcessInfo.processInfo.environment["YAML_FUZZ_SEED"] ?? "11") ?? 11)
         var compared = 0
         for _ in 0..<(Int(ProcessInfo.processInfo.environment["YAML_FUZZ_ROUNDS"] ?? "") ?? 600) {
@@ -115,10 +115,10 @@ final class YAMLKeyScannerTests: XCTestCase {
                 }
             }
             let scannerAccepts = (try? YAMLKeyScanner.check(bytes, file: yamlTestFile, limits: .default)) != nil
-            // Yams and the converter alone, without the scanner's refusals.
+            // The composer alone, without the scanner's refusals.
             let composed = YAMLComposer.compose(bytes, file: yamlTestFile, limits: .default)
             if case .failure(let error) = composed, error.message.hasPrefix("mapping keys must be plain text") {
-                XCTAssertFalse(scannerAccepts, "Yams took a list or mapping as a key the scanner missed: \(error)\n\(String(decoding: bytes, as: UTF8.self))")
+                XCTAssertFalse(scannerAccepts, "the composer took a list or mapping as a key the scanner missed: \(error)\n\(String(decoding: bytes, as: UTF8.self))")
             }
             // Keys after a refused one are never scanned; the loader refuses such a file.
             guard case .success(let documents) = composed, scannerAccepts else { continue }
@@ -148,7 +148,7 @@ final class YAMLKeyScannerTests: XCTestCase {
         let onlyLoaded = loaded.subtracting(scanned).map(\.description).sorted()
         XCTAssert(
             onlyScanned.isEmpty && onlyLoaded.isEmpty,
-            "\(context): keys only the scanner saw: \(onlyScanned); keys only Yams saw: \(onlyLoaded)\n\(text)",
+            "\(context): keys only the scanner saw: \(onlyScanned); keys only the composer saw: \(onlyLoaded)\n\(text)",
             line: line)
     }
 }

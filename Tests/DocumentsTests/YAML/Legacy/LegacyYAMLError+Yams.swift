@@ -1,14 +1,17 @@
-internal import Yams
+// The Yams-based composer that `YAMLComposer` replaced, kept for
+// `YAMLComposerDifferentialTests` only: the new composer must answer every input as this did.
+import Yams
+@testable import Documents
 
 extension YAMLError {
     /// The error Yams (or libyaml under it) reported, in Tollgate's words, at the line and
     /// column libyaml named. `text` is the UTF-8 text Yams parsed.
-    init(translating error: YamlError, text: [UInt8], file: String) {
+    init(legacyTranslating error: YamlError, text: [UInt8], file: String) {
         switch error {
         case let .scanner(context, problem, mark, _),
              let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
-            self = Self.syntax(problem: problem, context: context, mark: mark, text: text, file: file)
+            self = Self.legacySyntax(problem: problem, context: context, mark: mark, text: text, file: file)
         case let .reader(problem, offset, value, yaml):
             var location = SourceLocation.start(of: file)
             if let offset, let index = yaml.index(yaml.startIndex, offsetBy: offset, limitedBy: yaml.endIndex) {
@@ -31,7 +34,7 @@ extension YAMLError {
         }
     }
 
-    private static func syntax(problem: String, context: YamlError.Context?, mark: Mark, text: [UInt8], file: String) -> YAMLError {
+    private static func legacySyntax(problem: String, context: YamlError.Context?, mark: Mark, text: [UInt8], file: String) -> YAMLError {
         let location = SourceLocation(file: file, line: mark.line, column: mark.column)
         let offset = YAMLTextCheck.byteOffset(line: mark.line, column: mark.column, in: text)
         if problem.hasPrefix("Maximum nesting level") {
@@ -42,7 +45,7 @@ extension YAMLError {
         }
         if problem == "found undefined alias" {
             var end = offset + 1
-            while end < text.count, isAnchorCharacter(text[end]) { end += 1 }
+            while end < text.count, legacyIsAnchorCharacter(text[end]) { end += 1 }
             let name = offset + 1 < end ? String(decoding: text[(offset + 1)..<end], as: UTF8.self) : ""
             return YAMLError(
                 .syntax,
@@ -59,7 +62,7 @@ extension YAMLError {
         return YAMLError(.syntax, message, at: location)
     }
 
-    private static func isAnchorCharacter(_ char: UInt8) -> Bool {
+    private static func legacyIsAnchorCharacter(_ char: UInt8) -> Bool {
         (char >= UInt8(ascii: "0") && char <= UInt8(ascii: "9"))
             || (char >= UInt8(ascii: "a") && char <= UInt8(ascii: "z"))
             || (char >= UInt8(ascii: "A") && char <= UInt8(ascii: "Z"))

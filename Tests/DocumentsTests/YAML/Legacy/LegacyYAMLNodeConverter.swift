@@ -1,4 +1,7 @@
-internal import Yams
+// The Yams-based composer that `YAMLComposer` replaced, kept for
+// `YAMLComposerDifferentialTests` only: the new composer must answer every input as this did.
+import Yams
+@testable import Documents
 
 /// Turns the nodes Yams composed into located `YAMLValue`s: resolves scalars with the
 /// YAML 1.2 core schema, expands aliases within the node budget, enforces the depth
@@ -8,7 +11,7 @@ internal import Yams
 /// Yams shares an anchored node with every alias of it, so the tree it hands over is
 /// small even for an alias bomb; the expansion happens here, one counted node at a time,
 /// and stops the moment the budget is spent.
-struct YAMLNodeConverter {
+struct LegacyYAMLNodeConverter {
     /// The tag Tollgate's resolver gives an untagged plain scalar. Yams resolves tags only
     /// of mapping keys (to compare them) and stores the result in the node; with Yams'
     /// basic resolver an anchored plain key reused as a value would then look like an
