@@ -48,9 +48,20 @@ struct TreeComparison {
     }
 
     private mutating func compare(_ old: RawTree, _ new: RawTree, prefix: String) throws(GitError) {
-        var i = try old.entry(at: 0)
-        var j = try new.entry(at: 0)
+        // Most of a large directory is the same on both sides: the entries inside the bytes both
+        // trees start with are skipped without comparing them (their offsets are the same on
+        // both sides), and the comparison ends once both sides stand at an entry from which
+        // their remaining bytes are the same (the bytes both trees end with).
+        let head = RawTree.commonPrefix(old, new)
+        let tail = RawTree.commonSuffix(old, new)
+        var start = 0
+        while let entry = try old.entry(at: start), entry.end <= head { start = entry.end }
+        var i = try old.entry(at: start)
+        var j = try new.entry(at: start)
         while true {
+            if let a = i, let b = j, old.bytes.count - a.start == new.bytes.count - b.start, old.bytes.count - a.start <= tail {
+                return
+            }
             switch (i, j) {
             case (nil, nil):
                 return
@@ -189,14 +200,42 @@ final class RawTree: @unchecked Sendable {
         }
         guard index > start, index < bytes.count else { throw damaged("an entry without a name") }
         let nameStart = index + 1
-        var nameEnd = nameStart
-        while nameEnd < bytes.count, bytes[nameEnd] != 0 { nameEnd += 1 }
+        var nameEnd = bytes.count
+        if nameStart < bytes.count, let found = memchr(bytes.baseAddress! + nameStart, 0, bytes.count - nameStart) {
+            nameEnd = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - bytes.baseAddress!
+        }
         guard nameEnd > nameStart, nameEnd + 21 <= bytes.count else { throw damaged("an entry cut short") }
         return Entry(start: start, nameStart: nameStart, nameEnd: nameEnd, end: nameEnd + 21, mode: mode)
     }
 
     private func damaged(_ what: String) -> GitError {
         GitError(code: .other(-1), message: "tree \(id?.hex ?? "?") is damaged: \(what)")
+    }
+
+    /// How many bytes the two trees start with in common.
+    static func commonPrefix(_ a: RawTree, _ b: RawTree) -> Int {
+        let count = min(a.bytes.count, b.bytes.count)
+        guard count > 0 else { return 0 }
+        let x = UnsafeRawPointer(a.bytes.baseAddress!), y = UnsafeRawPointer(b.bytes.baseAddress!)
+        var index = 0
+        while index + 8 <= count, x.loadUnaligned(fromByteOffset: index, as: UInt64.self) == y.loadUnaligned(fromByteOffset: index, as: UInt64.self) {
+            index += 8
+        }
+        while index < count, a.bytes[index] == b.bytes[index] { index += 1 }
+        return index
+    }
+
+    /// How many bytes the two trees end with in common.
+    static func commonSuffix(_ a: RawTree, _ b: RawTree) -> Int {
+        let count = min(a.bytes.count, b.bytes.count)
+        guard count > 0 else { return 0 }
+        let x = UnsafeRawPointer(a.bytes.baseAddress!) + a.bytes.count, y = UnsafeRawPointer(b.bytes.baseAddress!) + b.bytes.count
+        var length = 0
+        while length + 8 <= count, x.loadUnaligned(fromByteOffset: -length - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: -length - 8, as: UInt64.self) {
+            length += 8
+        }
+        while length < count, a.bytes[a.bytes.count - 1 - length] == b.bytes[b.bytes.count - 1 - length] { length += 1 }
+        return length
     }
 
     /// Whether two entries are byte for byte the same (mode, name and id).

@@ -47,14 +47,25 @@ final class TreeComparisonTests: XCTestCase {
 
     /// Seeded: 40 commits of random changes over names that sort around each other in git's
     /// order ("a", "a-", "a.b", "a0", a directory "a/", files becoming directories and back,
-    /// symlinks, executable bits). Every pair of consecutive commits and 40 random pairs must
+    /// symlinks, executable bits), and a few changes a round in a directory of 300 files. Every pair of consecutive commits and 40 random pairs must
     /// give exactly what `git diff-tree -r --raw` gives: paths, blobs and modes.
     func testRawComparisonAgreesWithGitDiffTreeOnRandomHistories() throws {
         let repo = try TestRepository()
         var generator = SplitMix(seed: 0x7011_6a7e)
         let names = ["a", "a-", "a.b", "a0", "b", "a/x", "a/y/z", "a-/q", "dir/deep/f", "dir/g", "dir-/h", "é", "z z"]
         var commits: [String] = []
+        // A large directory where a few entries change per round: most of its bytes are the
+        // same on both sides (the comparison skips the common start and end of a tree).
+        for index in 0..<300 { try repo.write(String(format: "big/f%03d.yaml", index), "v0\n") }
         for round in 0..<40 {
+            for _ in 0..<Int(generator.next() % 3) {
+                let big = String(format: "big/f%03d.yaml", Int(generator.next() % 300))
+                if generator.next() % 4 == 0 {
+                    try? FileManager.default.removeItem(atPath: repo.path + "/" + big)
+                } else {
+                    try repo.write(big, "v\(round)\n")
+                }
+            }
             for _ in 0..<(1 + Int(generator.next() % 4)) {
                 let name = names[Int(generator.next() % UInt64(names.count))]
                 let full = repo.path + "/" + name
