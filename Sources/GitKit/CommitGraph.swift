@@ -223,6 +223,28 @@ public final class CommitGraph: @unchecked Sendable {
         return layer.u32(layer.data + index * 36 + 28) >> 2
     }
 
+    /// Whether `target` is `start` or one of its ancestors, walking the graph's parents only:
+    /// a commit whose topological level is not above the target's cannot lead to it (levels
+    /// grow strictly from parent to child), so those are not followed when both levels are known.
+    public func reaches(_ target: Position, from start: Position) -> Bool {
+        if target == start { return true }
+        let targetLevel = topologicalLevel(at: target)
+        var seen = Set<UInt32>([start.value])
+        var pending = [start]
+        while let position = pending.popLast() {
+            for parent in parents(at: position) {
+                if parent == target { return true }
+                guard seen.insert(parent.value).inserted else { continue }
+                if targetLevel != 0 {
+                    let level = topologicalLevel(at: parent)
+                    if level != 0, level <= targetLevel { continue }
+                }
+                pending.append(parent)
+            }
+        }
+        return false
+    }
+
     // MARK: Changed paths
 
     /// The keys of `path` and its leading directories (`a`, `a/b`, `a/b/c` for `a/b/c`), or nil

@@ -11,6 +11,20 @@ extension Repository {
         try BlobHandle.lookup(id, in: handle).bytes
     }
 
+    /// The content of a blob if `wanted` accepts it, else nil. Only an accepted blob is hashed
+    /// and compared with its id (it becomes evidence); a walk that looks at many blobs to
+    /// choose the few it parses does not hash the others.
+    public func blob(_ id: ObjectID, ifWanted wanted: ([UInt8]) -> Bool) throws(GitError) -> [UInt8]? {
+        let object = try ObjectDatabaseHandle.of(handle).read(id, verify: false, what: "blob")
+        guard object.kind == GIT_OBJECT_BLOB else {
+            throw GitError(code: .other(-1), message: "cannot read blob \(id.hex): the object is a \(String(cString: git_object_type2string(object.kind)))")
+        }
+        let bytes = object.bytes
+        guard wanted(bytes) else { return nil }
+        try ObjectVerification.verify(id, kind: GIT_OBJECT_BLOB, content: bytes, count: bytes.count)
+        return bytes
+    }
+
     /// The id git would give `bytes` as a blob (`git hash-object`), without writing anything.
     public static func blobID(hashing bytes: [UInt8]) throws(GitError) -> ObjectID {
         var oid = git_oid()

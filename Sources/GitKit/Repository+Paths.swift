@@ -269,11 +269,16 @@ extension Repository {
         if ancestor == commit { return true }
         let key = ancestor.hex + commit.hex
         if let known = memo.ancestry[key] ?? keptAnswers?.isAncestor(ancestor, of: commit) { return known }
-        var descendant = commit.gitOID
-        var candidate = ancestor.gitOID
-        let found = try LibGit2Watch.reading("the history") { () throws(GitError) in
-            try check(git_graph_descendant_of(handle.pointer, &descendant, &candidate),
-                      "cannot relate \(ancestor.short) and \(commit.short)") == 1
+        let found: Bool
+        if let graph = openedCommitGraph, let from = graph.lookup(commit), let target = graph.lookup(ancestor) {
+            found = graph.reaches(target, from: from)
+        } else {
+            var descendant = commit.gitOID
+            var candidate = ancestor.gitOID
+            found = try LibGit2Watch.reading("the history") { () throws(GitError) in
+                try check(git_graph_descendant_of(handle.pointer, &descendant, &candidate),
+                          "cannot relate \(ancestor.short) and \(commit.short)") == 1
+            }
         }
         memo.ancestry[key] = found
         keptAnswers?.found(isAncestor: found, ancestor, of: commit)

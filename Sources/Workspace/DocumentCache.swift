@@ -38,21 +38,32 @@ final class DocumentCache: @unchecked Sendable {
     /// is unknown). Each call replaces what the previous one parsed, so memory follows the
     /// batch, not the history.
     func prefetch(_ blobs: [(blob: ObjectID, path: String)], in repository: Repository,
-                  wanted: ([UInt8]) -> Bool = { _ in true }) throws {
+                  wanted: @escaping @Sendable ([UInt8]) -> Bool = { _ in true }) throws {
         ahead = [:]
         refused = []
         var unread: [(bytes: [UInt8], path: String)] = []
         var keys: [Key] = []
         var listed: Set<Key> = []
+        var toRead: [Key] = []
         for (blob, path) in blobs {
             let key = Key(blob: blob, path: path)
             guard self[blob, path] == nil, listed.insert(key).inserted else { continue }
-            let bytes = try repository.blob(blob)
-            guard wanted(bytes) else {
+            toRead.append(key)
+        }
+        // Read on every core (a repository handle per thread); only wanted blobs are hashed.
+        let gitDirectory = repository.gitDirectory
+        let ids = toRead.map(\.blob)
+        let read = DocumentLoader.inParallel(ids.count) { index -> Result<[UInt8]?, GitError> in
+            Result(catching: { () throws(GitError) -> [UInt8]? in
+                try ThreadRepository.current(gitDirectory).blob(ids[index], ifWanted: wanted)
+            })
+        }
+        for (key, result) in zip(toRead, read) {
+            guard let bytes = try result.get() else {
                 refused.insert(key)
                 continue
             }
-            unread.append((bytes, path))
+            unread.append((bytes, key.path))
             keys.append(key)
         }
         for (key, reading) in zip(keys, DocumentLoader.readAll(unread)) {

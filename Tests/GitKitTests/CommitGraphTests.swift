@@ -249,6 +249,28 @@ final class CommitGraphTests: XCTestCase {
         }
     }
 
+    /// `isAncestor` walks the graph's parents (pruned by topological level) once the graph is
+    /// open: for every pair of commits of the merge history (criss-cross, octopus, `-s ours`)
+    /// it must say what `git merge-base --is-ancestor` says, with and without the graph.
+    func testAncestryFromTheGraphEqualsGits() throws {
+        let repo = try mergeHistory()
+        let heads = try commits(repo)
+        try writeGraph(repo)
+        let graphed = try Self.openWithGraph(repo)
+        XCTAssertNotNil(graphed.commitGraph)
+        var yes = 0, no = 0
+        for ancestor in heads {
+            for commit in heads {
+                let plain = try Repository.discover(startingAt: repo.path)
+                let expected = (try? repo.git(["merge-base", "--is-ancestor", ancestor.hex, commit.hex])) != nil
+                XCTAssertEqual(try graphed.isAncestor(ancestor, of: commit), expected, "\(ancestor.short) before \(commit.short), graph")
+                XCTAssertEqual(try plain.isAncestor(ancestor, of: commit), expected, "\(ancestor.short) before \(commit.short), objects")
+                if expected { yes += 1 } else { no += 1 }
+            }
+        }
+        XCTAssertTrue(yes > 20 && no > 20, "both answers occur: \(yes) yes, \(no) no")
+    }
+
     func testBloomFiltersNeverRuleOutAChangedPath() throws {
         let repo = try mergeHistory()
         try writeGraph(repo)

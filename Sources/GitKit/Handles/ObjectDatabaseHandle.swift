@@ -22,11 +22,12 @@ final class ObjectDatabaseHandle {
 
     /// Reads an object exactly as stored (inflated, without the `<type> <size>\0` header),
     /// hashed and compared with `id` unless `verify` is false (ObjectVerification).
-    func read(_ id: ObjectID, verify: Bool = true) throws(GitError) -> RawObjectHandle {
+    /// - Parameter what: the object's kind in messages ("cannot read blob …").
+    func read(_ id: ObjectID, verify: Bool = true, what: String = "object") throws(GitError) -> RawObjectHandle {
         var oid = id.gitOID
         var out: OpaquePointer?
-        try LibGit2Watch.reading("an object") { () throws(GitError) in try check(git_odb_read(&out, pointer, &oid), "cannot read object \(id.hex)") }
-        let object = RawObjectHandle(adopting: try unwrap(out, "cannot read object \(id.hex)"), database: self)
+        try LibGit2Watch.reading("an object") { () throws(GitError) in try check(git_odb_read(&out, pointer, &oid), "cannot read \(what) \(id.hex)") }
+        let object = RawObjectHandle(adopting: try unwrap(out, "cannot read \(what) \(id.hex)"), database: self)
         guard verify else { return object }
         try ObjectVerification.verify(id, kind: object.kind, content: git_odb_object_data(object.pointer),
                                       count: git_odb_object_size(object.pointer))
