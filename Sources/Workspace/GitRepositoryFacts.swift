@@ -180,14 +180,21 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     /// with a repository handle of its own (libgit2 handles must not be shared).
     static func changes(between pairs: [(old: ObjectID?, new: ObjectID)], in repository: Repository) throws -> [[TreeChange]] {
         let gitDirectory = repository.gitDirectory
-        let results = DocumentLoader.inParallel(pairs.count) { index -> Result<[TreeChange], GitError> in
-            Result(catching: { () throws(GitError) -> [TreeChange] in
+        // Runs of consecutive pairs: a tree one pair reads is the next pair's old side, and
+        // stays in the reading thread's object cache.
+        let run = 256
+        let results = DocumentLoader.inParallel((pairs.count + run - 1) / run) { chunk -> Result<[[TreeChange]], GitError> in
+            Result(catching: { () throws(GitError) -> [[TreeChange]] in
                 let local = try ThreadRepository.current(gitDirectory)
-                return try local.changes(fromTree: pairs[index].old, toTree: pairs[index].new)
-                    .filter { $0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml") }
+                var found: [[TreeChange]] = []
+                for index in (chunk * run)..<min(pairs.count, (chunk + 1) * run) {
+                    found.append(try local.changes(fromTree: pairs[index].old, toTree: pairs[index].new)
+                        .filter { $0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml") })
+                }
+                return found
             })
         }
-        return try results.map { try $0.get() }
+        return try results.flatMap { try $0.get() }
     }
 
     /// Whether a file's bytes can hold a PromotionRequest: they spell the kind, or they use a
