@@ -20,4 +20,11 @@ static inline const char *tollgate_libgit2_header_version(void) {
 static inline int tollgate_set_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
+
+/* libgit2 caches parsed trees only up to 4 KiB by default: a directory of thousands of documents
+   was inflated and parsed again for every path looked up in it (thousands of times per check).
+   GitKit raises the limit for trees; the cache's total size stays libgit2's (256 MiB). */
+static inline int tollgate_set_tree_cache_limit(size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, bytes);
+}
 #endif

@@ -12,7 +12,10 @@ enum LibGit2Runtime {
         guard count >= 0 else { return count }
         // GitKit verifies the objects it uses as evidence itself (ObjectVerification).
         let rc = tollgate_set_strict_hash_verification(0)
-        return rc < 0 ? rc : count
+        guard rc >= 0 else { return rc }
+        // Directories of thousands of documents are looked up in once per path: keep them parsed.
+        let cached = tollgate_set_tree_cache_limit(16 << 20)
+        return cached < 0 ? cached : count
     }()
 
     static func ensureInitialized() throws(GitError) {
