@@ -23,8 +23,20 @@ static inline int tollgate_set_strict_hash_verification(int enabled) {
 
 /* libgit2 caches parsed trees only up to 4 KiB by default: a directory of thousands of documents
    was inflated and parsed again for every path looked up in it (thousands of times per check).
-   GitKit raises the limit for trees; the cache's total size stays libgit2's (256 MiB). */
+   GitKit raises the limit for trees and bounds what the caches hold together. */
 static inline int tollgate_set_tree_cache_limit(size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, bytes);
+}
+
+/* How much of the pack files libgit2 keeps mapped, in windows of `window` bytes: mapped pages
+   count in a process's resident memory, and a walk through 100,000 commits touches most of a pack. */
+static inline int tollgate_set_pack_windows(size_t window, size_t limit) {
+    int rc = git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
+    return rc < 0 ? rc : git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, limit);
+}
+
+/* The bytes all of libgit2's object caches may hold together (every repository handle). */
+static inline int tollgate_set_cache_max_size(ssize_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);
 }
 #endif
