@@ -79,7 +79,7 @@ struct StagedSubset: LinkedDocumentIndex {
     func selected(changed: Set<String>) -> [DocumentSummary] {
         let approvalRequests = ApprovalAttributor.requests(withApprovalPathsIn: changed)
         let (keyFields, namingFields) = DocumentGraph.selectKeys
-        func tokens(of summary: DocumentSummary) -> [String] {
+        func ownTokens(of summary: DocumentSummary) -> [String] {
             [summary.name] + (["model"] + namingFields).compactMap { summary.text($0) }
         }
         func mayLink(_ summary: DocumentSummary, to tokens: Set<String>) -> Bool {
@@ -90,7 +90,7 @@ struct StagedSubset: LinkedDocumentIndex {
         // The names defined in a changed file: every definition of such a name is selected.
         var changedReferences: Set<DocumentReference> = []
         for summary in summaries where changed.contains(summary.file) {
-            tokens.formUnion(tokens(of: summary))
+            tokens.formUnion(ownTokens(of: summary))
             changedReferences.insert(summary.reference)
         }
         var candidates: Set<DocumentReference> = []
