@@ -30,8 +30,48 @@ final class ReadingStore: @unchecked Sendable {
     private static let journalMagic = Array("TOLLGATE-READINGS-JOURNAL\n".utf8)
 
     struct Key: Hashable {
-        var blob: String
+        var blob: Blob
         var path: String
+    }
+
+    /// A blob id as its 20 bytes (no string per record: a store holds one for every file).
+    struct Blob: Hashable {
+        var high: UInt64
+        var middle: UInt64
+        var low: UInt32
+
+        /// From exactly 40 lowercase hexadecimal digits (as `ObjectID.hex` spells ids); nil else.
+        init?<Bytes: Collection<UInt8>>(hex: Bytes) {
+            guard hex.count == 40 else { return nil }
+            var (high, middle, low): (UInt64, UInt64, UInt64) = (0, 0, 0)
+            for (offset, byte) in hex.enumerated() {
+                let digit: UInt64
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - UInt8(ascii: "a") + 10)
+                default: return nil
+                }
+                switch offset {
+                case ..<16: high = high << 4 | digit
+                case ..<32: middle = middle << 4 | digit
+                default: low = low << 4 | digit
+                }
+            }
+            (self.high, self.middle, self.low) = (high, middle, UInt32(low))
+        }
+
+        init(_ id: ObjectID) {
+            // `ObjectID.hex` is 40 lowercase hexadecimal digits by construction.
+            self = Blob(hex: id.hex.utf8)!
+        }
+
+        var hex: String {
+            func digits(_ value: UInt64, _ count: Int) -> String {
+                let text = String(value, radix: 16)
+                return String(repeating: "0", count: count - text.count) + text
+            }
+            return digits(high, 16) + digits(middle, 16) + digits(UInt64(low), 8)
+        }
     }
 
     /// Where a record lies: in which of `buffers` (0 the store, 1 the journal), its
@@ -80,13 +120,13 @@ final class ReadingStore: @unchecked Sendable {
     // MARK: - Lookup
 
     func contains(blob: ObjectID, path: String) -> Bool {
-        lock.withLock { records[Key(blob: blob.hex, path: path)] != nil }
+        lock.withLock { records[Key(blob: Blob(blob), path: path)] != nil }
     }
 
     /// The kept readings of these contents, decoded on every core; nil where a record is
     /// missing or does not decode (the caller parses the file).
     func readings(_ wanted: [(blob: ObjectID, path: String)]) -> [DocumentLoader.Reading?] {
-        let keys = wanted.map { Key(blob: $0.blob.hex, path: $0.path) }
+        let keys = wanted.map { Key(blob: Blob($0.blob), path: $0.path) }
         let found = lock.withLock { keys.map { records[$0] } }
         let buffers = self.buffers
         let readings = DocumentLoader.inParallel(keys.count) { index -> DocumentLoader.Reading? in
@@ -105,7 +145,7 @@ final class ReadingStore: @unchecked Sendable {
     func keep(_ reading: DocumentLoader.Reading, blob: ObjectID, path: String) {
         let encoded = (DocumentSummary.encode(reading), ReadingCodec.encode(reading, file: path))
         lock.withLock {
-            let key = Key(blob: blob.hex, path: path)
+            let key = Key(blob: Blob(blob), path: path)
             fresh[key] = encoded
             used.insert(key)
             stored += 1
@@ -115,7 +155,7 @@ final class ReadingStore: @unchecked Sendable {
     /// The summary kept for a content at a path, without decoding the reading: `.some(nil)`
     /// when the reading is no document, nil when nothing (readable) is kept.
     func summary(blob: ObjectID, path: String) -> DocumentSummary?? {
-        let key = Key(blob: blob.hex, path: path)
+        let key = Key(blob: Blob(blob), path: path)
         lock.lock()
         defer { lock.unlock() }
         if let kept = fresh[key] { return DocumentSummary.decode(kept.summary, kept.summary.indices, file: path) }
@@ -137,12 +177,12 @@ final class ReadingStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !fresh.isEmpty else { return }
-        let added = fresh.sorted(by: { ($0.key.path, $0.key.blob) < ($1.key.path, $1.key.blob) })
+        let added = fresh.sorted(by: { ($0.key.path, $0.key.blob.hex) < ($1.key.path, $1.key.blob.hex) })
         let storeRecords = records.count - journalRecords
         if !buffers[0].isEmpty, !journalDamaged, journalRecords + added.count <= max(256, storeRecords / 4) {
             var output = StoreFile.Writer()
             for (key, payload) in added {
-                output.field(key.blob)
+                output.field(key.blob.hex)
                 output.field(key.path)
                 output.field(payload.summary[...])
                 output.field(payload.reading[...])
@@ -161,7 +201,7 @@ final class ReadingStore: @unchecked Sendable {
         var written: Set<Key> = []
         func write(_ key: Key, _ summary: ArraySlice<UInt8>, _ reading: ArraySlice<UInt8>) {
             guard written.insert(key).inserted else { return }
-            index.field(key.blob)
+            index.field(key.blob.hex)
             index.field(key.path)
             index.field(summary)
             index.field(String(area.count))
@@ -206,8 +246,9 @@ final class ReadingStore: @unchecked Sendable {
                 guard let blob = index.next(), let path = index.next(), let summary = index.next(),
                       let offset = index.nextInt(), let count = index.nextInt(),
                       offset <= bytes.count - areaStart, count <= bytes.count - areaStart - offset else { return }
-                let key = Key(blob: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[blob]), as: UTF8.self),
-                              path: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[path]), as: UTF8.self))
+                // A blob that is no id matches no file: the record is left out.
+                guard let id = Blob(hex: bytes[blob]) else { continue }
+                let key = Key(blob: id, path: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[path]), as: UTF8.self))
                 let record = Record(buffer: 0, summary: summary, reading: areaStart + offset..<areaStart + offset + count,
                                     order: found[key]?.order ?? order.count)
                 if found.updateValue(record, forKey: key) == nil {
@@ -240,8 +281,8 @@ final class ReadingStore: @unchecked Sendable {
                     journalDamaged = true
                     return
                 }
-                let key = Key(blob: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[blob]), as: UTF8.self),
-                              path: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[path]), as: UTF8.self))
+                guard let id = Blob(hex: bytes[blob]) else { continue }
+                let key = Key(blob: id, path: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[path]), as: UTF8.self))
                 let record = Record(buffer: 1, summary: summary, reading: reading, order: records[key]?.order ?? recordOrder.count)
                 if records.updateValue(record, forKey: key) == nil {
                     recordOrder.append(key)
