@@ -373,28 +373,51 @@ public struct DocumentSummary: Hashable, Sendable {
     public var kind: DocumentKind
     public var name: String
     public var file: String
-    /// `Document.text(field)` for each of `fields` that has a text.
-    public var texts: [String: String]
+    /// `Document.text(field)` for each of `fields`, in that order (nil where it has none): one
+    /// small array instead of a dictionary per document, since a staged check holds a summary
+    /// of every document of the index.
+    public var values: [String?]
 
     public init(_ document: Document) {
         kind = document.kind
         name = document.name
         file = document.file
-        var texts: [String: String] = [:]
-        for field in DocumentSummary.fields {
-            if let text = document.text(field) { texts[field] = text }
-        }
-        self.texts = texts
+        values = DocumentSummary.fields.map { document.text($0) }
     }
 
     public init(kind: DocumentKind, name: String, file: String, texts: [String: String]) {
+        self.init(kind: kind, name: name, file: file, values: DocumentSummary.fields.map { texts[$0] })
+    }
+
+    public init(kind: DocumentKind, name: String, file: String, values: [String?]) {
         self.kind = kind
         self.name = name
         self.file = file
-        self.texts = texts
+        self.values = values
     }
 
-    public func text(_ field: String) -> String? { texts[field] }
+    /// The texts kept, by field.
+    public var texts: [String: String] {
+        var texts: [String: String] = [:]
+        for (field, value) in zip(DocumentSummary.fields, values) { texts[field] = value }
+        return texts
+    }
+
+    public func text(_ field: String) -> String? {
+        guard let number = DocumentSummary.number(of: field), number < values.count else { return nil }
+        return values[number]
+    }
+
+    /// The position of `field` in `fields` (a dozen short names: a scan beats hashing).
+    @inline(__always)
+    static func number(of field: String) -> Int? {
+        var number = 0
+        for known in fields {
+            if known == field { return number }
+            number += 1
+        }
+        return nil
+    }
 
     public var reference: DocumentReference { DocumentReference(kind: kind, name: name) }
 
@@ -408,9 +431,9 @@ public struct DocumentSummary: Hashable, Sendable {
         writer.byte(1)
         writer.string(summary.kind.rawValue)
         writer.string(summary.name)
-        writer.count(summary.texts.count)
-        for (number, field) in fields.enumerated() {
-            guard let text = summary.texts[field] else { continue }
+        writer.count(summary.values.count(where: { $0 != nil }))
+        for (number, value) in summary.values.enumerated() {
+            guard let text = value else { continue }
             writer.count(number + 1)
             writer.string(text)
         }
@@ -433,14 +456,14 @@ public struct DocumentSummary: Hashable, Sendable {
             case 1:
                 guard let kind = DocumentKind(rawValue: try reader.string()) else { return nil }
                 let name = try reader.string()
-                var texts: [String: String] = [:]
+                var values = [String?](repeating: nil, count: fields.count)
                 for _ in 0..<(try reader.elements()) {
                     let number = try reader.count()
                     guard number >= 1, number <= fields.count else { return nil }
-                    texts[fields[number - 1]] = try reader.string()
+                    values[number - 1] = try reader.string()
                 }
                 guard reader.position == reader.end else { return nil }
-                return .some(DocumentSummary(kind: kind, name: name, file: file, texts: texts))
+                return .some(DocumentSummary(kind: kind, name: name, file: file, values: values))
             default:
                 return nil
             }

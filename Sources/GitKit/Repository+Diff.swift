@@ -40,6 +40,16 @@ extension Repository {
         return try DiffHandle.between(oldTree, index, in: handle, operation).paths
     }
 
+    /// The staged content and the paths staged against `commit` (`indexFiles()` and
+    /// `stagedChangedPaths(against:)`) from one read of the index: both describe the same index,
+    /// and a large index is read once.
+    public func stagedState(against commit: ObjectID?) throws(GitError) -> (index: IndexSnapshot, changed: [String]) {
+        let operation = "cannot compare the index with \(commit?.short ?? "the empty tree")"
+        let oldTree = try commit.map { (id) throws(GitError) in try tree(ofCommit: id) }
+        let index = try IndexHandle.current(of: handle)
+        return (index.snapshot, try DiffHandle.between(oldTree, index, in: handle, operation).paths)
+    }
+
     /// Paths changed in the working tree but not staged: modified or deleted tracked files and
     /// untracked files that are not ignored (`git diff --name-only` plus
     /// `git ls-files --others --exclude-standard`). Sorted, unique.

@@ -59,11 +59,11 @@ extension Workspace {
             return States(evaluated: snapshot, trusted: snapshot, changed: nil,
                           historyHead: try git { try repository.head() }, isCommit: false, rangeCommits: nil)
         case .staged:
-            let index = try git { try repository.indexFiles() }
-            let snapshot = BlobSnapshot(repository, label: "index", files: index.files)
             let head = try git { try repository.head() }
-            var states = States(evaluated: snapshot, trusted: snapshot,
-                                changed: try git { try repository.stagedChangedPaths(against: head) },
+            // One read of the index gives the staged files and what they change.
+            let (index, changed) = try git { try repository.stagedState(against: head) }
+            let snapshot = BlobSnapshot(repository, label: "index", files: index.files)
+            var states = States(evaluated: snapshot, trusted: snapshot, changed: changed,
                                 historyHead: head, isCommit: false, rangeCommits: nil)
             states.conflicted = index.conflicted
             states.changed = (states.changed ?? []) + index.conflicted
@@ -180,6 +180,7 @@ extension Workspace {
                    facts: GitRepositoryFacts) throws -> (loaded: Loaded, names: [DocumentKind: [String]], count: Int)? {
         let paths = Workspace.paths(of: .subjects, in: snapshot, config: config)
         var summaries: [DocumentSummary] = []
+        summaries.reserveCapacity(paths.count)
         var unknown: Set<String> = []
         var nonDocuments: Set<String> = []
         for path in paths {
@@ -198,7 +199,10 @@ extension Workspace {
         }
         guard unknown.count <= max(64, paths.count / 10) else { return nil }
         // New content is parsed (and kept, so the next run knows its summary).
-        summaries += try load(from: snapshot, config: config, .subjects, store: store, only: unknown).documents.map(DocumentSummary.init)
+        if !unknown.isEmpty {
+            let parsed = try load(from: snapshot, config: config, .subjects, store: store, only: unknown).documents
+            summaries = Workspace.merged(summaries, parsed.map(DocumentSummary.init))
+        }
         let subset = StagedSubset(summaries)
         let reach = subset.reach(of: subset.selected(changed: changed)) { model in
             facts.mergedPromotions(of: model).compactMap { $0.request.text("run") }
@@ -206,6 +210,20 @@ extension Workspace {
         let loaded = try load(from: snapshot, config: config, .subjects, store: store,
                               only: reach.union(unknown).union(changed).union(nonDocuments))
         return (loaded, subset.names, subset.summaries.count)
+    }
+
+    /// Two lists of summaries in path order as one (what `StagedSubset` would sort them into).
+    static func merged(_ kept: [DocumentSummary], _ parsed: [DocumentSummary]) -> [DocumentSummary] {
+        let order: (DocumentSummary, DocumentSummary) -> Bool = { ($0.file, $0.kind.rawValue) < ($1.file, $1.kind.rawValue) }
+        var result: [DocumentSummary] = []
+        result.reserveCapacity(kept.count + parsed.count)
+        var next = parsed.sorted(by: order)[...]
+        for summary in kept {
+            while let first = next.first, order(first, summary) { result.append(next.removeFirst()) }
+            result.append(summary)
+        }
+        result += next
+        return result
     }
 
     struct Trusted {

@@ -16,18 +16,27 @@ struct StagedSubset: LinkedDocumentIndex {
     /// Every document of the state (trusted kinds excluded), in `DocumentSet`'s order.
     let summaries: [DocumentSummary]
     private var canonical: [DocumentReference: DocumentSummary] = [:]
-    private var byReference: [DocumentReference: [DocumentSummary]] = [:]
+    /// Every definition of the names defined more than once (most names have one).
+    private var duplicates: [DocumentReference: [DocumentSummary]] = [:]
     private var byKind: [DocumentKind: [DocumentSummary]] = [:]
     private var byField: [String: [String: [DocumentSummary]]] = [:]
 
     init(_ summaries: [DocumentSummary]) {
-        self.summaries = summaries.sorted { ($0.file, $0.kind.rawValue) < ($1.file, $1.kind.rawValue) }
+        let order: (DocumentSummary, DocumentSummary) -> Bool = { ($0.file, $0.kind.rawValue) < ($1.file, $1.kind.rawValue) }
+        // The summaries usually come in path order already: sorting is then one comparison each.
+        let sorted = zip(summaries, summaries.dropFirst()).allSatisfy { !order($1, $0) }
+        self.summaries = sorted ? summaries : summaries.sorted(by: order)
+        let fields = Array(DocumentGraph.lookupFields)
+        canonical.reserveCapacity(self.summaries.count)
         for summary in self.summaries {
-            byReference[summary.reference, default: []].append(summary)
-            guard canonical[summary.reference] == nil else { continue }
-            canonical[summary.reference] = summary
+            let reference = summary.reference
+            if let first = canonical[reference] {
+                duplicates[reference, default: [first]].append(summary)
+                continue
+            }
+            canonical[reference] = summary
             byKind[summary.kind, default: []].append(summary)
-            for field in DocumentGraph.lookupFields {
+            for field in fields {
                 if let text = summary.text(field) { byField[field, default: [:]][text, default: []].append(summary) }
             }
         }
@@ -48,12 +57,16 @@ struct StagedSubset: LinkedDocumentIndex {
     }
 
     func definitions(of document: DocumentSummary) -> [DocumentSummary] {
-        byReference[document.reference] ?? [document]
+        let reference = document.reference
+        if let all = duplicates[reference] { return all }
+        return [canonical[reference] ?? document]
     }
 
     /// The names of every document of each kind, in order, for "did you mean" hints.
     var names: [DocumentKind: [String]] {
-        Dictionary(grouping: summaries, by: \.kind).mapValues { $0.map(\.name) }
+        var names: [DocumentKind: [String]] = [:]
+        for summary in summaries { names[summary.kind, default: []].append(summary.name) }
+        return names
     }
 
     /// The documents whose selecting files include one in `changed` (duplicates included, as
@@ -66,37 +79,55 @@ struct StagedSubset: LinkedDocumentIndex {
     func selected(changed: Set<String>) -> [DocumentSummary] {
         let approvalRequests = ApprovalAttributor.requests(withApprovalPathsIn: changed)
         let (keyFields, namingFields) = DocumentGraph.selectKeys
-        func tokens(of summary: DocumentSummary) -> [String] {
+        func ownTokens(of summary: DocumentSummary) -> [String] {
             [summary.name] + (["model"] + namingFields).compactMap { summary.text($0) }
         }
         func mayLink(_ summary: DocumentSummary, to tokens: Set<String>) -> Bool {
             guard let fields = keyFields[summary.kind] else { return false }
             return tokens.contains(summary.name) || fields.contains { summary.text($0).map(tokens.contains) ?? false }
         }
-        var tokens = Set(summaries.filter { changed.contains($0.file) }.flatMap(tokens(of:)))
+        var tokens: Set<String> = []
+        // The names defined in a changed file: every definition of such a name is selected.
+        var changedReferences: Set<DocumentReference> = []
+        for summary in summaries where changed.contains(summary.file) {
+            tokens.formUnion(ownTokens(of: summary))
+            changedReferences.insert(summary.reference)
+        }
         var candidates: Set<DocumentReference> = []
+        var pending = Array(tokens)
         // A broken link may be what the change did (a deleted or renamed target, which no
         // token names any more): its document, and what links to it, are walked too.
         if !changed.isEmpty {
             for summary in summaries where DocumentGraph.hasBrokenLink(summary, in: self) {
                 candidates.insert(summary.reference)
-                tokens.insert(summary.name)
+                if tokens.insert(summary.name).inserted { pending.append(summary.name) }
             }
         }
-        while true {
-            let found = summaries.filter { mayLink($0, to: tokens) }
-            let count = tokens.count
-            for summary in found {
-                candidates.insert(summary.reference)
-                tokens.insert(summary.name)
+        // The documents that may link to a token, by the values of their link keys: one pass,
+        // then each new token is looked up once (`mayLink`).
+        var linking: [String: [Int]] = [:]
+        if !pending.isEmpty {
+            for (position, summary) in summaries.enumerated() {
+                guard let fields = keyFields[summary.kind] else { continue }
+                linking[summary.name, default: []].append(position)
+                for field in fields {
+                    if let value = summary.text(field), value != summary.name { linking[value, default: []].append(position) }
+                }
             }
-            if tokens.count == count { break }
+        }
+        while let token = pending.popLast() {
+            for position in linking[token] ?? [] {
+                let summary = summaries[position]
+                guard mayLink(summary, to: tokens) else { continue }
+                candidates.insert(summary.reference)
+                if tokens.insert(summary.name).inserted { pending.append(summary.name) }
+            }
         }
         return summaries.filter { summary in
             if approvalRequests.contains(summary.name) { return true }
             guard candidates.contains(summary.reference) else {
                 // Not linked to anything changed: only the definitions of its name select it.
-                return definitions(of: summary).contains { changed.contains($0.file) }
+                return changedReferences.contains(summary.reference)
             }
             return DocumentGraph.isSelected(summary, in: self, changed: changed)
         }

@@ -1,4 +1,11 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#else
+import Darwin
+private let systemWrite = Darwin.write
+#endif
 
 /// The file format of what local checks keep in `.git/tollgate/` (`ReadingStore`,
 /// `HistoryStore`): a magic line, a stamp that says who wrote it, then fields, each a 32-bit
@@ -102,6 +109,21 @@ enum StoreFile {
             } catch {
                 try? FileManager.default.removeItem(atPath: temporary)
             }
+        }
+    }
+
+    /// Appends bytes to an existing file (a journal of whole fields, written in one call, so a
+    /// reader sees whole records or a last one cut short, which it ignores); a failure leaves the
+    /// file as it was or cut short, never wrong.
+    static func append(_ bytes: [UInt8], to file: String) {
+        let descriptor = open(file, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
+            guard written > 0 else { return }
+            offset += written
         }
     }
 

@@ -39,6 +39,12 @@ final class HistoryTests: XCTestCase {
         XCTAssertEqual(try opened.stagedChangedPaths(against: opened.head()), ["a.txt", "b.txt"])
         XCTAssertEqual(try opened.unstagedChangedPaths(), ["b.txt", "c.txt"],
                        "b.txt is untracked again, c.txt is new")
+        // One read of the index gives both the staged files and what they change.
+        let staged = try opened.stagedState(against: opened.head())
+        XCTAssertEqual(staged.changed, ["a.txt", "b.txt"])
+        XCTAssertEqual(staged.index, try opened.indexFiles())
+        XCTAssertEqual(staged.index.files.map(\.path), ["a.txt"], "b.txt is no longer staged")
+        XCTAssertEqual(try opened.stagedState(against: nil).changed, ["a.txt"], "against the empty tree")
     }
 
     func testMergeBaseOfTwoBranches() throws {

@@ -98,6 +98,64 @@ final class LocalStoresTests: XCTestCase {
         }
     }
 
+    /// Commit after commit, a pre-commit check parses the one file that is new and appends its
+    /// reading to the journal beside the store (the store itself is not written again); the next
+    /// check reads it from there. A damaged journal is ignored (the report is the parsed one)
+    /// and folded into a new store, which keeps the summary of every file of the index: the
+    /// check after it parses only its own new file again, not the whole repository.
+    func testNewReadingsGoToAJournalAndADamagedJournalIsIgnored() throws {
+        let demo = try GitSandbox.demo()
+        // Many more documents than the staged change reaches (a store written by a staged check
+        // used to keep only those it decoded, and a few hundred more): incidents of other models.
+        let incident = try XCTUnwrap(try demo.git("ls-files", "incidents").split(separator: "\n").first.map(String.init))
+        let text = try demo.read(incident)
+        for number in 0..<400 {
+            try demo.write("incidents/other-\(number).yaml", text
+                .replacingOccurrences(of: "name: inc-", with: "name: other-\(number)-inc-")
+                .replacingOccurrences(of: "model: fraud-student", with: "model: other-model-\(number)"))
+        }
+        try demo.commitAll("Incidents of other models")
+        let journal = demo.root.appendingPathComponent(".git/tollgate/readings.journal")
+        _ = try demo.policy("check", "--staged", "--all")
+        let store = try Data(contentsOf: storeFile(demo))
+        let original = try demo.read(run)
+        var edits = 0
+        func stageAnEdit() throws {
+            edits += 1
+            try demo.write(run, original + "# edit \(edits)\n")
+            try demo.git("add", run)
+        }
+
+        try stageAnEdit()
+        let first = try assertStagedSameWithAndWithoutStores(demo, "a new edit")
+        XCTAssertTrue(first.stderr.contains(" 1 parsed"), first.stderr)
+        XCTAssertEqual(try Data(contentsOf: storeFile(demo)), store, "the store is not written again for one new reading")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: journal.path), "the new reading is in the journal")
+        let again = try assertStagedSameWithAndWithoutStores(demo, "the same edit again")
+        XCTAssertTrue(again.stderr.contains(" 0 parsed"), "the journal's reading is read back: \(again.stderr)")
+
+        let kept = try Data(contentsOf: journal)
+        var flipped = [UInt8](kept)
+        for index in stride(from: 40, to: flipped.count, by: 31) { flipped[index] ^= 0x5a }
+        let damaged: [(String, Data)] = [
+            ("cut short", kept.prefix(kept.count - 7)),
+            ("bytes flipped", Data(flipped)),
+            ("another file", Data("not a journal\n".utf8)),
+            ("empty", Data()),
+        ]
+        for (what, bytes) in damaged {
+            try bytes.write(to: journal)
+            // The edit's reading is lost with the journal: parsed again, and since it cannot go
+            // after damaged bytes, the store is written again, with every file of the index.
+            let refolded = try assertStagedSameWithAndWithoutStores(demo, "journal \(what)")
+            XCTAssertTrue(refolded.stderr.contains(" 1 parsed"), "\(what): \(refolded.stderr)")
+            XCTAssertNotEqual(try Data(contentsOf: storeFile(demo)), store, "\(what): the store is written again")
+            try stageAnEdit()
+            let next = try assertStagedSameWithAndWithoutStores(demo, "after the journal \(what) was folded")
+            XCTAssertTrue(next.stderr.contains(" 1 parsed"), "\(what): only the new edit is parsed: \(next.stderr)")
+        }
+    }
+
     /// A record that lies about a blob (only someone who can write `.git` could make one) changes
     /// what a local check sees — which shows the record is read — and never what `--rev` or
     /// `--base` decide.

@@ -62,4 +62,31 @@ final class PathGlobTests: XCTestCase {
         }
         XCTAssertGreaterThan(matched, 1000, "the sample has matches")
     }
+
+    /// `**/*.yaml` compares the last segment's bytes in place (every path of the index asks it);
+    /// it agrees with matching the last segment's characters on seeded random paths, with
+    /// non-ASCII names, carriage returns, empty segments and trailing slashes.
+    func testTheSuffixShortcutAgreesWithMatchingTheLastSegment() {
+        func reference(_ glob: String, _ path: String) -> Bool {
+            let last = path.split(separator: "/", omittingEmptySubsequences: true).last ?? ""
+            return !last.isEmpty && Glob.matches(glob[...], last)
+        }
+        var state: UInt64 = 0x2545f4914f6cdd1d
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let alphabet = ["a", "y", "m", "l", ".", "/", "\r", "\r\n", "\u{301}", "\u{600}", "é", "-", ".yaml", ".yml", "/"]
+        var matched = 0
+        for pattern in ["*.yaml", "*.yml", "*", "*l", "*.y"] {
+            let glob = PathGlob("**/" + pattern)
+            for _ in 0..<4_000 {
+                let path = (0..<next(9)).map { _ in alphabet[next(alphabet.count)] }.joined()
+                let expected = reference(pattern, path)
+                if expected { matched += 1 }
+                XCTAssertEqual(glob.matches(path), expected, "\(pattern) vs \(path.debugDescription)")
+            }
+        }
+        XCTAssertGreaterThan(matched, 2_000, "the sample has matches")
+    }
 }

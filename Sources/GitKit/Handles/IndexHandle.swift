@@ -14,13 +14,17 @@ final class IndexHandle {
         git_index_free(pointer)
     }
 
-    /// The repository's index, re-read from disk so that staging done since the repository was
-    /// opened (by `git add` in another process) is seen.
+    /// The repository's index, re-read from disk when it changed since it was read (by `git add`
+    /// in another process), so that staging done since the repository was opened is seen.
+    ///
+    /// Not forced: `git_repository_index` has just read the file when it opened the index, and
+    /// `git_index_read` without force reads it again whenever its stamp or its trailing checksum
+    /// differs from what was read — a forced read parsed every entry of a large index twice.
     static func current(of repository: RepositoryHandle) throws(GitError) -> IndexHandle {
         var out: OpaquePointer?
         try check(git_repository_index(&out, repository.pointer), "cannot open the index")
         let index = IndexHandle(pointer: try unwrap(out, "cannot open the index"), repository: repository)
-        try LibGit2Watch.reading("the index") { () throws(GitError) in try check(git_index_read(index.pointer, 1), "cannot read the index") }
+        try LibGit2Watch.reading("the index") { () throws(GitError) in try check(git_index_read(index.pointer, 0), "cannot read the index") }
         return index
     }
 
