@@ -78,6 +78,12 @@ final class DocumentCache: @unchecked Sendable {
     }
 
     func reading(_ blob: ObjectID, path: String, in repository: Repository) throws -> DocumentLoader.Reading {
+        if let known = ahead[Key(blob: blob, path: path)] {
+            // Kept with the path's recent blobs: a walk meets this content again as the old
+            // side of the path's next change, maybe batches later (parsed once, not twice).
+            if byPath[path]?.last?.blob != blob { self[blob, path] = known }
+            return known
+        }
         if let known = self[blob, path] { return known }
         let reading = DocumentLoader.read(try repository.blob(blob), path: path)
         self[blob, path] = reading
