@@ -142,13 +142,14 @@ final class ActionTests: XCTestCase {
     /// Runs the `check` step's script with `bash -e -o pipefail` in `directory`, as the runner
     /// does, with the environment the step declares.
     func runCheckStep(in sandbox: GitSandbox, formats: String, base: String, failOn: String = "block", args: String = "",
-                      mergeReports: String = "")
+                      mergeReports: String = "", writeCommitGraph: String = "true")
         throws -> (result: GitSandbox.Result, outputs: [String: String]) {
-        try Self.runCheckStep(in: sandbox, formats: formats, base: base, failOn: failOn, args: args, mergeReports: mergeReports)
+        try Self.runCheckStep(in: sandbox, formats: formats, base: base, failOn: failOn, args: args, mergeReports: mergeReports,
+                              writeCommitGraph: writeCommitGraph)
     }
 
     static func runCheckStep(in sandbox: GitSandbox, formats: String, base: String, failOn: String = "block", args: String = "",
-                             mergeReports: String = "")
+                             mergeReports: String = "", writeCommitGraph: String = "true")
         throws -> (result: GitSandbox.Result, outputs: [String: String]) {
         let parsed = try XCTUnwrap(try PythonTools.parseYAML([actionFile.path]).first as? [String: Any])
         let steps = try XCTUnwrap((parsed["runs"] as? [String: Any])?["steps"] as? [[String: Any]])
@@ -161,6 +162,7 @@ final class ActionTests: XCTestCase {
                                         environment: ["POLICY": GitSandbox.policyBinary.path, "TOLLGATE_FORMATS": formats,
                                                       "TOLLGATE_FAIL_ON": failOn, "TOLLGATE_BASE": base, "TOLLGATE_ARGS": args,
                                                       "TOLLGATE_MERGE_REPORTS": mergeReports,
+                                                      "TOLLGATE_WRITE_COMMIT_GRAPH": writeCommitGraph,
                                                       "GITHUB_OUTPUT": outputFile.path])
         var outputs: [String: String] = [:]
         for line in try String(contentsOf: outputFile, encoding: .utf8).split(separator: "\n") {
@@ -193,6 +195,21 @@ final class ActionTests: XCTestCase {
         let broken = try runCheckStep(in: demo, formats: "text", base: "no-such-revision")
         XCTAssertEqual(broken.result.status, 2, broken.result.stdout + broken.result.stderr)
         XCTAssertEqual(broken.outputs["exit-code"], "2")
+    }
+
+    /// The step writes git's commit-graph with Bloom filters before the check (the history
+    /// questions then skip what they can), unless told not to; the verdict is the same.
+    func testCheckStepWritesACommitGraphUnlessToldNot() throws {
+        let demo = try GitSandbox.demo()
+        let graph = demo.root.appendingPathComponent(".git/objects/info/commit-graph")
+        let without = try runCheckStep(in: demo, formats: "json=without.json", base: "", writeCommitGraph: "false")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: graph.path), "write-commit-graph: false writes nothing")
+        let with = try runCheckStep(in: demo, formats: "json=with.json", base: "")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: graph.path), with.result.stdout + with.result.stderr)
+        XCTAssertEqual(try demo.git("commit-graph", "verify").trimmingCharacters(in: .whitespacesAndNewlines), "")
+        XCTAssertEqual(with.outputs["exit-code"], without.outputs["exit-code"])
+        XCTAssertEqual(try Data(contentsOf: demo.root.appendingPathComponent("with.json")),
+                       try Data(contentsOf: demo.root.appendingPathComponent("without.json")))
     }
 
     /// The last job of a sharded check: the step merges the shards' reports (a glob) into the
