@@ -112,8 +112,8 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
         return found
     }
 
-    /// Walks the first-parent history oldest first; a request is merged at the first commit
-    /// of that history whose tree holds it. A chain kept by an earlier local run is where the
+    /// Walks the first-parent history oldest first; a request (a model and a name) is merged
+    /// at the first commit of that history whose tree holds it. A chain kept by an earlier local run is where the
     /// walk starts when it is part of this history (the commits after it are walked).
     ///
     /// - Parameter models: only requests of these models are looked for (nil: every model).
@@ -135,7 +135,9 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
             current = links.parents.first
         }
         var result = start?.promotions ?? []
-        var seen = Set(result.map(\.name))
+        // A request is its model and name: one edited to name another model is that model's
+        // request from then on (and a walk that looks for some models only sees the same).
+        var seen = Set(result.map { $0.model + "\u{0}" + $0.name })
         let ordered = Array(chain.reversed())
         // Each commit against its first parent, on every core (a repository handle per thread).
         let startTree = try start.map { (kept) throws in try repository.links(of: kept.end).tree }
@@ -153,10 +155,10 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
                 for change in changes {
                     guard let blob = change.new, !documents.isRefused(blob, path: change.path),
                           let document = try? documents.document(blob, path: change.path, in: repository),
-                          document.kind == .promotionRequest, !seen.contains(document.name) else { continue }
+                          document.kind == .promotionRequest else { continue }
                     let model = document.text("model") ?? ""
                     if let models, !models.contains(model) { continue }
-                    seen.insert(document.name)
+                    guard seen.insert(model + "\u{0}" + document.name).inserted else { continue }
                     let info = try repository.commit(commit)
                     result.append(HistoryStore.Promotion(model: model, name: document.name, blob: blob,
                                                          path: change.path, commit: commit.short,

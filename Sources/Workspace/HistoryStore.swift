@@ -11,8 +11,8 @@ import GitKit
 ///
 /// Commits never change, so an answer stays true; what could make it wrong is a different
 /// parser deciding differently which blob is a request, or a different rule for what a merge
-/// is accountable for (format "history 4": merges answer for what differs from their first
-/// parent), hence the stamp of the format and of the executable, as for `ReadingStore`. Like it, this store is read only in the local modes, never for `--rev`
+/// is accountable for (format "history 5": merges answer for what differs from their first
+/// parent; a merged request is its model and name), hence the stamp of the format and of the executable, as for `ReadingStore`. Like it, this store is read only in the local modes, never for `--rev`
 /// or `--base`, and a file that cannot be read is no store.
 ///
 /// It is a `HistoryAnswers`: the repository asks it before walking and tells it what it found
@@ -53,7 +53,7 @@ final class HistoryStore: HistoryAnswers, @unchecked Sendable {
     private let lock = NSLock()
 
     init?(gitDirectory: String, executable: String? = StoreFile.executablePath()) {
-        guard let stamp = StoreFile.stamp(format: "history 4", executable: executable) else { return nil }
+        guard let stamp = StoreFile.stamp(format: "history 5", executable: executable) else { return nil }
         self.stamp = stamp
         file = gitDirectory + "/" + ReadingStore.directoryName + "/" + HistoryStore.fileName
         load()

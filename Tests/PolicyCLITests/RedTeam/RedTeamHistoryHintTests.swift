@@ -64,4 +64,47 @@ final class RedTeamHistoryHintTests: XCTestCase {
             XCTAssertTrue(messages.contains { $0.contains("below the champion's 0.95 (run 'run-8700')") }, "\(mode): \(messages)")
         }
     }
+
+    /// A staging request first merged for another model, then edited to name this one: whether
+    /// it counts as this model's merged staging promotion must not depend on the mode. `--base`
+    /// walks for the subject's model only (it never parses the first version: it does not
+    /// spell the model), `--rev` for every model; both must say the same.
+    func testARequestEditedToNameAnotherModelCountsTheSameInEveryMode() throws {
+        let demo = try GitSandbox.demo()
+        let staging = try demo.read("requests/released/fraud-student-2.1.0-staging.yaml")
+        let first = staging
+            .replacingOccurrences(of: "name: fraud-student-2.1.0-staging", with: "name: promo-2-2-0-staging")
+            .replacingOccurrences(of: "model: fraud-student", with: "model: other-model")
+            .replacingOccurrences(of: "version: \"2.1.0\"", with: "version: \"2.2.0\"")
+            .replacingOccurrences(of: "modelCard: fraud-student-2.1.0", with: "modelCard: other-model-2.2.0")
+            .replacingOccurrences(of: "fraud-student 2.1.0", with: "the model")
+        XCTAssertFalse(first.contains("fraud-student"), first)
+        try demo.write("requests/released/promo-2-2-0-staging.yaml", first)
+        try demo.commitSigned("other-model 2.2.0 to staging", as: "alice")
+        try demo.write("requests/released/promo-2-2-0-staging.yaml",
+                       first.replacingOccurrences(of: "model: other-model", with: "model: fraud-student"))
+        try demo.commitSigned("the staging request names fraud-student", as: "alice")
+
+        try demo.git("checkout", "-q", "-b", "prod-2-2-0")
+        let production = try demo.read("requests/fraud-student-2.1.0-production.yaml")
+            .replacingOccurrences(of: "name: fraud-student-2.1.0-production", with: "name: fraud-student-2.2.0-production")
+            .replacingOccurrences(of: "version: \"2.1.0\"", with: "version: \"2.2.0\"")
+        try demo.write("requests/fraud-student-2.2.0-production.yaml", production)
+        try demo.git("add", "-A")
+        let staged = try demo.policy("check", "--staged", "--format", "json")
+        let stagedCold = try demo.policy("check", "--staged", "--no-cache", "--format", "json")
+        try demo.commitSigned("fraud-student 2.2.0 to production", as: "alice")
+        var outcomes: [String: String] = [:]
+        for (mode, result) in [("--staged", staged), ("--staged --no-cache", stagedCold),
+                               ("--base", try demo.policy("check", "--base", "main", "--format", "json")),
+                               ("--rev", try demo.policy("check", "--rev", "HEAD", "--format", "json"))] {
+            let subjects = try XCTUnwrap(try result.json()["subjects"] as? [[String: Any]], "\(mode): \(result.stdout)\(result.stderr)")
+            let rules = subjects.first { $0["name"] as? String == "fraud-student-2.2.0-production" }?["rules"] as? [[String: Any]]
+            let transition = rules?.first { $0["id"] as? String == "lifecycle/stage-transition" }
+            outcomes[mode] = transition?["outcome"] as? String
+            let evidence = (transition?["evidence"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }
+            XCTAssertTrue(evidence.contains { $0.hasPrefix("promo-2-2-0-staging merged in ") }, "\(mode): \(String(describing: transition))")
+        }
+        XCTAssertEqual(Set(outcomes.values), ["pass"], "\(outcomes)")
+    }
 }
