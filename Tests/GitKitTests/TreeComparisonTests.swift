@@ -51,7 +51,7 @@ final class TreeComparisonTests: XCTestCase {
     /// give exactly what `git diff-tree -r --raw` gives: paths, blobs and modes.
     func testRawComparisonAgreesWithGitDiffTreeOnRandomHistories() throws {
         let repo = try TestRepository()
-        var generator = SplitMix(seed: 0x7011_6a7e)
+        var generator = SeededGenerator(seed: 0x7011_6a7e)
         let names = ["a", "a-", "a.b", "a0", "b", "a/x", "a/y/z", "a-/q", "dir/deep/f", "dir/g", "dir-/h", "é", "z z"]
         var commits: [String] = []
         // A large directory where a few entries change per round: most of its bytes are the
@@ -116,18 +116,5 @@ final class TreeComparisonTests: XCTestCase {
             }
             XCTAssertEqual(ours, theirs.sorted(), "\(from) → \(to)")
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so a failure can be replayed.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
