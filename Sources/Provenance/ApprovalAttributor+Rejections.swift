@@ -160,11 +160,16 @@ extension ApprovalAttributor {
             questions.insert(Repository.PathQuestion(path: file, from: head))
         }
         for request in requests {
-            let bundle = self.bundle(of: request)
-            let approvals = documents.documents(of: .approval, where: "request", is: request.name)
-            approvals.forEach { lastChange($0.file) }
             lastChange(request.file)
-            if let run = bundle.run { lastChange(run.file) }
+            if request.kind == .promotionRequest, let run = request.text("run").flatMap({ documents.document(.runManifest, named: $0) }) {
+                lastChange(run.file)
+            }
+            let approvals = documents.documents(of: .approval, where: "request", is: request.name)
+            guard !approvals.isEmpty else { continue }
+            approvals.forEach { lastChange($0.file) }
+            // The bundle's digest only where approvals can be stale (it is computed again when
+            // they are attributed; a full check has thousands of requests).
+            let bundle = self.bundle(of: request)
             if approvals.contains(where: { $0.text("digest") != bundle.digest?.value }) {
                 bundle.files.forEach(lastChange)
             }
