@@ -131,7 +131,8 @@ public struct DossierBuilder: Sendable {
             if let ks = drift.maxKS { parts.append("KS ≤ \(Quantity.figure(ks.bound))") }
             return (parts.joined(separator: ", "), nil)
         case let regression as RegressionCheck:
-            return ("\(regression.metric) drops at most \(Quantity.figure(regression.maxDrop))\(regression.relative ? " (relative)" : "") from the champion", nil)
+            let change = regression.isIncrease ? "rises" : "drops"
+            return ("\(regression.metric) \(change) at most \(Quantity.figure(regression.maxDrop))\(regression.relative ? " (relative)" : "") from the champion", nil)
         case let distillation as DistillationCheck:
             return ("\(distillation.metric) at most \(Quantity.figure(distillation.maxGap)) below the teacher", nil)
         case let approvals as ApprovalsCheck:

@@ -1,21 +1,26 @@
 import Documents
 
-/// `regression: {metric, maxDrop, relative?, greaterIsBetter?}` — the candidate
-/// (`run.spec.metrics[metric]`) may be at most `maxDrop` worse than the baseline
-/// (`baseline.spec.metrics[metric]`: the request's `spec.baseline`, or the champion found in
-/// history). MLflow's `MetricThreshold(min_absolute_change=…, min_relative_change=…)` asks
+/// `regression: {metric | value, maxDrop | maxIncrease, relative?, greaterIsBetter?}` — the
+/// candidate (`run.spec.metrics[metric]`, or any number of the run at `value`, e.g.
+/// `run.spec.serving.p95Ms`) may be at most `maxDrop` worse than the baseline (the same path
+/// under `baseline`: the request's `spec.baseline`, or the champion found in history);
+/// `maxIncrease` is the same bound for a value where lower is better. MLflow's `MetricThreshold(min_absolute_change=…, min_relative_change=…)` asks
 /// for a positive improvement; here the sign is turned into an allowed drop, so
 /// `maxDrop: 0.01` passes what `min_absolute_change=-0.01` would, and `maxDrop: 0` means
 /// "no worse than the champion".
 public struct RegressionCheck: Check {
     public static let keyword = "regression"
     public static let summary = """
-        Compares the candidate's metric (`run.spec.metrics[metric]`) with the baseline's \
-        (`baseline.spec.metrics[metric]`: the request's `spec.baseline`, or the run of the \
-        model's latest merged production promotion). The drop is baseline − candidate when a \
-        greater value is better (`greaterIsBetter`, default true), candidate − baseline \
+        Compares the candidate's metric (`run.spec.metrics[metric]`) — or any number of the \
+        run, named by its path in `value` (`value: run.spec.serving.p95Ms`) — with the \
+        baseline's (the same path under `baseline`: the request's `spec.baseline`, or the run \
+        of the model's latest merged production promotion). The drop is baseline − candidate \
+        when a greater value is better (`greaterIsBetter`, default true), candidate − baseline \
         otherwise; with `relative: true` it is divided by |baseline|. The rule blocks when the \
-        drop exceeds `maxDrop` (inclusive: a drop of exactly `maxDrop` passes). This is \
+        drop exceeds `maxDrop` (inclusive: a drop of exactly `maxDrop` passes). `maxIncrease` \
+        is the bound for a value where lower is better (latency, error rate, cost): \
+        `maxIncrease: 0.2, relative: true` allows a rise of at most 20 % over the champion; it \
+        cannot be combined with `maxDrop` or `greaterIsBetter: true`. This is \
         MLflow's `min_absolute_change` / `min_relative_change` with the sign turned into an \
         allowed drop: MLflow requires an improvement of at least the change, Tollgate allows a \
         drop of at most `maxDrop` (`maxDrop: 0` means no worse than the champion). For the \
@@ -26,40 +31,87 @@ public struct RegressionCheck: Check {
         not exist, a champion whose run is gone, no history to look in) fails closed.
         """
     public static let schema = ObjectSchema([
-        FieldSchema("metric", .text(), "the metric compared, a key of spec.metrics, e.g. accuracy"),
-        FieldSchema("maxDrop", .number, "largest allowed drop (inclusive); a fraction of |baseline| with relative"),
+        .optional("metric", .text(), "the metric compared, a key of spec.metrics, e.g. accuracy (or value)"),
+        .optional("value", .text(), "the run's number compared, by path, e.g. run.spec.serving.p95Ms (or metric)"),
+        .optional("maxDrop", .number, "largest allowed drop (inclusive); a fraction of |baseline| with relative"),
+        .optional("maxIncrease", .number, "largest allowed increase where lower is better (inclusive; instead of maxDrop)"),
+        .optional("unit", .text(), "unit shown with the values, e.g. ms (with value)"),
         .optional("relative", .boolean, "divide the drop by |baseline| (default false)"),
         .optional("greaterIsBetter", .boolean, "whether a greater value is better (default true)"),
         .optional("requireBaseline", .boolean, "fail closed for a model's first release instead of not applying (default false)"),
     ])
 
+    /// What is compared, as shown: the metric's key, or the path of `value` under the run.
     public var metric: String
+    /// The candidate's path (`run.spec.metrics.<metric>` or `value`); the baseline's is the
+    /// same under `baseline.`.
+    public var candidatePath: String
     public var maxDrop: Double
     public var maxDropLocation: SourceLocation
     public var relative: Bool
     public var greaterIsBetter: Bool
     public var requireBaseline: Bool
+    /// The bound was written as `maxIncrease` (lower is better): messages speak of an increase.
+    public var isIncrease: Bool
+    public var unit: String?
 
     public init?(_ spec: YAMLValue, diagnostics: inout [Diagnostic]) {
-        guard let metricValue = spec["metric"], let metric = metricValue.string,
-              let bound = spec["maxDrop"], let maxDrop = bound.number else { return nil }
-        self.metric = metric
+        let before = diagnostics.count
+        let metricValue = spec["metric"], pathValue = spec["value"]
+        let dropValue = spec["maxDrop"], increaseValue = spec["maxIncrease"]
+        switch (metricValue, pathValue) {
+        case (nil, nil):
+            diagnostics.append(Diagnostic(.schema, "regression needs what it compares: metric (a key of spec.metrics) or value (a path of the run, e.g. run.spec.serving.p95Ms)", at: spec.location))
+        case (.some, .some(let path)):
+            diagnostics.append(Diagnostic(.schema, "regression takes metric or value, not both", at: path.location))
+        default: break
+        }
+        switch (dropValue, increaseValue) {
+        case (nil, nil):
+            diagnostics.append(Diagnostic(.schema, "regression needs its bound: maxDrop (greater is better) or maxIncrease (lower is better)", at: spec.location))
+        case (.some, .some(let increase)):
+            diagnostics.append(Diagnostic(.schema, "regression takes maxDrop or maxIncrease, not both", at: increase.location))
+        default: break
+        }
+        if increaseValue != nil, let better = spec["greaterIsBetter"], better.bool == true {
+            diagnostics.append(Diagnostic(.schema, "regression maxIncrease bounds a value where lower is better; greaterIsBetter: true contradicts it (use maxDrop)", at: better.location))
+        }
+        guard diagnostics.count == before, let bound = dropValue ?? increaseValue, let maxDrop = bound.number else { return nil }
+        if let metricValue, let metric = metricValue.string {
+            self.metric = metric
+            candidatePath = "run.spec.metrics.\(metric)"
+            if !MetricName.isName(metric) {
+                diagnostics.append(Diagnostic(.schema, MetricName.problem(metric), at: metricValue.location))
+            }
+        } else if let pathValue, let path = pathValue.string {
+            metric = path.hasPrefix("run.spec.") ? String(path.dropFirst("run.spec.".count)) : path
+            candidatePath = path
+            if !path.hasPrefix("run.spec.") || path.count == "run.spec.".count {
+                diagnostics.append(Diagnostic(.schema,
+                    "regression value '\(path)' must be a path of the run, starting with run.spec. (e.g. run.spec.serving.p95Ms): the baseline is compared at the same path",
+                    at: pathValue.location))
+            }
+        } else {
+            return nil
+        }
         self.maxDrop = maxDrop
         maxDropLocation = bound.location
+        isIncrease = increaseValue != nil
         relative = spec["relative"]?.bool ?? false
-        greaterIsBetter = spec["greaterIsBetter"]?.bool ?? true
+        greaterIsBetter = isIncrease ? false : spec["greaterIsBetter"]?.bool ?? true
         requireBaseline = spec["requireBaseline"]?.bool ?? false
-        let before = diagnostics.count
-        if !MetricName.isName(metric) {
-            diagnostics.append(Diagnostic(.schema, MetricName.problem(metric), at: metricValue.location))
-        }
+        unit = spec["unit"]?.string
         if maxDrop < 0 {
+            let name = isIncrease ? "maxIncrease" : "maxDrop"
             diagnostics.append(Diagnostic(.schema,
-                "regression maxDrop \(ValueFormatting.number(maxDrop)) must be at least 0: it is the drop allowed against the baseline (to require an improvement, as MLflow's min_absolute_change does, write an expr rule)",
+                "regression \(name) \(ValueFormatting.number(maxDrop)) must be at least 0: it is the \(isIncrease ? "increase" : "drop") allowed against the baseline (to require an improvement, as MLflow's min_absolute_change does, write an expr rule)",
                 at: bound.location))
         }
         if diagnostics.count > before { return nil }
     }
+
+    /// The baseline's path: the candidate's with `run.` replaced by `baseline.`.
+    var baselinePath: String { "baseline." + candidatePath.dropFirst("run.".count) }
 
     /// The drop of `candidate` against `baseline`: positive when the candidate is worse.
     /// `nil` when it is relative and the baseline is 0.
@@ -70,6 +122,8 @@ public struct RegressionCheck: Check {
     }
 
     private var label: String { ValueFormatting.label(forPath: metric) }
+
+    private func shown(_ value: Double) -> String { ValueFormatting.quantity(value, unit: unit) }
 
     /// Why the rule does not apply to a model's first production release.
     static let firstRelease = "first release of this model, no champion"
@@ -88,8 +142,8 @@ public struct RegressionCheck: Check {
             return .notApplicable(Self.firstRelease, evidence: [Evidence(path: "baseline", value: nil, location: nil)])
         }
         var outcome = CheckOutcome()
-        let candidate = outcome.number(at: "run.spec.metrics.\(metric)", as: label, in: context)
-        let baseline = outcome.number(at: "baseline.spec.metrics.\(metric)", as: "baseline \(label)", in: context)
+        let candidate = outcome.number(at: candidatePath, as: label, in: context)
+        let baseline = outcome.number(at: baselinePath, as: "baseline \(label)", in: context)
         guard let candidate, let baseline else { return outcome }
 
         // Name the reference as the user knows it: the request's baseline, or the champion.
@@ -99,15 +153,17 @@ public struct RegressionCheck: Check {
         if case .found(let name) = context.lookup("baseline.metadata.name"), let text = name.text {
             origin.append("run '\(text)'")
         }
-        if !greaterIsBetter { origin.append("lower is better") }
+        if !greaterIsBetter && !isIncrease { origin.append("lower is better") }
         let runName = origin.isEmpty ? "" : " (\(origin.joined(separator: "; ")))"
-        let boundNote = Finding.Note("the bound maxDrop: \(ValueFormatting.number(maxDrop)) is set here", at: maxDropLocation)
+        let boundName = isIncrease ? "maxIncrease" : "maxDrop"
+        let change = isIncrease ? "increase" : "drop"
+        let boundNote = Finding.Note("the bound \(boundName): \(ValueFormatting.number(maxDrop)) is set here", at: maxDropLocation)
         let baselineNote = Finding.Note("the \(role)'s \(label) is here", at: baseline.location)
 
         guard let drop = Self.drop(candidate: candidate.value, baseline: baseline.value,
                                    relative: relative, greaterIsBetter: greaterIsBetter) else {
             outcome.violations.append(Violation(
-                "\(label) \(ValueFormatting.number(candidate.value)): the relative drop is undefined because the \(role)'s \(label) is 0; the rule fails closed",
+                "\(label) \(shown(candidate.value)): the relative \(change) is undefined because the \(role)'s \(label) is 0; the rule fails closed",
                 at: candidate.location, notes: [baselineNote, boundNote]))
             return outcome
         }
@@ -119,14 +175,15 @@ public struct RegressionCheck: Check {
         let allowed: String
         if relative {
             amount = "\(ValueFormatting.figure(drop * 100, distinctFrom: maxDrop * 100))%"
-            allowed = "a relative drop of more than the allowed \(ValueFormatting.figure(maxDrop * 100))% (maxDrop \(ValueFormatting.number(maxDrop)))"
+            allowed = "a relative \(change) of more than the allowed \(ValueFormatting.figure(maxDrop * 100))% (\(boundName) \(ValueFormatting.number(maxDrop)))"
         } else {
-            let points = ValueFormatting.points(difference, metric: metric, candidate.value, baseline.value).map { " (\($0))" } ?? ""
-            amount = ValueFormatting.figure(difference, distinctFrom: maxDrop) + points
-            allowed = "a drop of more than the allowed \(ValueFormatting.number(maxDrop))"
+            let points = unit == nil ? ValueFormatting.points(difference, metric: metric, candidate.value, baseline.value).map { " (\($0))" } ?? "" : ""
+            let figure = ValueFormatting.figure(difference, distinctFrom: maxDrop)
+            amount = (unit.map { $0 == "%" ? "\(figure)%" : "\(figure) \($0)" } ?? figure) + points
+            allowed = "\(isIncrease ? "an" : "a") \(change) of more than the allowed \(shown(maxDrop))"
         }
         outcome.violations.append(Violation(
-            "\(label) \(ValueFormatting.number(candidate.value)) is \(amount) \(direction) the \(role)'s \(ValueFormatting.number(baseline.value))\(runName), \(allowed)",
+            "\(label) \(shown(candidate.value)) is \(amount) \(direction) the \(role)'s \(shown(baseline.value))\(runName), \(allowed)",
             at: candidate.location, notes: [boundNote, baselineNote]))
         return outcome
     }
@@ -190,5 +247,31 @@ public struct RegressionCheck: Check {
         CheckExample("a metric written as a string blocks", check: "{metric: accuracy, maxDrop: 0.01}",
                      run: "metrics: {accuracy: '0.9'}", request: "baseline: champ", documents: [champion], expect: .block,
                      message: "accuracy (run.spec.metrics.accuracy) must be a number, found a string '0.9'"),
+        CheckExample("p95 latency within 20 % of the champion's passes (18 → 21.6 ms is exactly 20 %)",
+                     check: "{value: run.spec.serving.p95Ms, maxIncrease: 0.2, relative: true, unit: ms}",
+                     run: "serving: {p95Ms: 21.6}", request: "baseline: champ", documents: [servingChampion], expect: .pass),
+        CheckExample("p95 latency more than 20 % above the champion's blocks, at the candidate's value",
+                     check: "{value: run.spec.serving.p95Ms, maxIncrease: 0.2, relative: true, unit: ms}",
+                     run: "serving: {p95Ms: 25}", documents: [servingChampion], repository: mergedChampion, expect: .block,
+                     message: "p95 latency 25 ms is 38.8889% above the champion's 18 ms (run 'champ'), a relative increase of more than the allowed 20% (maxIncrease 0.2)"),
+        CheckExample("an absolute bound on any path: the error rate may rise by at most 0.005",
+                     check: "{value: run.spec.serving.errorRate, maxIncrease: 0.005}",
+                     run: "serving: {errorRate: 0.02}", request: "baseline: champ", documents: [servingChampion], expect: .block,
+                     message: "error rate 0.02 is 0.008 above the baseline's 0.012 (run 'champ'), an increase of more than the allowed 0.005"),
+        CheckExample("a champion without the value fails closed, naming the path",
+                     check: "{value: run.spec.serving.p99Ms, maxIncrease: 0.2, relative: true}",
+                     run: "serving: {p99Ms: 40}", request: "baseline: champ", documents: [servingChampion], expect: .block,
+                     message: "baseline.spec.serving.p99Ms is missing"),
     ]
+
+    static let servingChampion = """
+        apiVersion: tollgate/v1
+        kind: RunManifest
+        metadata: {name: champ}
+        spec:
+          model: m
+          version: "0.9.0"
+          metrics: {accuracy: 0.897}
+          serving: {p95Ms: 18, errorRate: 0.012}
+        """
 }
