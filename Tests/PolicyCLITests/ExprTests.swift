@@ -139,4 +139,52 @@ final class ExprTests: XCTestCase {
             XCTAssertEqual(outcomes["cel-examples/example-\(index)"], "pass", expressions[index])
         }
     }
+
+    /// A false condition is located at the value that decided it (through a variable that
+    /// names data, into the list element `all` failed on), with the condition as a note;
+    /// `policy explain` lists every part's value. A condition on literals stays at the policy.
+    func testAFalseConditionIsLocatedAtTheDataThatDecidedIt() throws {
+        let demo = try GitSandbox.demo()
+        try demo.write("policies/cel-located.yaml", """
+            apiVersion: tollgate/v1
+            kind: Policy
+            metadata: {name: cel-located}
+            spec:
+              match: {kinds: [PromotionRequest], to: [production]}
+              variables:
+                - {name: serving, expression: "run.spec.serving"}
+              rules:
+                - id: p95
+                  expr: "run.spec.serving.errorRate < 0.05 && variables.serving.p95Ms <= 25.0"
+                  message: p95 latency above 25 ms
+                - id: slice-support
+                  expr: "run.spec.slices.all(s, s.support >= 10000)"
+                  message: a slice has fewer than 10,000 examples
+                - id: literal
+                  expr: "1 > 2"
+            """)
+        try demo.commitAll("CEL rules")
+        let text = try demo.policy("check")
+        XCTAssertEqual(text.status, 1)
+        XCTAssertTrue(text.stdout.contains("""
+              ✗ cel-located/p95
+                p95 latency above 25 ms (runs/fraud-student/run-8812.yaml:31:12)
+                note: the condition is here (policies/cel-located.yaml:10:13)
+            """), text.stdout)
+        // region-latam, the fourth slice, has 7,570 examples: its `support` is the location.
+        let run = try String(contentsOf: demo.root.appendingPathComponent("runs/fraud-student/run-8812.yaml"), encoding: .utf8)
+        let latam = try XCTUnwrap(run.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("region-latam") })
+        let line = String(run.split(separator: "\n", omittingEmptySubsequences: false)[latam])
+        let column = try XCTUnwrap(line.range(of: "support: ")).upperBound.utf16Offset(in: line) + 1
+        XCTAssertTrue(text.stdout.contains("a slice has fewer than 10,000 examples (runs/fraud-student/run-8812.yaml:\(latam + 1):\(column))"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("1 > 2 is false (policies/cel-located.yaml:16:13)"), text.stdout)
+
+        let sarif = try demo.policy("check", "--format", "sarif")
+        XCTAssertTrue(sarif.stdout.contains("run-8812.yaml"), sarif.stdout)
+
+        let explain = try demo.policy("explain", GitSandbox.request)
+        XCTAssertTrue(explain.stdout.contains("read expr: run.spec.serving.errorRate < 0.05 = true  (policies/cel-located.yaml:10:13)"), explain.stdout)
+        XCTAssertTrue(explain.stdout.contains("read expr: variables.serving.p95Ms <= 25.0 = false  (policies/cel-located.yaml:10:13)"), explain.stdout)
+        XCTAssertTrue(explain.stdout.contains("read expr: variables.serving.p95Ms = 28.7  (runs/fraud-student/run-8812.yaml:31:12)"), explain.stdout)
+    }
 }

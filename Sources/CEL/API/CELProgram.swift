@@ -19,6 +19,10 @@ public struct CELProgram: Sendable {
     /// and without type names used as values (`int`, `string`, …). Bind or resolve these.
     public let freeVariables: Set<String>
 
+    /// The expression's qualified name when it is nothing but one (`run.spec.serving`): a
+    /// policy variable that only names data, whose reads can be traced back to that data.
+    public var qualifiedName: String? { Parser.qualifiedName(root) }
+
     /// Lexes and parses `source`.
     public init(_ source: String, limits: CELLimits = .default) throws(CELError) {
         self.source = source

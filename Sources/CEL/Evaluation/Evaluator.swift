@@ -483,6 +483,18 @@ final class Evaluator {
         }
     }
 
+    /// `body` with `variable` bound to `value`, outside any comprehension: for explaining
+    /// which element of a list decided a macro (`CELProgram.explain`).
+    func evaluate(_ body: Expr, binding variable: String, to value: CELValue) throws(EvaluationError) -> CELValue {
+        locals.append((variable, value))
+        defer { locals.removeLast() }
+        return try evaluate(body)
+    }
+
+    /// Binds a comprehension variable around several evaluations (`CELProgram.explain`).
+    func pushLocal(_ variable: String, _ value: CELValue) { locals.append((variable, value)) }
+    func popLocal() { locals.removeLast() }
+
     /// One comprehension step: `body` with `variable` bound to `element`.
     private func step(_ variable: String, _ element: CELValue, _ body: Expr?) throws(EvaluationError) -> CELValue {
         try countIteration()

@@ -12,8 +12,12 @@ public struct ExprCheck: Check {
         (`request`, `run`, `card`, `baseline`, `teacher`, `incidents`, `approvals`, `subject`) \
         and the policy's `variables` as `variables.<name>`; Tollgate adds `psi(baseline, current)` \
         and `semverCompare(a, b)`. `message` (text) or `messageExpression` (CEL giving a string) \
-        says what failed. An evaluation error or an exceeded budget fails closed, naming the rule. \
-        See docs/cel.md.
+        says what failed. A false condition is reported at the value in the documents that \
+        decided it (the false term of `&&`, the element `all` failed on, then the first data \
+        that part read; through variables that only name data), with the condition as a note, \
+        and `policy explain` lists the value of each part; a condition that read no data is \
+        reported at the policy. An evaluation error or an exceeded budget fails closed, naming \
+        the rule. See docs/cel.md.
         """
     public static let schema = ObjectSchema([
         FieldSchema("expr", .text(), "the CEL condition"),
@@ -65,7 +69,16 @@ public struct ExprCheck: Check {
             case .bool(true):
                 break
             case .bool(false):
-                outcome.violations.append(Violation(failureMessage(scope, text: text), at: source.location))
+                let explanation = explain(scope)
+                outcome.evidence += parts(of: explanation, in: context)
+                // At the data that decided it, with the condition as a note; at the condition
+                // when no data decided it.
+                if let data = dataLocation(of: explanation.decidingPath, in: context) {
+                    outcome.violations.append(Violation(failureMessage(scope, text: text), at: data,
+                                                        notes: [.init("the condition is here", at: source.location)]))
+                } else {
+                    outcome.violations.append(Violation(failureMessage(scope, text: text), at: source.location))
+                }
             default:
                 outcome.violations.append(Violation(
                     "the expression must give true or false, it gave \(result.typeName) \(result); the rule fails closed",
@@ -73,11 +86,64 @@ public struct ExprCheck: Check {
             }
         } catch {
             outcome.evidence.append(Evidence(path: "expr", value: nil, location: source.location))
+            if error.kind != .limit { outcome.evidence += parts(of: explain(scope), in: context) }
             let what = error.kind == .limit ? "exceeded its CEL budget" : "could not be evaluated"
             outcome.violations.append(Violation("the expression \(what): \(error.message); the rule fails closed",
                                                 at: Self.location(of: error, in: source)))
         }
         return outcome
+    }
+
+    func explain(_ scope: CELScope) -> CELExplanation {
+        program.explain(scope.bindings(for: program), functions: CELBridge.functions, limits: Self.limits, resolve: scope.resolve)
+    }
+
+    /// The parts of the condition below the whole (which the `expr` evidence already shows),
+    /// as evidence: `expr: <part>` = its value (`policy explain` lists them).
+    func parts(of explanation: CELExplanation, in context: EvaluationContext) -> [Evidence] {
+        explanation.parts.filter { $0.depth > 0 }.map { part in
+            // A part that names data is that data, located at it; any other is its value, at the condition.
+            if let data = data(at: part.text, in: context) {
+                return Evidence(path: "expr: \(part.text)", value: data, location: data.location)
+            }
+            let location = source.location
+            let value: YAMLValue
+            switch part.value {
+            case .bool(let b)?: value = YAMLValue(.bool(b), at: location)
+            case .int(let i)?: value = YAMLValue(.int(Int(i)), at: location)
+            case .double(let d)?: value = YAMLValue(.double(d), at: location)
+            case .string(let text)?: value = YAMLValue(.string(Self.shortened(text)), at: location)
+            case let other?: value = YAMLValue(.string(Self.shortened("\(other)")), at: location, text: nil, style: .plain)
+            case nil: value = YAMLValue(.string("error: \(part.error ?? "could not be evaluated")"), at: location, style: .plain)
+            }
+            return Evidence(path: "expr: \(part.text)", value: value, location: location)
+        }
+    }
+
+    /// A long value shown in part: explain lists every part on one line.
+    static func shortened(_ text: String) -> String {
+        text.count <= 120 ? text : String(text.prefix(117)) + "…"
+    }
+
+    /// Where the data at `path` (in the bindings' terms) is written: `run.spec.serving.p95Ms`
+    /// directly; `variables.serving.p95Ms` through a variable that only names data
+    /// (`serving: run.spec.serving`). nil when the path is not data of a document.
+    func dataLocation(of path: String?, in context: EvaluationContext) -> SourceLocation? {
+        data(at: path, in: context)?.location
+    }
+
+    /// The document value at `path` (see `dataLocation`).
+    func data(at path: String?, in context: EvaluationContext) -> YAMLValue? {
+        guard var path, !path.isEmpty, !path.contains(" ") else { return nil }
+        for _ in 0..<8 where path.hasPrefix("variables.") {
+            let rest = path.dropFirst("variables.".count)
+            let name = rest.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
+            guard let variable = context.variables.first(where: { $0.name == name }),
+                  let named = variable.program.qualifiedName else { return nil }
+            path = named + rest.dropFirst(name.count)
+        }
+        guard case .found(let value) = context.lookup(path) else { return nil }
+        return value
     }
 
     func failureMessage(_ scope: CELScope, text: String) -> String {
