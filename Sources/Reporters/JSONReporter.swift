@@ -61,13 +61,25 @@ public struct JSONReporter: Sendable {
                               blockingFindings: findings.filter { $0.severity == .block }.count,
                               warningFindings: findings.filter { $0.severity == .warn }.count,
                               waivedFindings: report.findings.count - findings.count,
-                              tags: Dictionary(uniqueKeysWithValues: report.findingsByTag.map { group in
-                                  (group.tag, TagSummary(block: group.findings.filter { $0.severity == .block }.count,
-                                                         warn: group.findings.filter { $0.severity == .warn }.count,
-                                                         rules: Array(Set(group.findings.map(\.ruleID))).sorted()))
+                              tags: JSONReporter.tags(report),
+                              frameworks: Dictionary(uniqueKeysWithValues: report.coverageByFramework.map {
+                                  ($0.name, Coverage($0))
                               }))
             subjects = report.subjects.map(SubjectOutput.init)
         }
+    }
+
+    /// Every tag of an evaluated rule: its findings that count (block, warn, the rules behind
+    /// them) and its rule evaluations (pass, notApplicable, rulesBlocked, rulesWarned).
+    static func tags(_ report: Report) -> [String: TagSummary] {
+        let findings = Dictionary(uniqueKeysWithValues: report.findingsByTag.map { ($0.tag, $0.findings) })
+        return Dictionary(uniqueKeysWithValues: report.coverageByTag.map { coverage in
+            let found = findings[coverage.name] ?? []
+            return (coverage.name, TagSummary(block: found.filter { $0.severity == .block }.count,
+                                              warn: found.filter { $0.severity == .warn }.count,
+                                              rules: Array(Set(found.map(\.ruleID))).sorted(),
+                                              coverage: Coverage(coverage)))
+        })
     }
 
     struct Tool: Codable { var name: String; var version: String }
@@ -83,14 +95,33 @@ public struct JSONReporter: Sendable {
         var blockingFindings: Int
         var warningFindings: Int
         var waivedFindings: Int
-        /// Findings that count, by compliance tag.
+        /// Findings that count and rule evaluations, by compliance tag.
         var tags: [String: TagSummary]
+        /// Rule evaluations by compliance framework (the tag's prefix).
+        var frameworks: [String: Coverage]?
     }
 
     struct TagSummary: Codable {
+        /// Findings that count.
         var block: Int
         var warn: Int
         var rules: [String]
+        /// Rule evaluations (one rule for one subject) by outcome.
+        var coverage: Coverage?
+    }
+
+    struct Coverage: Codable {
+        var pass: Int
+        var warn: Int
+        var block: Int
+        var notApplicable: Int
+
+        init(_ coverage: ComplianceCoverage) {
+            pass = coverage.pass
+            warn = coverage.warn
+            block = coverage.block
+            notApplicable = coverage.notApplicable
+        }
     }
 
     struct SubjectOutput: Codable {
@@ -264,6 +295,15 @@ extension JSONReporter.Summary {
         w.field("block", block)
         w.field("blockingFindings", blockingFindings)
         w.field("documents", documents)
+        if let frameworks {
+            w.key("frameworks")
+            w.beginObject()
+            for name in frameworks.keys.sorted() {
+                w.key(name)
+                frameworks[name]!.write(to: &w)
+            }
+            w.endObject()
+        }
         w.field("pass", pass)
         w.field("subjects", subjects)
         w.key("tags")
@@ -273,6 +313,10 @@ extension JSONReporter.Summary {
             w.key(tag)
             w.beginObject()
             w.field("block", summary.block)
+            if let coverage = summary.coverage {
+                w.key("coverage")
+                coverage.write(to: &w)
+            }
             w.field("rules", strings: summary.rules)
             w.field("warn", summary.warn)
             w.endObject()
@@ -281,6 +325,17 @@ extension JSONReporter.Summary {
         w.field("waivedFindings", waivedFindings)
         w.field("warn", warn)
         w.field("warningFindings", warningFindings)
+        w.endObject()
+    }
+}
+
+extension JSONReporter.Coverage {
+    func write(to w: inout JSONStreamWriter) {
+        w.beginObject()
+        w.field("block", block)
+        w.field("notApplicable", notApplicable)
+        w.field("pass", pass)
+        w.field("warn", warn)
         w.endObject()
     }
 }

@@ -52,10 +52,25 @@ public struct MarkdownReporter: Sendable {
         if !others.isEmpty {
             lines += otherSubjects(others, afterRequests: !requests.isEmpty)
         }
+        lines += coverage(report)
         let footer = ["---", MarkdownText.footer(metadata)]
         let whole = (lines + footer).joined(separator: "\n") + "\n"
         guard whole.utf8.count > maxLength else { return whole }
         return cut(lines, footer: footer)
+    }
+
+    /// Compliance coverage, folded: rule evaluations by framework (the tags' prefixes).
+    func coverage(_ report: Report) -> [String] {
+        let frameworks = report.coverageByFramework
+        guard !frameworks.isEmpty else { return [] }
+        var lines = ["<details><summary>Compliance coverage: \(MarkdownText.plural(frameworks.count, "framework"))</summary>", "",
+                     "| framework | pass | warn | block | n/a |", "| --- | ---: | ---: | ---: | ---: |"]
+        for framework in frameworks {
+            lines.append("| \(MarkdownText.inline(framework.name)) | \(framework.pass) | \(framework.warn) | \(framework.block) | \(framework.notApplicable) |")
+        }
+        lines += ["", "Rule evaluations (one rule for one subject) tagged with a control of the framework; the JSON report's `summary.tags` has them by control.",
+                  "", "</details>", ""]
+        return lines
     }
 
     /// The first lines that fit with a notice and the footer.

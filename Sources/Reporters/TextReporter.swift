@@ -71,6 +71,13 @@ public struct TextReporter: Sendable {
         return lines
     }
 
+    /// `12 pass, 1 block, 2 n/a`: the rule evaluations of a framework, zero counts left out.
+    static func counts(_ coverage: ComplianceCoverage) -> String {
+        let parts = [(coverage.pass, "pass"), (coverage.warn, "warn"), (coverage.block, "block"), (coverage.notApplicable, "n/a")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+        return parts.isEmpty ? "0 rules" : parts.joined(separator: ", ")
+    }
+
     func summary(_ report: Report, metadata: ReportMetadata) -> String {
         let counts = Dictionary(grouping: report.subjects, by: \.verdict).mapValues(\.count)
         let findings = report.findings.filter(\.isActive)
@@ -86,6 +93,11 @@ public struct TextReporter: Sendable {
         let waived = report.findings.count - findings.count
         if waived > 0 { parts.append("\(waived) waived") }
         var summary = "\(badge(report.verdict)) \(parts.joined(separator: " · "))"
+        let frameworks = report.coverageByFramework
+        if !frameworks.isEmpty {
+            let line = "compliance: " + frameworks.map { "\($0.name) \(Self.counts($0))" }.joined(separator: " · ")
+            summary += "\n" + wrap(line, indent: 0, hanging: 12).joined(separator: "\n")
+        }
         let tags = report.findingsByTag
         if !tags.isEmpty {
             let byTag = "by tag: " + tags.map { group in

@@ -49,6 +49,17 @@ final class MarkdownReporterTests: XCTestCase {
 
             ✅ 1 other subject passes: `ModelCard/fraud-student`
 
+            <details><summary>Compliance coverage: 2 frameworks</summary>
+            
+            | framework | pass | warn | block | n/a |
+            | --- | ---: | ---: | ---: | ---: |
+            | EU AI Act | 0 | 1 | 0 | 0 |
+            | SOC 2 | 0 | 0 | 1 | 0 |
+            
+            Rule evaluations (one rule for one subject) tagged with a control of the framework; the JSON report's `summary.tags` has them by control.
+            
+            </details>
+            
             ---
             <sub>Tollgate 0.1.0 checked the head 3f2a9c1 with 1 policy (`release-gate`); policies from the merge base 77aa01b · 9 documents</sub>
 
@@ -73,6 +84,16 @@ final class MarkdownReporterTests: XCTestCase {
 
             **Approvals:** no rule asks for approvals of this request.
 
+            <details><summary>Compliance coverage: 1 framework</summary>
+            
+            | framework | pass | warn | block | n/a |
+            | --- | ---: | ---: | ---: | ---: |
+            | SOC 2 | 0 | 0 | 1 | 0 |
+            
+            Rule evaluations (one rule for one subject) tagged with a control of the framework; the JSON report's `summary.tags` has them by control.
+            
+            </details>
+            
             ---
             <sub>Tollgate 0.1.0 checked the working tree with 1 policy (`release-gate`) · 6 documents</sub>
 

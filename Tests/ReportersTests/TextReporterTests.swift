@@ -34,6 +34,7 @@ final class TextReporterTests: XCTestCase {
                 runbook: docs/runbooks/latency-regression.md
 
             BLOCK 1 subject · 1 blocked, 0 warned, 0 passed · 1 blocking reason, 0 warnings
+            compliance: SOC 2 1 block
             by tag: soc2:CC8.1 1 block
             checked the working tree with 1 policy (release-gate)
 

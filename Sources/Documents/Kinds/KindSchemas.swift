@@ -57,6 +57,16 @@ enum Schemas {
             FieldSchema("sensitiveFeatures", .list(.text()),
                         "the features the evaluation is sliced by (Fairlearn's sensitive features, e.g. region, age); [] declares none"),
         ])), "responsible-AI declarations the policies read"),
+        .optional("privacy", .object(ObjectSchema([
+            FieldSchema("personalData", .boolean, "whether personal data was used to train or evaluate the model"),
+            .optional("legalBasis", .oneOf(["consent", "contract", "legal-obligation", "vital-interests", "public-task",
+                                            "legitimate-interests"]),
+                      "the lawful basis of the processing (GDPR Art. 6(1)), with personal data"),
+            .optional("specialCategories", .boolean, "whether special categories of personal data were used (GDPR Art. 9: health, biometric, …)"),
+            .optional("anonymisation", .oneOf(["none", "pseudonymised", "anonymised", "aggregated"]),
+                      "how the personal data was de-identified before training"),
+            .optional("retention", text, "how long the personal data is kept, e.g. P2Y (ISO 8601) or 'deleted after training'"),
+        ])), "personal data and its processing, for GDPR / HIPAA rules"),
     ])
 
     static let runManifest = ObjectSchema([
