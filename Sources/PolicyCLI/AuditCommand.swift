@@ -8,10 +8,12 @@ import Workspace
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Print the timeline of requests, approvals, merges, incidents and recorded verdicts from history.",
+        abstract: "Print the timeline of requests, approvals, merges, incidents, changes to the gate and recorded verdicts from history.",
         discussion: """
             Walks the history of HEAD, oldest first. Approvals show who verifiably signed them \
-            (✓member) and whether their digest is still the bundle's digest at HEAD.
+            (✓member) and whether their digest is still the bundle's digest at HEAD. Changes to \
+            the gate itself (Policies, the Team, the Config, PolicyTests, vendored packs) say \
+            whether HEAD's Config protects the path and whether the commit's signature met it.
             """
     )
 
@@ -23,6 +25,9 @@ struct AuditCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Only events from this date (RFC 3339 date or time) on.", valueName: "date"))
     var since: String?
+
+    @Flag(help: "Only changes to the gate itself (Policies, the Team, the Config, PolicyTests, packs).")
+    var gate = false
 
     @Option(help: "text, json or markdown.")
     var format: Format = .text
@@ -43,7 +48,7 @@ struct AuditCommand: ParsableCommand {
         let events: [Provenance.AuditEvent]
         do {
             let workspace = try Workspace(directory: repository.resolvedDirectory)
-            events = try AuditUseCase(workspace).run(AuditFilter(model: model, request: request, since: since.flatMap(RFC3339.parse)))
+            events = try AuditUseCase(workspace).run(AuditFilter(model: model, request: request, since: since.flatMap(RFC3339.parse), gate: gate))
         } catch let error as WorkspaceError {
             throw ToolError(error.localizedDescription)
         }

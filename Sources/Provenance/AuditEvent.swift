@@ -17,6 +17,9 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         case incidentChanged = "incident-changed"
         case incidentResolved = "incident-resolved"
         case verdictRecorded = "verdict-recorded"
+        /// The gate itself changed: a Policy, the Team, the Config, a PolicyTest or a vendored
+        /// pack (its lock included), with whether the change was protected and by whom.
+        case gateChanged = "gate-changed"
     }
 
     public var kind: Kind

@@ -38,20 +38,8 @@ public enum ProtectedPaths {
         let repository = provenance.repository
         var findings: [Finding] = []
         for commit in commits {
-            let info = try repository.commit(commit)
-            var changed = try repository.changedPaths(from: info.parents.first, to: commit)
-            if info.parents.count > 1 {
-                // Also the paths where the merge kept its first parent's content over a side's.
-                var candidates = Set(changed)
-                for side in info.parents.dropFirst() {
-                    candidates.formUnion(try repository.changedPaths(from: side, to: commit))
-                }
-                changed = try candidates.sorted().filter { path in
-                    guard rules.contains(where: { $0.protects(path) }) else { return false }
-                    return try repository.step(for: path, in: commit) == .accountable
-                }
-            }
-            for path in changed.sorted() {
+            let changed = try accountablePaths(of: commit, in: repository) { path in rules.contains { $0.protects(path) } }
+            for path in changed {
                 for rule in rules where rule.protects(path) {
                     let facts = try provenance.facts(commit)
                     guard let problem = problem(facts, role: rule.role) else { continue }
@@ -68,7 +56,27 @@ public enum ProtectedPaths {
         return findings
     }
 
-    static func problem(_ facts: CommitFacts, role: String) -> String? {
+    /// The paths `commit` answers for, sorted: what it changed against its first parent; for a
+    /// merge, among the paths `relevant` accepts, every difference from its first parent (and
+    /// where it kept its first parent's content over a side's) except what it took cleanly from
+    /// a side branch, whose own commits answer for it (SPEC §3).
+    public static func accountablePaths(of commit: ObjectID, in repository: Repository,
+                                        relevant: (String) -> Bool) throws -> [String] {
+        let info = try repository.commit(commit)
+        let changed = try repository.changedPaths(from: info.parents.first, to: commit)
+        guard info.parents.count > 1 else { return changed.sorted() }
+        var candidates = Set(changed)
+        for side in info.parents.dropFirst() {
+            candidates.formUnion(try repository.changedPaths(from: side, to: commit))
+        }
+        return try candidates.sorted().filter { path in
+            guard relevant(path) else { return false }
+            return try repository.step(for: path, in: commit) == .accountable
+        }
+    }
+
+    /// Why `facts` do not allow a change of a path protected for `role` (nil: they do).
+    public static func problem(_ facts: CommitFacts, role: String) -> String? {
         switch facts.signature {
         case .unsigned:
             return "it is not signed"

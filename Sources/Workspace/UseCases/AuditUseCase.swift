@@ -9,11 +9,14 @@ public struct AuditFilter: Sendable {
     public var model: String?
     public var request: String?
     public var since: Date?
+    /// Only changes to the gate itself.
+    public var gate: Bool
 
-    public init(model: String? = nil, request: String? = nil, since: Date? = nil) {
+    public init(model: String? = nil, request: String? = nil, since: Date? = nil, gate: Bool = false) {
         self.model = model
         self.request = request
         self.since = since
+        self.gate = gate
     }
 }
 
@@ -91,7 +94,17 @@ public struct AuditUseCase: WorkspaceUseCase {
                            signer: facts?.signer?.id, signingKey: facts?.signingKey?.fingerprint,
                            model: model, request: request, file: file, summary: summary)
             }
+            let isGate = { (path: String) in current.config.isPolicyPath(path) || path == current.config.file }
+            func gateEvents(_ paths: [String]) throws {
+                for path in paths where isGate(path) {
+                    events.append(event(.gateChanged, model: nil, request: nil, file: path,
+                                        try gateChange(path, in: commit, parent: info.parents.first, facts: facts, config: current.config)))
+                }
+            }
             if info.parents.count > 1 {
+                // What a merge answers for itself (not what it took cleanly from a side branch,
+                // whose own commits are in the timeline).
+                try gateEvents(try git { try ProtectedPaths.accountablePaths(of: commit, in: repository, relevant: isGate) })
                 guard mainline.contains(commit) else { continue }
                 let brought = try git { try repository.changedPaths(from: info.parents[0], to: commit) }
                 let requests = Set(brought.compactMap { current.requestOf[$0] }).sorted()
@@ -107,6 +120,7 @@ public struct AuditUseCase: WorkspaceUseCase {
             let parent = info.parents.first
             let changes = try changesOf[commit] ?? git { try repository.changes(from: parent, to: commit) }
                 .filter { $0.path.hasSuffix(".yaml") || $0.path.hasSuffix(".yml") }
+            try gateEvents(changes.map(\.path))
             for change in changes {
                 let path = change.path
                 let before = try? documents.document(change.old, path: path, in: repository)
@@ -190,10 +204,30 @@ public struct AuditUseCase: WorkspaceUseCase {
             }
         }
         return events.filter { event in
-            (filter.model == nil || event.model == filter.model)
+            (!filter.gate || event.kind == .gateChanged)
+                && (filter.model == nil || event.model == filter.model)
                 && (filter.request == nil || event.request == filter.request)
                 && (filter.since == nil || (RFC3339.parse(event.date) ?? .distantPast) >= filter.since!)
         }
+    }
+
+    /// "Policy release-gate changed (…); protected for 'policy-owner': signed by alice, who
+    /// holds it" — what changed in the gate and whether HEAD's `protect` rules were met.
+    func gateChange(_ path: String, in commit: ObjectID, parent: ObjectID?, facts: CommitFacts?,
+                    config: ProjectConfig) throws -> String {
+        let after = try git { try repository.blobID(atPath: path, inCommit: commit) }
+        let before = try parent.flatMap { parent in try git { try repository.blobID(atPath: path, inCommit: parent) } }
+        let document = (try? documents.document(after, path: path, in: repository)) ?? (try? documents.document(before, path: path, in: repository))
+        let what = document.map { "\($0.kind.rawValue) \($0.name)" } ?? (path == config.file ? "the Config" : path)
+        let verb = before == nil ? "added" : (after == nil ? "removed" : "changed")
+        let rules = config.protect.filter { $0.protects(path) }
+        guard !rules.isEmpty else { return "\(what) \(verb); not protected (no protect rule of the Config covers \(path))" }
+        let verdicts = rules.map { rule -> String in
+            guard let facts else { return "protected for '\(rule.role)', but its signature could not be read" }
+            if let problem = ProtectedPaths.problem(facts, role: rule.role) { return "protected for '\(rule.role)', but \(problem)" }
+            return "protected for '\(rule.role)': signed by \(facts.signer?.id ?? "?"), who holds it"
+        }
+        return "\(what) \(verb); \(verdicts.joined(separator: "; "))"
     }
 
     /// Whether the request removed at `path` is added at another path by the same changes.
@@ -220,6 +254,8 @@ public struct AuditUseCase: WorkspaceUseCase {
     /// each bundle file belongs to.
     struct CurrentState {
         var team: Team
+        /// HEAD's Config: which paths are the gate, and which of them are protected for which role.
+        var config: ProjectConfig
         var modelOf: [String: String] = [:]
         var digests: [String: String] = [:]
         var requestOf: [String: String] = [:]
@@ -231,7 +267,7 @@ public struct AuditUseCase: WorkspaceUseCase {
         let config = try ProjectConfig.load(from: snapshot, startingAt: subdirectory)
         let team = (try? workspace.loadTrusted(from: snapshot, config: config).team) ?? Team(members: [])
         let set = DocumentSet(try load(from: snapshot, config: config, .subjects).documents)
-        var state = CurrentState(team: team)
+        var state = CurrentState(team: team, config: config)
         for request in set.documents(of: .promotionRequest) {
             state.modelOf[request.name] = request.text("model")
             state.requestOf[request.file] = request.name
