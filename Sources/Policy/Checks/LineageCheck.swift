@@ -23,6 +23,15 @@ public struct LineageCheck: Check {
         case artifacts
         /// A teacher named in `run.spec.teacher` resolves to a RunManifest or ModelCard.
         case teacher
+        /// `run.spec.dataset.sha256` is present: a SHA-256 of the dataset.
+        case datasetChecksum
+        /// The run's seed and hyperparameters equal, key by key, the training config file it
+        /// names (`run.spec.config.file`) as the code commit (`run.spec.code.commit`) holds it.
+        case configFile
+        /// The model card's teacher and training data are the run's.
+        case card
+        /// The model card's `sizeMB` is the size of the run's artifacts, within `sizeTolerance`.
+        case cardSize
 
         /// The path the item reads.
         public var path: String {
@@ -33,6 +42,10 @@ public struct LineageCheck: Check {
             case .environmentDigest: return "run.spec.environment.image"
             case .artifacts: return "run.spec.artifacts"
             case .teacher: return "run.spec.teacher"
+            case .datasetChecksum: return "run.spec.dataset.sha256"
+            case .configFile: return "run.spec.config.file"
+            case .card: return "card.spec"
+            case .cardSize: return "card.spec.sizeMB"
             }
         }
     }
@@ -42,19 +55,41 @@ public struct LineageCheck: Check {
         Reproducibility of the run: seed set, dataset version pinned, code commit in this \
         repository, image pinned by digest, artifact checksums verified, teacher resolvable. \
         Items: `seed` (run.spec.config.seed is an integer), `datasetVersion` \
-        (run.spec.dataset.version is set and not `latest`), `codeCommit` (run.spec.code.commit \
+        (run.spec.dataset.version is set and not a moving name: `latest`, `main`, `master`, \
+        `HEAD`, `dev`, or the name of a local or remote-tracking branch of this repository), \
+        `datasetChecksum` (run.spec.dataset.sha256 is present, 64 hex), `codeCommit` (run.spec.code.commit \
         is a full 40-hex commit id that exists in this repository), `environmentDigest` \
         (run.spec.environment.image is pinned by `@sha256:<64 hex>`), `artifacts` (every \
         artifact's sha256 equals the SHA-256 of the file at its path in the same revision, or \
         the `oid` of a Git LFS pointer there; a missing file or an empty list blocks) and \
         `teacher` (a teacher named in run.spec.teacher resolves to its run manifest or model \
-        card). Each failing item is its own finding; what cannot be verified, such as a commit \
-        without a repository, fails closed.
+        card), `configFile` (the run's seed and hyperparameters equal, key by key, the training \
+        config file named by run.spec.config.file — YAML or JSON — as the code commit \
+        run.spec.code.commit holds it, read from git, never the working tree: a top-level \
+        `seed` against run.spec.config.seed, and the file's `hyperparameters` mapping, or \
+        else its other top-level keys, against run.spec.config.hyperparameters, nested \
+        mappings as dotted keys; numbers compare as numbers (1e-3 equals 0.001), other types \
+        strictly; each difference, and each key on one side only, is a finding at the run's \
+        value with a note at the file's, at that commit; a missing file, an unknown commit or \
+        a file that is not a YAML/JSON mapping blocks), `card` (the model card's teacher \
+        equals the run's — model and version, or neither names one — and its trainingData \
+        dataset and version equal run.spec.dataset name and version; each difference is a \
+        finding at the card's value with a note at the run's) and `cardSize` (card.spec.sizeMB, \
+        in megabytes of 10^6 bytes, is the total size of the run's artifacts — a file's size, \
+        or the `size` its Git LFS pointer declares — within `sizeTolerance`, a share of the \
+        measured size, default 0.05). Each failing item is its own finding; what cannot be \
+        verified, such as a commit without a repository, fails closed.
         """
     public static let schema = ObjectSchema([
         FieldSchema("require", .list(.text(), minItems: 1),
-                    "items to verify: seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher"),
+                    "items to verify: seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher, datasetChecksum, configFile, card, cardSize"),
+        .optional("sizeTolerance", .number,
+                  "cardSize: how far the card's sizeMB may be from the measured size, as a share of it (default 0.05, 0 ≤ x < 1)"),
     ])
+
+    /// `cardSize`: the allowed distance between the card's size and the measured one, as a share.
+    public var sizeTolerance: Double
+    public static let defaultSizeTolerance = 0.05
 
     /// The required items in the order the policy lists them (each once), with where.
     public var items: [(item: Item, location: SourceLocation)]
@@ -63,6 +98,17 @@ public struct LineageCheck: Check {
         guard let list = spec["require"]?.list else { return nil }
         items = []
         var valid = true
+        sizeTolerance = Self.defaultSizeTolerance
+        if let value = spec["sizeTolerance"] {
+            if let number = value.number, number.isFinite, number >= 0, number < 1 {
+                sizeTolerance = number
+            } else {
+                diagnostics.append(Diagnostic(.schema,
+                    "lineage: sizeTolerance must be a share of the measured size, at least 0 and below 1 (found \(ValueFormatting.value(value)))",
+                    at: value.location))
+                valid = false
+            }
+        }
         let known = Item.allCases.map(\.rawValue)
         for value in list {
             let word = value.string ?? ""
@@ -97,6 +143,10 @@ public struct LineageCheck: Check {
             case .environmentDigest: environmentDigest(in: context, into: &found, evidence: &outcome.evidence)
             case .artifacts: artifacts(in: context, into: &found, evidence: &outcome.evidence)
             case .teacher: teacher(in: context, into: &found, evidence: &outcome.evidence)
+            case .datasetChecksum: datasetChecksum(in: context, into: &found, evidence: &outcome.evidence)
+            case .configFile: configFile(in: context, into: &found, evidence: &outcome.evidence)
+            case .card: card(in: context, into: &found, evidence: &outcome.evidence)
+            case .cardSize: cardSize(in: context, into: &found, evidence: &outcome.evidence)
             }
             outcome.violations += found.map { violation in
                 var violation = violation
@@ -108,7 +158,7 @@ public struct LineageCheck: Check {
     }
 
     /// The value at `item.path`, or a fail-closed violation naming the path.
-    private func read(_ item: Item, in context: EvaluationContext, into found: inout [Violation],
+    func read(_ item: Item, in context: EvaluationContext, into found: inout [Violation],
                       evidence: inout [Evidence]) -> YAMLValue? {
         switch context.lookup(item.path) {
         case .missing(let reason, let location):
@@ -121,7 +171,7 @@ public struct LineageCheck: Check {
         }
     }
 
-    private static func wrongType(_ item: Item, _ value: YAMLValue, expected: String) -> Violation {
+    static func wrongType(_ item: Item, _ value: YAMLValue, expected: String) -> Violation {
         Violation("\(item.rawValue): \(item.path) must be \(expected), found \(value.typeDescription) \(ValueFormatting.value(value))",
                   at: value.location)
     }
@@ -144,11 +194,24 @@ public struct LineageCheck: Check {
         if trimmed.isEmpty {
             found.append(Violation("datasetVersion: \(Item.datasetVersion.path) is empty: pin the dataset version the run was trained on",
                                    at: value.location))
-        } else if trimmed.lowercased() == "latest" {
+        } else if Self.movingNames.contains(trimmed.lowercased()) {
             found.append(Violation("datasetVersion: \(Item.datasetVersion.path) is '\(text)', which moves: pin the dataset version the run was trained on",
                                    at: value.location))
+        } else if let repository = context.repository {
+            guard let branches = repository.branchNames() else {
+                found.append(Violation("datasetVersion: the branches of this repository cannot be listed, so whether \(Item.datasetVersion.path) '\(text)' names one (and moves) cannot be verified; the rule fails closed",
+                                       at: value.location))
+                return
+            }
+            if branches.contains(trimmed) {
+                found.append(Violation("datasetVersion: \(Item.datasetVersion.path) is '\(text)', the name of a branch of this repository, which moves: pin the dataset version the run was trained on",
+                                       at: value.location))
+            }
         }
     }
+
+    /// Dataset versions that name a moving target, whatever the repository (compared in lower case).
+    static let movingNames: Set<String> = ["latest", "main", "master", "head", "dev"]
 
     private func codeCommit(in context: EvaluationContext, into found: inout [Violation], evidence: inout [Evidence]) {
         guard let value = read(.codeCommit, in: context, into: &found, evidence: &evidence) else { return }
