@@ -52,8 +52,11 @@ public struct LineageCheck: Check {
 
     public static let keyword = "lineage"
     public static let summary = """
-        Reproducibility of the run: seed set, dataset version pinned, code commit in this \
-        repository, image pinned by digest, artifact checksums verified, teacher resolvable. \
+        Reproducibility of the run, cross-checked instead of trusted: seed set, dataset version \
+        pinned and its checksum present, code commit in this repository, image pinned by \
+        digest, artifact checksums verified, teacher resolvable, seed and hyperparameters equal \
+        to the training config file at the code commit, the model card's teacher, training data \
+        and size agreeing with the run. \
         Items: `seed` (run.spec.config.seed is an integer), `datasetVersion` \
         (run.spec.dataset.version is set and not a moving name: `latest`, `main`, `master`, \
         `HEAD`, `dev`, or the name of a local or remote-tracking branch of this repository), \
@@ -61,7 +64,7 @@ public struct LineageCheck: Check {
         is a full 40-hex commit id that exists in this repository), `environmentDigest` \
         (run.spec.environment.image is pinned by `@sha256:<64 hex>`), `artifacts` (every \
         artifact's sha256 equals the SHA-256 of the file at its path in the same revision, or \
-        the `oid` of a Git LFS pointer there; a missing file or an empty list blocks) and \
+        the `oid` of a Git LFS pointer there; a missing file or an empty list blocks), \
         `teacher` (a teacher named in run.spec.teacher resolves to its run manifest or model \
         card), `configFile` (the run's seed and hyperparameters equal, key by key, the training \
         config file named by run.spec.config.file — YAML or JSON — as the code commit \

@@ -9,7 +9,12 @@ public struct RequireCheck: Check {
     public static let summary = """
         Each listed field must be present and not empty: a text with at least `minLength` \
         characters (default 1, blanks ignored), a list with at least `minItems` items \
-        (default 1), a non-empty mapping, or any number or boolean. With `format`, each field         must be a scalar whose text (as written: `version: 1.10` is "1.10") has that format:         `semver` (a semantic version, the SemVer 2.0.0 grammar exactly: MAJOR.MINOR.PATCH         without leading zeros, optional -prerelease and +build), or any format of the document         schemas (`commitSHA`, `sha256`, `rfc3339`, `name`, ...); each value that does not is a         finding located at it.
+        (default 1), a non-empty mapping, or any number or boolean. With `format`, each field \
+        must be a scalar whose text (as written: `version: 1.10` is "1.10") has that format: \
+        `semver` (a semantic version, the SemVer 2.0.0 grammar exactly: MAJOR.MINOR.PATCH \
+        without leading zeros, optional -prerelease and +build), or any format of the document \
+        schemas (`commitSHA`, `sha256`, `rfc3339`, `name`, ...); each value that does not is a \
+        finding located at it.
         """
     public static let schema = ObjectSchema([
         FieldSchema("fields", .list(.text(), minItems: 1), "paths that must be present, e.g. card.spec.limitations"),
