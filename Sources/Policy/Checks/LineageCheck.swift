@@ -80,7 +80,7 @@ public struct LineageCheck: Check {
         finding at the card's value with a note at the run's) and `cardSize` (card.spec.sizeMB, \
         in megabytes of 10^6 bytes, is the total size of the run's artifacts — a file's size, \
         or the `size` its Git LFS pointer declares — within `sizeTolerance`, a share of the \
-        measured size, default 0.05). Each failing item is its own finding; what cannot be \
+        measured size, default 0.05, which also lets a card count in MiB). Each failing item is its own finding; what cannot be \
         verified, such as a commit without a repository, fails closed.
         """
     public static let schema = ObjectSchema([
