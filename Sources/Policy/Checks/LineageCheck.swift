@@ -447,7 +447,7 @@ public struct LineageCheck: Check {
                      expect: .pass),
         CheckExample("configFile: a JSON config file is read too", check: "{require: [configFile]}",
                      run: run(["config": "config: {seed: 42, file: train/config.json, hyperparameters: {lr: 0.001}}"]),
-                     repository: configRepository("{\"seed\": 42, \"hyperparameters\": {\"lr\": 0.001}}", path: "train/config.json"),
+                     repository: configRepository("{\n\t\"seed\": 42,\n\t\"hyperparameters\": {\n\t\t\"lr\": 0.001\n\t}\n}\n", path: "train/config.json"),
                      expect: .pass),
         CheckExample("configFile: a hyperparameter that differs from the config file blocks, located in both files",
                      check: "{require: [configFile]}", run: run(["config": configRun.replacingOccurrences(of: "lr: 0.001", with: "lr: 0.01")]),
