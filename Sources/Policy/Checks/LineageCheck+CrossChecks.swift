@@ -84,7 +84,7 @@ extension LineageCheck {
         evidence.append(Evidence(path: "repository.commits[\(short)].files[\(file)]",
                                  value: YAMLValue(.string("\(file) at \(short)"), at: root.location, text: "\(file) at \(short)"),
                                  location: root.location))
-        let where_ = "\(file) at commit \(short)"
+        let source = "\(file) at commit \(short)"
 
         // The file's side: `seed`, and `hyperparameters` (or every other top-level key).
         let fileSeed = root.map?.entry("seed")
@@ -123,17 +123,17 @@ extension LineageCheck {
         switch (runSeed, fileSeed) {
         case (nil, nil): break
         case (let run?, nil):
-            found.append(Violation("configFile: run.spec.config.seed is \(ValueFormatting.value(run.value)), but \(where_) has no seed",
-                                   at: run.value.location, notes: [Finding.Note("\(where_): no top-level seed", at: root.location)]))
+            found.append(Violation("configFile: run.spec.config.seed is \(ValueFormatting.value(run.value)), but \(source) has no seed",
+                                   at: run.value.location, notes: [Finding.Note("\(source): no top-level seed", at: root.location)]))
         case (nil, let config?):
-            found.append(Violation("configFile: \(where_) sets seed: \(ValueFormatting.value(config.value)), but the run has no run.spec.config.seed",
+            found.append(Violation("configFile: \(source) sets seed: \(ValueFormatting.value(config.value)), but the run has no run.spec.config.seed",
                                    at: fileValue.location,
-                                   notes: [Finding.Note("\(where_): seed is \(ValueFormatting.value(config.value))", at: config.value.location)]))
+                                   notes: [Finding.Note("\(source): seed is \(ValueFormatting.value(config.value))", at: config.value.location)]))
         case (let run?, let config?):
             if let difference = Self.difference(run.value, config.value) {
-                found.append(Violation("configFile: run.spec.config.seed is \(difference.run), but \(where_) has seed: \(difference.config)",
+                found.append(Violation("configFile: run.spec.config.seed is \(difference.run), but \(source) has seed: \(difference.config)",
                                        at: run.value.location,
-                                       notes: [Finding.Note("\(where_): seed is \(difference.config)", at: config.value.location)]))
+                                       notes: [Finding.Note("\(source): seed is \(difference.config)", at: config.value.location)]))
             }
         }
 
@@ -143,21 +143,21 @@ extension LineageCheck {
         for entry in runParameters {
             let path = "run.spec.config.hyperparameters.\(entry.key)"
             guard let other = fileByKey[entry.key] else {
-                found.append(Violation("configFile: \(path) is \(ValueFormatting.value(entry.value)), but \(where_) has no \(entry.key)",
+                found.append(Violation("configFile: \(path) is \(ValueFormatting.value(entry.value)), but \(source) has no \(entry.key)",
                                        at: entry.keyLocation,
-                                       notes: [Finding.Note("\(where_): no \(entry.key) here", at: fileAnchor)]))
+                                       notes: [Finding.Note("\(source): no \(entry.key) here", at: fileAnchor)]))
                 continue
             }
             if let difference = Self.difference(entry.value, other.value) {
-                found.append(Violation("configFile: \(path) is \(difference.run), but \(where_) has \(entry.key): \(difference.config)",
+                found.append(Violation("configFile: \(path) is \(difference.run), but \(source) has \(entry.key): \(difference.config)",
                                        at: entry.value.location,
-                                       notes: [Finding.Note("\(where_): \(entry.key) is \(difference.config)", at: other.value.location)]))
+                                       notes: [Finding.Note("\(source): \(entry.key) is \(difference.config)", at: other.value.location)]))
             }
         }
         for entry in fileParameters where !runKeys.contains(entry.key) {
-            found.append(Violation("configFile: \(where_) sets \(entry.key): \(ValueFormatting.value(entry.value)), but the run's hyperparameters (run.spec.config.hyperparameters) have no \(entry.key)",
+            found.append(Violation("configFile: \(source) sets \(entry.key): \(ValueFormatting.value(entry.value)), but the run's hyperparameters (run.spec.config.hyperparameters) have no \(entry.key)",
                                    at: runAnchor,
-                                   notes: [Finding.Note("\(where_): \(entry.key) is \(ValueFormatting.value(entry.value))", at: entry.keyLocation)]))
+                                   notes: [Finding.Note("\(source): \(entry.key) is \(ValueFormatting.value(entry.value))", at: entry.keyLocation)]))
         }
     }
 
@@ -181,13 +181,11 @@ extension LineageCheck {
     static func difference(_ run: YAMLValue, _ config: YAMLValue) -> (run: String, config: String)? {
         if same(run, config) { return nil }
         let bothNumbers = run.number != nil && config.number != nil
-        if bothNumbers || kindName(run) == kindName(config) {
+        if bothNumbers || run.typeDescription == config.typeDescription {
             return (ValueFormatting.value(run), ValueFormatting.value(config))
         }
         return ("\(run.typeDescription) \(ValueFormatting.value(run))", "\(config.typeDescription) \(ValueFormatting.value(config))")
     }
-
-    private static func kindName(_ value: YAMLValue) -> String { value.typeDescription }
 
     /// Equality for configuration values: integers exactly, numbers numerically, other
     /// scalars by type and value, lists item by item, mappings key by key.
