@@ -249,7 +249,7 @@ public enum JSONSchemaExport {
         case .relativePath:
             return .object(["type": .string("string"), "pattern": .string(pattern(format)),
                             "not": .object(["type": .string("string"), "pattern": .string(relativePathParentPattern)])])
-        case .commitSHA, .imageDigest, .sha256, .bundleDigest, .rfc3339:
+        case .commitSHA, .imageDigest, .sha256, .bundleDigest, .rfc3339, .semver:
             return .object(["type": .string("string"), "pattern": .string(pattern(format))])
         case .nonBlank:
             // Any scalar, as for plain text; a string must hold a character that is not white space.
@@ -280,6 +280,11 @@ public enum JSONSchemaExport {
             return "^[^/]"
         case .nonBlank:
             return "\\S"
+        case .semver:
+            // semver.org's suggested expression, with [0-9] for \d.
+            let number = "(0|[1-9][0-9]*)"
+            let prerelease = "(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)"
+            return "^\(number)\\.\(number)\\.\(number)(-\(prerelease)(\\.\(prerelease))*)?(\\+[0-9a-zA-Z-]+(\\.[0-9a-zA-Z-]+)*)?$"
         }
     }
 

@@ -91,13 +91,19 @@ public enum PolicyReference {
             | --- | --- | --- |
             | `minimal` | `rai`, `release-gate`, `approvals` | model card documentation (staging, production); serving SLOs and two signed, independent approvals (production) |
             | `standard` | minimal + `fairness`, `lifecycle` | + evaluation slices for every sensitive feature the card declares, no group left behind; the stage graph, the champion regression (not applicable to a first release), the distillation gap (not applicable without a teacher) |
-            | `strict` | standard + `lineage`, `drift`, `canary`, `incidents` | + a reproducible run, no input drift, a canary plan with automatic rollback, no open SEV1/SEV2 incident |
+            | `strict` | standard + `lineage`, `drift`, `canary`, `incidents` | + a reproducible run whose model card names its teacher and training data, no input drift, a canary plan with automatic rollback, no open SEV1/SEV2 incident |
 
             The pack holds no domain's constants: the fairness slices are required for the
             features the model card declares in `spec.fairness.sensitiveFeatures`
             (`slices: {requireFeaturesFrom: card.spec.fairness.sensitiveFeatures}`). A card that
             declares none is missing documentation and blocks, located at the card; an empty list
             declares that the model has no sensitive feature.
+
+            The strict pack's `lineage/reproducible-run` requires what every run and card can
+            hold (`seed`, `datasetVersion`, `codeCommit`, `environmentDigest`, `artifacts`,
+            `teacher`, `card`). `datasetChecksum`, `configFile` and `cardSize` read optional
+            fields (`run.spec.dataset.sha256`, `run.spec.config.file`, `card.spec.sizeMB`) and
+            so are left to the policies of teams that record them.
 
 
             """

@@ -41,6 +41,7 @@ public enum PolicyTesting {
             .optional("commits", .list(.text()), "commit ids that exist"),
             .optional("files", .dictionary(.text()), "path → sha256 of its content, or lfs:<oid> for a Git LFS pointer"),
             .optional("merged", .list(.text(.relativePath)), "PromotionRequest files merged earlier, newest first"),
+            .optional("branches", .list(.text()), "branch names (main, origin/main), which a dataset version must not be"),
         ])), "what the repository holds, for checks that read history"),
     ])
 
@@ -56,6 +57,7 @@ public enum PolicyTesting {
             var repository = ExampleRepository()
             if let repo = value["repository"] {
                 repository.commits = repo["commits"]?.list?.compactMap(\.string) ?? []
+                repository.branches = repo["branches"]?.list?.compactMap(\.text) ?? []
                 for entry in repo["files"]?.map?.entries ?? [] {
                     guard let text = entry.value.string else { continue }
                     repository.files[entry.key] = text.hasPrefix("lfs:")

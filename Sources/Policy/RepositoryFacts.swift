@@ -15,9 +15,23 @@ public protocol RepositoryFacts: Sendable {
     /// The merged promotions of one model, newest merge first. Implementations index them:
     /// checks ask once per subject, so a scan of the whole history per question is quadratic.
     func mergedPromotions(of model: String) -> [MergedPromotion]
+    /// The file at `path` as the commit `commit` (a full id) holds it, read from the object
+    /// database, never from the working tree: what a run was built from, whatever the
+    /// evaluated revision holds now.
+    func file(at path: String, inCommit commit: String) -> CommittedFile
+    /// The names of the repository's local and remote-tracking branches (`main`,
+    /// `origin/main`, and a remote-tracking branch also as `main`, its name on the remote);
+    /// nil when they cannot be listed.
+    func branchNames() -> [String]?
 }
 
 extension RepositoryFacts {
+    public func file(at path: String, inCommit commit: String) -> CommittedFile {
+        .unavailable("this repository cannot read files at a commit")
+    }
+
+    public func branchNames() -> [String]? { nil }
+
     public func mergedPromotions(of model: String) -> [MergedPromotion] {
         mergedPromotions().filter { $0.model == model }
     }
@@ -30,6 +44,18 @@ public enum FileFacts: Sendable, Hashable {
     case content(sha256: String, size: Int)
     /// A Git LFS pointer file: the `oid sha256:` it names and the size it declares.
     case lfsPointer(oid: String, size: Int?)
+}
+
+/// A file as one commit holds it (`RepositoryFacts.file(at:inCommit:)`).
+public enum CommittedFile: Sendable, Hashable {
+    /// The question cannot be answered; why.
+    case unavailable(String)
+    /// No commit with this id exists in the repository.
+    case unknownCommit
+    /// The commit's tree has no file at the path (or a directory, or a submodule).
+    case missing
+    /// The file's bytes.
+    case content([UInt8])
 }
 
 /// A promotion request as it was when it reached the branch.

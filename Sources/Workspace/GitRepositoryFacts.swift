@@ -56,6 +56,47 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
         return facts
     }
 
+    /// A file at a commit, from the object database (never the working tree). Asked per
+    /// subject by the lineage check's `config` item: answers are kept, under a lock.
+    func file(at path: String, inCommit commit: String) -> CommittedFile {
+        committedLock.lock()
+        defer { committedLock.unlock() }
+        let key = commit.lowercased() + "\u{0}" + path
+        if let known = committedFiles[key] { return known }
+        let answer: CommittedFile
+        if let id = ObjectID(hex: commit.lowercased()), repository.commitExists(id.hex) {
+            do {
+                if let blob = try repository.blobID(atPath: path, inCommit: id) {
+                    answer = .content(try repository.blob(blob))
+                } else {
+                    answer = .missing
+                }
+            } catch {
+                answer = .unavailable("the repository cannot be read: \(error)")
+            }
+        } else {
+            answer = .unknownCommit
+        }
+        committedFiles[key] = answer
+        return answer
+    }
+
+    /// Local and remote-tracking branch names, listed once — a remote-tracking branch also
+    /// under its name on the remote (`origin/main` and `main`); nil when they cannot be listed.
+    func branchNames() -> [String]? {
+        committedLock.lock()
+        defer { committedLock.unlock() }
+        if let branches { return branches }
+        guard let listed = try? repository.branchNames() else { return nil }
+        let onRemote = listed.remote.compactMap { name in name.firstIndex(of: "/").map { String(name[name.index(after: $0)...]) } }
+        branches = Array(Set(listed.local + listed.remote + onRemote)).sorted()
+        return branches
+    }
+
+    private let committedLock = NSLock()
+    private var committedFiles: [String: CommittedFile] = [:]
+    private var branches: [String]?
+
     /// A Git LFS pointer (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md): small,
     /// text, starting with the spec version line, with an `oid sha256:<64 hex>` line.
     static func lfsPointer(_ bytes: [UInt8]) -> FileFacts? {

@@ -46,6 +46,52 @@ final class PolicyTestCommandTests: XCTestCase {
         XCTAssertTrue(strict.stderr.contains("is below the threshold 99"), strict.stderr)
     }
 
+    /// A PolicyTest case can say which branches the repository has: a dataset version that
+    /// names one moves, and blocks like `latest`.
+    func testACaseNamesTheRepositorysBranchesForMovingDatasetVersions() throws {
+        let demo = try sandbox()
+        try demo.write("policies/dataset-pinned.yaml", """
+            apiVersion: tollgate/v1
+            kind: Policy
+            metadata: {name: dataset-pinned}
+            spec:
+              match: {kinds: [PromotionRequest], to: [production]}
+              rules:
+                - id: version
+                  lineage: {require: [datasetVersion]}
+            """)
+        let run = try demo.read("policies/tests/fast/run-8812.yaml")
+        try demo.write("policies/tests/branch/run-8812.yaml",
+                       run.replacingOccurrences(of: "version: \"2026-10-31\"", with: "version: retrain-q4"))
+        for file in ["fraud-student-2.1.0-production.yaml", "card.yaml"] {
+            try demo.write("policies/tests/branch/\(file)", try demo.read("policies/tests/fast/\(file)"))
+        }
+        try demo.write("policies/tests/dataset-pinned.yaml", """
+            apiVersion: tollgate/v1
+            kind: PolicyTest
+            metadata: {name: dataset-pinned-tests}
+            spec:
+              cases:
+                - name: a dataset version that is a branch of the repository moves
+                  documents: [branch]
+                  repository: {branches: [main, origin/retrain-q4, retrain-q4]}
+                  expect:
+                    - {rule: dataset-pinned/version, result: block}
+                - name: the same name is pinned where no branch has it
+                  documents: [branch]
+                  repository: {branches: [main]}
+                  expect:
+                    - {rule: dataset-pinned/version, result: pass}
+            """)
+        let result = try demo.policy("test", "policies/tests/dataset-pinned.yaml")
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("2 cases in 1 test: 2 passed, 0 failed"), result.stdout)
+        // The expectation can fail: the case without the branch expecting a block does.
+        try demo.edit("policies/tests/dataset-pinned.yaml", replacing: "{rule: dataset-pinned/version, result: pass}",
+                      with: "{rule: dataset-pinned/version, result: block}")
+        XCTAssertEqual(try demo.policy("test", "policies/tests/dataset-pinned.yaml").status, 1)
+    }
+
     func testAFailingCaseShowsExpectedAndActual() throws {
         let demo = try sandbox()
         try demo.write("policies/tests/wrong.yaml", """

@@ -151,6 +151,11 @@ final class JSONSchemaTests: XCTestCase {
                        "2026-11-20T14:03:00", "2026-11-20t14:03:00z", "20-11-2026", "tomorrow", "2026-11-20T25:00:00Z"],
             .relativePath: ["docs/runbooks/a.md", "policies/", "a..b/c", "/etc/passwd", "../x", "a/../b", "a/..", "..", ""],
             .nonBlank: ["why", " x ", "", " ", "   ", "\t\n", "\n\n"],
+            .semver: ["2.1.0", "0.0.0", "10.20.30", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-0.3.7", "1.0.0-x.7.z.92",
+                      "1.0.0-x-y-z.--", "1.0.0+20130313144700", "1.0.0-beta+exp.sha.5114f85", "1.0.0+0001",
+                      "1.0.0-alpha0.valid", "1.0.0-0A.is.legal", "banana", "1.0", "1.0.0.0", "01.1.1", "1.01.1",
+                      "1.1.01", "1.0.0-01", "1.0.0-", "1.0.0+", "1.0.0-alpha..1", "1.0.0+a..b", "1.0.0-alpha_beta",
+                      "v1.0.0", " 1.0.0", "1.0.0 ", "", "1.2.3-beta.00", "1.2.3-beta.0-0", "+1.0.0", "1.0.0-+x"],
         ]
         XCTAssertEqual(Set(samples.keys), Set(TextFormat.allCases))
         for (format, strings) in samples {
@@ -178,6 +183,7 @@ final class JSONSchemaTests: XCTestCase {
             .bundleDigest: ["sha256:\(hex64)"],
             .rfc3339: ["2026-11-20", "2026-11-20T14:03:00Z", "2026-11-20 14:03:00.25+05:30", "1999-02-31T23:59:59-08:00"],
             .relativePath: ["docs/runbooks/a.md", "a/../b"],
+            .semver: ["2.1.0", "1.0.0-rc.1+build.5", "10.0.0-0.alpha-1"],
         ]
         let alphabet = Array("0123456789abcdefABCDEFTZtz:.-+_/ @\t\n".unicodeScalars) + ["é", "\u{0}"]
         // In a fixed order: a dictionary's order changes from one process to the next, and with

@@ -146,8 +146,8 @@ final class LineageTests: XCTestCase {
         let example = CheckExample("lineage", check: "{require: [seed, codecommit, artefacts]}", expect: .pass)
         let problems = try ExampleHarness.evaluate(keyword: "lineage", example: example).1
         XCTAssertEqual(problems.map(\.message), [
-            "lineage: unknown item 'codecommit' (known: seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher) — did you mean 'codeCommit'?",
-            "lineage: unknown item 'artefacts' (known: seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher) — did you mean 'artifacts'?",
+            "lineage: unknown item 'codecommit' (known: seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher, datasetChecksum, configFile, card, cardSize) — did you mean 'codeCommit'?",
+            "lineage: unknown item 'artefacts' (known: seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher, datasetChecksum, configFile, card, cardSize) — did you mean 'artifacts'?",
         ])
         XCTAssertEqual(problems.first?.location.file, "policy.yaml")
     }

@@ -94,6 +94,8 @@ enum Schemas {
         FieldSchema("config", .object(ObjectSchema([
             FieldSchema("seed", .integer, "random seed"),
             FieldSchema("hyperparameters", .dictionary(.scalar), "name → value"),
+            .optional("file", .text(.relativePath),
+                      "the training config file, read at code.commit by the lineage check's configFile item"),
         ])), "training configuration"),
         FieldSchema("artifacts", .list(.object(ObjectSchema([
             FieldSchema("path", .text(.relativePath), "repository-relative path of the artifact"),

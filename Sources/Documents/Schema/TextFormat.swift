@@ -19,6 +19,11 @@ public enum TextFormat: String, Sendable, CaseIterable {
     /// Text with at least one character that is not white space: a justification or a
     /// reason that an empty string would only pretend to give.
     case nonBlank = "non-blank"
+    /// A semantic version, exactly the SemVer 2.0.0 grammar (https://semver.org):
+    /// `MAJOR.MINOR.PATCH`, numbers without leading zeros, an optional `-prerelease`
+    /// (dot-separated identifiers of `[0-9A-Za-z-]`, a numeric one without leading zeros)
+    /// and an optional `+build` (dot-separated identifiers of `[0-9A-Za-z-]`).
+    case semver
 
     /// Whether `text` satisfies the format. Checked byte by byte: every text field of every
     /// document passes through here, so no regular expressions on this path.
@@ -47,7 +52,49 @@ public enum TextFormat: String, Sendable, CaseIterable {
                 && !text.split(separator: "/").contains("..")
         case .nonBlank:
             return text.unicodeScalars.contains { !$0.properties.isWhitespace }
+        case .semver:
+            return Self.isSemanticVersion(bytes)
         }
+    }
+
+    /// SemVer 2.0.0's BNF, byte by byte.
+    static func isSemanticVersion(_ bytes: String.UTF8View) -> Bool {
+        let all = Array(bytes)
+        let plus = all.firstIndex(of: UInt8(ascii: "+"))
+        let main = all[..<(plus ?? all.endIndex)]
+        if let plus {
+            // Build identifiers: non-empty, any of [0-9A-Za-z-], leading zeros allowed.
+            let build = all[(plus + 1)...]
+            let identifiers = build.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+            guard identifiers.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isIdentifierByte) }) else { return false }
+        }
+        let dash = main.firstIndex(of: UInt8(ascii: "-"))
+        let core = main[..<(dash ?? main.endIndex)]
+        let numbers = core.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard numbers.count == 3, numbers.allSatisfy(isNumericIdentifier) else { return false }
+        if let dash {
+            let identifiers = main[(dash + 1)...].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+            for identifier in identifiers {
+                guard !identifier.isEmpty, identifier.allSatisfy(isIdentifierByte) else { return false }
+                // All digits: a numeric identifier, no leading zero; else alphanumeric.
+                if identifier.allSatisfy(isDigit), !isNumericIdentifier(identifier) { return false }
+            }
+        }
+        return true
+    }
+
+    private static func isNumericIdentifier(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let first = bytes.first, bytes.allSatisfy(isDigit) else { return false }
+        return first != UInt8(ascii: "0") || bytes.count == 1
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: "-")
     }
 
     static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {
@@ -86,6 +133,8 @@ public enum TextFormat: String, Sendable, CaseIterable {
             return "'\(text)' must be a repository-relative path without '..'"
         case .nonBlank:
             return "must not be empty: say why, in words (found \(text.isEmpty ? "an empty string" : "only white space"))"
+        case .semver:
+            return "'\(text)' is not a semantic version: SemVer 2.0.0 is MAJOR.MINOR.PATCH (numbers without leading zeros), optionally -prerelease and +build, e.g. 2.1.0 or 2.1.0-rc.1"
         }
     }
 }

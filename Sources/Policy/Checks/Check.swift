@@ -130,12 +130,27 @@ public struct ExampleRepository: RepositoryFacts, Sendable {
     public var commits: [String]
     public var files: [String: FileFacts]
     public var merged: [(name: String, spec: String)]
+    /// Files as commits hold them: commit id → path → text.
+    public var committed: [String: [String: String]]
+    /// Local and remote-tracking branch names (`main`, `origin/main`).
+    public var branches: [String]
 
-    public init(commits: [String] = [], files: [String: FileFacts] = [:], merged: [(name: String, spec: String)] = []) {
+    public init(commits: [String] = [], files: [String: FileFacts] = [:], merged: [(name: String, spec: String)] = [],
+                committed: [String: [String: String]] = [:], branches: [String] = []) {
         self.commits = commits
         self.files = files
         self.merged = merged
+        self.committed = committed
+        self.branches = branches
     }
+
+    public func file(at path: String, inCommit commit: String) -> CommittedFile {
+        guard commits.contains(where: { $0.lowercased() == commit.lowercased() }) else { return .unknownCommit }
+        guard let text = committed[commit]?[path] else { return .missing }
+        return .content(Array(text.utf8))
+    }
+
+    public func branchNames() -> [String]? { branches }
 
     public func commitExists(_ id: String) -> Bool {
         id.count >= 4 && commits.contains { $0.lowercased().hasPrefix(id.lowercased()) }

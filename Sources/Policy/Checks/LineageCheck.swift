@@ -23,6 +23,15 @@ public struct LineageCheck: Check {
         case artifacts
         /// A teacher named in `run.spec.teacher` resolves to a RunManifest or ModelCard.
         case teacher
+        /// `run.spec.dataset.sha256` is present: a SHA-256 of the dataset.
+        case datasetChecksum
+        /// The run's seed and hyperparameters equal, key by key, the training config file it
+        /// names (`run.spec.config.file`) as the code commit (`run.spec.code.commit`) holds it.
+        case configFile
+        /// The model card's teacher and training data are the run's.
+        case card
+        /// The model card's `sizeMB` is the size of the run's artifacts, within `sizeTolerance`.
+        case cardSize
 
         /// The path the item reads.
         public var path: String {
@@ -33,28 +42,57 @@ public struct LineageCheck: Check {
             case .environmentDigest: return "run.spec.environment.image"
             case .artifacts: return "run.spec.artifacts"
             case .teacher: return "run.spec.teacher"
+            case .datasetChecksum: return "run.spec.dataset.sha256"
+            case .configFile: return "run.spec.config.file"
+            case .card: return "card.spec"
+            case .cardSize: return "card.spec.sizeMB"
             }
         }
     }
 
     public static let keyword = "lineage"
     public static let summary = """
-        Reproducibility of the run: seed set, dataset version pinned, code commit in this \
-        repository, image pinned by digest, artifact checksums verified, teacher resolvable. \
+        Reproducibility of the run, cross-checked instead of trusted: seed set, dataset version \
+        pinned and its checksum present, code commit in this repository, image pinned by \
+        digest, artifact checksums verified, teacher resolvable, seed and hyperparameters equal \
+        to the training config file at the code commit, the model card's teacher, training data \
+        and size agreeing with the run. \
         Items: `seed` (run.spec.config.seed is an integer), `datasetVersion` \
-        (run.spec.dataset.version is set and not `latest`), `codeCommit` (run.spec.code.commit \
+        (run.spec.dataset.version is set and not a moving name: `latest`, `main`, `master`, \
+        `HEAD`, `dev`, or the name of a local or remote-tracking branch of this repository), \
+        `datasetChecksum` (run.spec.dataset.sha256 is present, 64 hex), `codeCommit` (run.spec.code.commit \
         is a full 40-hex commit id that exists in this repository), `environmentDigest` \
         (run.spec.environment.image is pinned by `@sha256:<64 hex>`), `artifacts` (every \
         artifact's sha256 equals the SHA-256 of the file at its path in the same revision, or \
-        the `oid` of a Git LFS pointer there; a missing file or an empty list blocks) and \
+        the `oid` of a Git LFS pointer there; a missing file or an empty list blocks), \
         `teacher` (a teacher named in run.spec.teacher resolves to its run manifest or model \
-        card). Each failing item is its own finding; what cannot be verified, such as a commit \
-        without a repository, fails closed.
+        card), `configFile` (the run's seed and hyperparameters equal, key by key, the training \
+        config file named by run.spec.config.file — YAML or JSON — as the code commit \
+        run.spec.code.commit holds it, read from git, never the working tree: a top-level \
+        `seed` against run.spec.config.seed, and the file's `hyperparameters` mapping, or \
+        else its other top-level keys, against run.spec.config.hyperparameters, nested \
+        mappings as dotted keys; numbers compare as numbers (1e-3 equals 0.001), other types \
+        strictly; each difference, and each key on one side only, is a finding at the run's \
+        value with a note at the file's, at that commit; a missing file, an unknown commit or \
+        a file that is not a YAML/JSON mapping blocks), `card` (the model card's teacher \
+        equals the run's — model and version, or neither names one — and its trainingData \
+        dataset and version equal run.spec.dataset name and version; each difference is a \
+        finding at the card's value with a note at the run's) and `cardSize` (card.spec.sizeMB, \
+        in megabytes of 10^6 bytes, is the total size of the run's artifacts — a file's size, \
+        or the `size` its Git LFS pointer declares — within `sizeTolerance`, a share of the \
+        measured size, default 0.05, which also lets a card count in MiB). Each failing item is its own finding; what cannot be \
+        verified, such as a commit without a repository, fails closed.
         """
     public static let schema = ObjectSchema([
         FieldSchema("require", .list(.text(), minItems: 1),
-                    "items to verify: seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher"),
+                    "items to verify: seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher, datasetChecksum, configFile, card, cardSize"),
+        .optional("sizeTolerance", .number,
+                  "cardSize: how far the card's sizeMB may be from the measured size, as a share of it (default 0.05, 0 ≤ x < 1)"),
     ])
+
+    /// `cardSize`: the allowed distance between the card's size and the measured one, as a share.
+    public var sizeTolerance: Double
+    public static let defaultSizeTolerance = 0.05
 
     /// The required items in the order the policy lists them (each once), with where.
     public var items: [(item: Item, location: SourceLocation)]
@@ -63,6 +101,17 @@ public struct LineageCheck: Check {
         guard let list = spec["require"]?.list else { return nil }
         items = []
         var valid = true
+        sizeTolerance = Self.defaultSizeTolerance
+        if let value = spec["sizeTolerance"] {
+            if let number = value.number, number.isFinite, number >= 0, number < 1 {
+                sizeTolerance = number
+            } else {
+                diagnostics.append(Diagnostic(.schema,
+                    "lineage: sizeTolerance must be a share of the measured size, at least 0 and below 1 (found \(ValueFormatting.value(value)))",
+                    at: value.location))
+                valid = false
+            }
+        }
         let known = Item.allCases.map(\.rawValue)
         for value in list {
             let word = value.string ?? ""
@@ -97,6 +146,10 @@ public struct LineageCheck: Check {
             case .environmentDigest: environmentDigest(in: context, into: &found, evidence: &outcome.evidence)
             case .artifacts: artifacts(in: context, into: &found, evidence: &outcome.evidence)
             case .teacher: teacher(in: context, into: &found, evidence: &outcome.evidence)
+            case .datasetChecksum: datasetChecksum(in: context, into: &found, evidence: &outcome.evidence)
+            case .configFile: configFile(in: context, into: &found, evidence: &outcome.evidence)
+            case .card: card(in: context, into: &found, evidence: &outcome.evidence)
+            case .cardSize: cardSize(in: context, into: &found, evidence: &outcome.evidence)
             }
             outcome.violations += found.map { violation in
                 var violation = violation
@@ -108,7 +161,7 @@ public struct LineageCheck: Check {
     }
 
     /// The value at `item.path`, or a fail-closed violation naming the path.
-    private func read(_ item: Item, in context: EvaluationContext, into found: inout [Violation],
+    func read(_ item: Item, in context: EvaluationContext, into found: inout [Violation],
                       evidence: inout [Evidence]) -> YAMLValue? {
         switch context.lookup(item.path) {
         case .missing(let reason, let location):
@@ -121,7 +174,7 @@ public struct LineageCheck: Check {
         }
     }
 
-    private static func wrongType(_ item: Item, _ value: YAMLValue, expected: String) -> Violation {
+    static func wrongType(_ item: Item, _ value: YAMLValue, expected: String) -> Violation {
         Violation("\(item.rawValue): \(item.path) must be \(expected), found \(value.typeDescription) \(ValueFormatting.value(value))",
                   at: value.location)
     }
@@ -144,11 +197,24 @@ public struct LineageCheck: Check {
         if trimmed.isEmpty {
             found.append(Violation("datasetVersion: \(Item.datasetVersion.path) is empty: pin the dataset version the run was trained on",
                                    at: value.location))
-        } else if trimmed.lowercased() == "latest" {
+        } else if Self.movingNames.contains(trimmed.lowercased()) {
             found.append(Violation("datasetVersion: \(Item.datasetVersion.path) is '\(text)', which moves: pin the dataset version the run was trained on",
                                    at: value.location))
+        } else if let repository = context.repository {
+            guard let branches = repository.branchNames() else {
+                found.append(Violation("datasetVersion: the branches of this repository cannot be listed, so whether \(Item.datasetVersion.path) '\(text)' names one (and moves) cannot be verified; the rule fails closed",
+                                       at: value.location))
+                return
+            }
+            if branches.contains(trimmed) {
+                found.append(Violation("datasetVersion: \(Item.datasetVersion.path) is '\(text)', the name of a branch of this repository, which moves: pin the dataset version the run was trained on",
+                                       at: value.location))
+            }
         }
     }
+
+    /// Dataset versions that name a moving target, whatever the repository (compared in lower case).
+    static let movingNames: Set<String> = ["latest", "main", "master", "head", "dev"]
 
     private func codeCommit(in context: EvaluationContext, into found: inout [Violation], evidence: inout [Evidence]) {
         guard let value = read(.codeCommit, in: context, into: &found, evidence: &evidence) else { return }
@@ -309,6 +375,15 @@ public struct LineageCheck: Check {
 
     static let all = "{require: [seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher]}"
 
+    /// The training config as the code commit holds it (and a later, edited version's commit).
+    static let configCommit = commit
+    static let config = "# training config\nseed: 42\nlr: 1e-3\nepochs: 12\noptimizer: {name: adamw}\n"
+    static let configRun = "config: {seed: 42, file: train/config.yaml, hyperparameters: {lr: 0.001, epochs: 12.0, optimizer.name: adamw}}"
+    static func configRepository(_ text: String = config, path: String = "train/config.yaml") -> ExampleRepository {
+        ExampleRepository(commits: [commit], files: repository.files, committed: [commit: [path: text]])
+    }
+    static let cardSpec = "trainingData: {dataset: transactions, version: \"2026-10-01\"}\nsizeMB: 2000"
+
     public static let examples: [CheckExample] = [
         CheckExample("a fully pinned run with verified artifacts passes", check: all,
                      run: run(), repository: repository, expect: .pass),
@@ -353,5 +428,80 @@ public struct LineageCheck: Check {
         CheckExample("a teacher that resolves to nothing blocks", check: "{require: [teacher]}",
                      run: run(["teacher": "teacher: {model: big, version: \"3.0\"}"]),
                      expect: .block, message: "the run names teacher big 3.0 (run.spec.teacher), which does not resolve"),
+        CheckExample("the dataset version 'main' moves like 'latest' and blocks", check: "{require: [datasetVersion]}",
+                     run: run(["dataset": "dataset: {name: transactions, version: main}"]),
+                     expect: .block, message: "run.spec.dataset.version is 'main', which moves"),
+        CheckExample("a dataset version that names a branch of this repository blocks", check: "{require: [datasetVersion]}",
+                     run: run(["dataset": "dataset: {name: transactions, version: retrain-q4}"]),
+                     repository: ExampleRepository(branches: ["main", "origin/retrain-q4", "retrain-q4"]),
+                     expect: .block, message: "run.spec.dataset.version is 'retrain-q4', the name of a branch of this repository, which moves"),
+        CheckExample("a pinned dataset version that names no branch passes", check: "{require: [datasetVersion]}",
+                     run: run(), repository: ExampleRepository(branches: ["main", "origin/main"]), expect: .pass),
+        CheckExample("a dataset checksum passes datasetChecksum", check: "{require: [datasetChecksum]}",
+                     run: run(["dataset": "dataset: {name: transactions, version: \"2026-10-01\", sha256: \(modelHash)}"]),
+                     expect: .pass),
+        CheckExample("a dataset without a checksum fails closed when the policy requires one", check: "{require: [datasetChecksum]}",
+                     run: run(), expect: .block, message: "run.spec.dataset.sha256 is missing"),
+        CheckExample("configFile: the run's seed and hyperparameters equal the config file at the code commit (1e-3 is 0.001, 12 is 12.0, nested keys dotted)",
+                     check: "{require: [configFile]}", run: run(["config": configRun]), repository: configRepository(),
+                     expect: .pass),
+        CheckExample("configFile: a JSON config file is read too", check: "{require: [configFile]}",
+                     run: run(["config": "config: {seed: 42, file: train/config.json, hyperparameters: {lr: 0.001}}"]),
+                     repository: configRepository("{\n\t\"seed\": 42,\n\t\"hyperparameters\": {\n\t\t\"lr\": 0.001\n\t}\n}\n", path: "train/config.json"),
+                     expect: .pass),
+        CheckExample("configFile: a hyperparameter that differs from the config file blocks, located in both files",
+                     check: "{require: [configFile]}", run: run(["config": configRun.replacingOccurrences(of: "lr: 0.001", with: "lr: 0.01")]),
+                     repository: configRepository(), expect: .block,
+                     message: "run.spec.config.hyperparameters.lr is 0.01, but train/config.yaml at commit 3f9a1c2 has lr: 0.001"),
+        CheckExample("configFile: a seed that differs blocks", check: "{require: [configFile]}",
+                     run: run(["config": configRun.replacingOccurrences(of: "seed: 42", with: "seed: 7")]),
+                     repository: configRepository(), expect: .block,
+                     message: "run.spec.config.seed is 7, but train/config.yaml at commit 3f9a1c2 has seed: 42"),
+        CheckExample("configFile: a number written as text is another type and blocks", check: "{require: [configFile]}",
+                     run: run(["config": configRun.replacingOccurrences(of: "lr: 0.001", with: "lr: \"0.001\"")]),
+                     repository: configRepository(), expect: .block,
+                     message: "run.spec.config.hyperparameters.lr is a string '0.001', but train/config.yaml at commit 3f9a1c2 has lr: a number 0.001"),
+        CheckExample("configFile: a key only the config file has blocks", check: "{require: [configFile]}",
+                     run: run(["config": configRun.replacingOccurrences(of: ", epochs: 12.0", with: "")]),
+                     repository: configRepository(), expect: .block,
+                     message: "train/config.yaml at commit 3f9a1c2 sets epochs: 12, but the run's hyperparameters (run.spec.config.hyperparameters) have no epochs"),
+        CheckExample("configFile: a key only the run has blocks", check: "{require: [configFile]}",
+                     run: run(["config": configRun.replacingOccurrences(of: "lr: 0.001", with: "lr: 0.001, dropout: 0.1")]),
+                     repository: configRepository(), expect: .block,
+                     message: "run.spec.config.hyperparameters.dropout is 0.1, but train/config.yaml at commit 3f9a1c2 has no dropout"),
+        CheckExample("configFile: a config file missing at the code commit fails closed", check: "{require: [configFile]}",
+                     run: run(["config": configRun]), repository: configRepository(path: "train/other.yaml"), expect: .block,
+                     message: "train/config.yaml (run.spec.config.file) does not exist at commit 3f9a1c2"),
+        CheckExample("configFile: a code commit not in this repository fails closed", check: "{require: [configFile]}",
+                     run: run(["config": configRun, "code": "code: {commit: \"\(otherCommit)\"}"]), repository: configRepository(),
+                     expect: .block, message: "is read at commit \(otherCommit) (run.spec.code.commit), which does not exist in this repository"),
+        CheckExample("configFile: a config file that is not YAML or JSON fails closed", check: "{require: [configFile]}",
+                     run: run(["config": configRun]), repository: configRepository("seed: [42\nlr: {"), expect: .block,
+                     message: "train/config.yaml at commit 3f9a1c2 is not YAML or JSON"),
+        CheckExample("configFile: a run that names no config file fails closed", check: "{require: [configFile]}",
+                     run: run(), repository: configRepository(), expect: .block, message: "run.spec.config.file is missing"),
+        CheckExample("card: a card whose teacher and training data are the run's passes", check: "{require: [card]}",
+                     run: run(["teacher": "teacher: {model: big, version: \"3.0\"}"]),
+                     card: cardSpec + "\nteacher: {model: big, version: \"3.0\"}", expect: .pass),
+        CheckExample("card: a card that names another teacher version blocks, located at both", check: "{require: [card]}",
+                     run: run(["teacher": "teacher: {model: big, version: \"3.0\"}"]),
+                     card: cardSpec + "\nteacher: {model: big, version: \"2.0\"}", expect: .block,
+                     message: "the model card's teacher version is '2.0' (card.spec.teacher.version), but the run's is '3.0' (run.spec.teacher.version)"),
+        CheckExample("card: a card that declares a teacher the run does not name blocks", check: "{require: [card]}",
+                     run: run(), card: cardSpec + "\nteacher: {model: big, version: \"3.0\"}", expect: .block,
+                     message: "the model card declares teacher big 3.0 (card.spec.teacher), but the run names no teacher"),
+        CheckExample("card: a card trained on another dataset version blocks", check: "{require: [card]}",
+                     run: run(), card: "trainingData: {dataset: transactions, version: \"2026-09-30\"}", expect: .block,
+                     message: "the model card's training dataset version is '2026-09-30' (card.spec.trainingData.version), but the run's is '2026-10-01' (run.spec.dataset.version)"),
+        CheckExample("cardSize: the card's sizeMB matches the artifacts' size (a Git LFS pointer's size) within the default 5%",
+                     check: "{require: [cardSize]}", run: run(["artifacts": "artifacts: [{path: models/big.safetensors, sha256: \(lfsOid)}]"]),
+                     card: "sizeMB: 1950", repository: repository, expect: .pass),
+        CheckExample("cardSize: a card size further off than sizeTolerance blocks", check: "{require: [cardSize], sizeTolerance: 0.01}",
+                     run: run(["artifacts": "artifacts: [{path: models/big.safetensors, sha256: \(lfsOid)}]"]),
+                     card: "sizeMB: 1950", repository: repository, expect: .block,
+                     message: "the model card says 1950 MB (card.spec.sizeMB), but the run's artifacts measure 2000 MB (models/big.safetensors 2000000000 bytes): more than 1% apart"),
+        CheckExample("cardSize: a card without sizeMB fails closed", check: "{require: [cardSize]}",
+                     run: run(), card: "license: apache-2.0", repository: repository, expect: .block,
+                     message: "card.spec.sizeMB is missing"),
     ]
 }

@@ -176,14 +176,15 @@ metadata:
 spec:
   description: >-
     The run behind a promotion to staging or production can be reproduced: seed, dataset
-    version, code commit in this repository, container image digest, verified artifact
-    checksums and a resolvable teacher
+    version (not a moving name such as main or a branch), code commit in this repository,
+    container image digest, verified artifact checksums, a resolvable teacher, and a model
+    card whose teacher and training data are the run's
   match: {kinds: [PromotionRequest], to: [staging, production], models: ["*"]}
   enforcement: block
   rules:
     - id: reproducible-run
-      description: the run pins its seed, dataset version, code commit and image digest; its artifacts match their checksums; its teacher resolves
-      lineage: {require: [seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher]}
+      description: the run pins its seed, dataset version, code commit and image digest; its artifacts match their checksums; its teacher resolves; the model card names the run's teacher and training data
+      lineage: {require: [seed, datasetVersion, codeCommit, environmentDigest, artifacts, teacher, card]}
       runbook: docs/runbooks/missing-lineage.md
       tags: [soc2:CC8.1, eu-ai-act:art-11, iso42001:A.7.5, iso42001:A.6.2.7, nist-ai-rmf:MEASURE-2.1]
 
@@ -1129,11 +1130,17 @@ value:
 | item | holds when | typical message |
 | --- | --- | --- |
 | `seed` | `run.spec.config.seed` is an integer | `seed: run.spec.config.seed is missing` |
-| `datasetVersion` | `run.spec.dataset.version` is set and not `latest` | `… is 'latest', which moves` |
+| `datasetVersion` | `run.spec.dataset.version` is set and not a moving name (`latest`, `main`, `master`, `HEAD`, `dev`, a branch of this repository) | `… is 'latest', which moves` |
 | `codeCommit` | `run.spec.code.commit` is a full 40-hex id of a commit **in this repository** | `commit … does not exist in this repository` |
 | `environmentDigest` | `run.spec.environment.image` ends in `@sha256:<64 hex>` | `… must be pinned by digest` |
 | `artifacts` | every `run.spec.artifacts[i].sha256` equals the file at its `path` in the same revision (for a Git LFS pointer, its `oid`) | `models/… has sha256 … but the oid of its Git LFS pointer is …` |
 | `teacher` | a teacher named in `run.spec.teacher` resolves to its RunManifest or ModelCard | `the run names teacher … which does not resolve` |
+| `card` | the model card's `teacher` and `trainingData` (dataset, version) are the run's | `the model card's training dataset version is '…' (card.spec.trainingData.version), but the run's is '…'` |
+
+Policies may also require `datasetChecksum` (`run.spec.dataset.sha256` present),
+`configFile` (the run's seed and hyperparameters equal the config file `run.spec.config.file`
+at the code commit) and `cardSize` (the card's `sizeMB` is the artifacts' size); see
+docs/policies.md.
 
 It blocks PromotionRequests to `staging` and `production`.
 
@@ -1167,6 +1174,13 @@ crane digest registry.example/train:1.4      # environmentDigest: the digest beh
 - **datasetVersion / seed**: record the immutable dataset version (a snapshot id or date,
   with `sha256` if you have it) and the seed the run used. If they are unknown, the run
   has to be made again.
+- **card**: the card and the run describe different models. Find which run the card was
+  written for; fix the card (or the run manifest, if the run records the wrong dataset or
+  teacher). A card copied from the previous version is the usual cause.
+- **configFile**: the run manifest and the config file at the code commit disagree: the run
+  was made with other settings than the committed config, or the manifest was typed by
+  hand. Record the values the run actually used, or commit the config it used and record
+  that commit.
 - **teacher**: name the teacher's run (`spec.teacher.run`) or make sure a RunManifest or
   ModelCard of that teacher model and version exists in the repository.
 
