@@ -43,6 +43,9 @@ public struct EvaluationContext: Sendable {
     public var stages: [String]
     /// The variables of the policy whose rules are being evaluated (`expr` rules read them).
     public var variables: [PolicyVariable] = []
+    /// Who last changed a file of the evaluated state, as the history proves it (`signedBy`);
+    /// nil when no history was consulted (then the check fails closed).
+    public var fileSignature: (@Sendable (String) -> FileSignature)?
 
     public init(subject: Document, documents: DocumentSet, bindings: [String: Binding],
                 approvals: [AttributedApproval] = [], repository: (any RepositoryFacts)? = nil,

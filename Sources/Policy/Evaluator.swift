@@ -18,6 +18,8 @@ public struct Evaluator: Sendable {
     /// The most an `approvals` rule may decide. Before a commit (`--staged`) approvals that
     /// can only be given after it are not required: they warn, and CI (`--base`) enforces them.
     public var approvalsAtMost: Verdict = .block
+    /// Who last changed a file, for `signedBy` rules (nil: no history; they fail closed).
+    public var fileSignature: (@Sendable (String) -> FileSignature)?
     /// Gate decided requests (released, withdrawn, superseded) like open ones
     /// (`policy check --regate`). Without it they are reported as decided, no rule evaluated.
     public var regate = false
@@ -108,6 +110,7 @@ public struct Evaluator: Sendable {
             if !matching.isEmpty {
                 var context = Bindings.context(for: document, in: documents, repository: repository, unreadable: unreadable)
                 context.stages = stages
+                context.fileSignature = fileSignature
                 if document.kind == .promotionRequest {
                     context.approvals = approvals(document)
                 }

@@ -6,8 +6,8 @@ import XCTest
 /// must reach its verdict, and each blocking example's message must say what it promises.
 final class CheckExampleTests: XCTestCase {
     /// Checks whose verdict depends on git history; their scenarios run against real
-    /// repositories with real signatures (ApprovalScenarioTests), not as YAML examples.
-    static let historyChecks = ["approvals"]
+    /// repositories with real signatures (ApprovalScenarioTests, PipelineSignatureTests), not as YAML examples.
+    static let historyChecks = ["approvals", "signedBy"]
 
     func testEveryCheckHasPassingAndBlockingExamples() {
         for check in CheckRegistry.all where !Self.historyChecks.contains(check.keyword) {

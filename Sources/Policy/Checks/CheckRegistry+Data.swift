@@ -1,4 +1,4 @@
 extension CheckRegistry {
-    /// drift, lineage
-    static let data: [any Check.Type] = [DriftCheck.self, LineageCheck.self]
+    /// drift, lineage, signedBy
+    static let data: [any Check.Type] = [DriftCheck.self, LineageCheck.self, SignedByCheck.self]
 }

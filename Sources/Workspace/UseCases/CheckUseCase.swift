@@ -125,6 +125,8 @@ public struct CheckUseCase: WorkspaceUseCase {
         let ledger = ApprovalLedger(attributor)
         var evaluator = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
                                   repository: facts, stages: config.stages, waiverRequirement: config.waivers)
+        let signatures = FileSignatures(attributor)
+        evaluator.fileSignature = { signatures.signature(of: $0) }
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
         evaluator.regate = options.regate
         evaluator.shard = options.shard
@@ -178,6 +180,27 @@ public struct CheckUseCase: WorkspaceUseCase {
             }
             throw WorkspaceError.pathMatchesNothing(filter, state: snapshot.label,
                                                     candidates: directories.sorted() + documents)
+        }
+    }
+
+    /// Who last changed each file a `signedBy` rule asks about, asked once per file (many
+    /// requests share a run or a card); safe to ask from several threads.
+    final class FileSignatures: @unchecked Sendable {
+        let attributor: ApprovalAttributor
+        private let lock = NSLock()
+        private var known: [String: FileSignature] = [:]
+
+        init(_ attributor: ApprovalAttributor) {
+            self.attributor = attributor
+        }
+
+        func signature(of path: String) -> FileSignature {
+            lock.lock()
+            defer { lock.unlock() }
+            if let signature = known[path] { return signature }
+            let signature = attributor.signature(ofFile: path)
+            known[path] = signature
+            return signature
         }
     }
 
