@@ -48,8 +48,8 @@ spec:
   tags: [soc2:CC8.1]
   rules:
     - id: canary-plan
-      description: the canary starts at 10 % of traffic or less and rolls back automatically at an error rate of 5 % or less
-      canary: {maxInitialPercent: 10, requireAutoRollback: true, maxRollbackErrorRate: 0.05}
+      description: the canary starts at 10 % of traffic or less, rises by at most 50 points a step, watches each step for 30 minutes or more, and rolls back automatically at an error rate of 5 % or less
+      canary: {maxInitialPercent: 10, maxStepPercent: 50, minObservationMinutes: 30, requireAutoRollback: true, maxRollbackErrorRate: 0.05}
       runbook: docs/runbooks/canary-plan.md
       tags: [iso42001:A.6.2.5, nist-ai-rmf:MANAGE-2.4]
 
@@ -601,14 +601,19 @@ what they approve).
 # Runbook: risky canary plan
 
 **Rule:** `canary/canary-plan` — the rollout plan in the request (`spec.canary`) must
-start at **10 % of traffic or less** (`initialPercent`), **roll back automatically**
-(`autoRollback: true`), at an error rate of **5 % or less** (`rollbackErrorRate`). Bounds
+start at **10 % of traffic or less** (`initialPercent`), rise by **at most 50 points a
+step** (`stepPercent`), watch each step for **30 minutes or more** (`observationMinutes`) —
+a plan that jumps from 5 % to everyone at once, or moves on before errors show, is no canary —
+and **roll back automatically** (`autoRollback: true`), at an error rate of **5 % or less**
+(`rollbackErrorRate`). Bounds
 are inclusive; a missing plan or field fails closed. It blocks a PromotionRequest to
 `production`.
 
 Messages:
 
 - `initial canary traffic 50% exceeds 10%`
+- `canary step 95% exceeds 50%`
+- `observation time between canary steps 5 min is less than 30 min`
 - `the canary plan does not roll back automatically (autoRollback is false)`
 - `rollback error rate 0.1 exceeds 0.05`
 - `initial canary traffic: request.spec.canary.initialPercent is missing; the rule fails closed`
