@@ -27,9 +27,10 @@ indirect enum ManifestValue: Equatable, Sendable {
     /// A number written as it came (`text` must be a JSON number: valid YAML 1.2 core too).
     static func number(text: String) -> ManifestValue { .scalar(text) }
 
-    /// A Double in its shortest round-trip form (finite only).
+    /// A Double in its shortest round-trip form (finite only); integral values as integers
+    /// (`12`, not `12.0`: the same number to every rule and to the bundle digest).
     static func number(_ value: Double) -> ManifestValue {
-        if value == value.rounded(), abs(value) < 1e15 { return .scalar(String(Int(value)) + ".0") }
+        if value == value.rounded(), abs(value) < 1e15 { return .scalar(String(Int(value))) }
         return .scalar("\(value)")
     }
 
