@@ -1,0 +1,174 @@
+import Foundation
+import TollgateTestSupport
+import XCTest
+
+/// Artifacts tracked by DVC: the data is not in git (DVC's `.gitignore`), a `<path>.dvc`
+/// file or a `dvc.lock` stage output records its MD5; the `lineage` rule verifies the run's
+/// `md5` against it, in real repositories with the real `policy`.
+///
+/// The pointer files are written in DVC 3's documented format (what `dvc add` and `dvc repro`
+/// write: `outs: [{md5, size, hash: md5, path}]`; dvc.lock `schema: '2.0'`), since `dvc` itself
+/// is not a test dependency.
+final class DVCLineageTests: XCTestCase {
+    static let policy = """
+        apiVersion: tollgate/v1
+        kind: Policy
+        metadata: {name: lineage}
+        spec:
+          match: {kinds: [RunManifest]}
+          rules:
+            - id: artifacts
+              lineage: {require: [artifacts]}
+        """
+
+    static let weights = "weights of scorer 1.2.0, tracked by DVC\n"
+    static let model = "model of scorer 1.2.0, produced by the train stage\n"
+
+    static func run(_ artifacts: String) -> String {
+        """
+        apiVersion: tollgate/v1
+        kind: RunManifest
+        metadata: {name: scorer-run}
+        spec:
+          model: scorer
+          version: "1.2.0"
+          code: {commit: "\(String(repeating: "a", count: 40))"}
+          environment: {image: "registry.example.com/train@sha256:\(String(repeating: "ab", count: 32))"}
+          dataset: {name: payments, version: "2026-10-31"}
+          config: {seed: 7, hyperparameters: {lr: 0.001}}
+          metrics: {accuracy: 0.9}
+          artifacts:
+        \(artifacts)
+
+        """
+    }
+
+    static func md5(_ text: String) -> String {
+        let result = try? ProcessRunner.run("/usr/bin/env", ["md5sum"], stdin: Array(text.utf8))
+        return String(result?.stdout.prefix(32) ?? "")
+    }
+
+    static func dvcFile(md5: String, size: Int, path: String) -> String {
+        """
+        outs:
+        - md5: \(md5)
+          size: \(size)
+          hash: md5
+          path: \(path)
+
+        """
+    }
+
+    /// A repository whose data/weights.bin is on disk but ignored (as `dvc add` leaves it),
+    /// with its `.dvc` pointer committed.
+    private func repository(pointer: String, artifacts: String) throws -> GitSandbox {
+        let repo = try GitSandbox()
+        try repo.write("policies/lineage.yaml", Self.policy)
+        try repo.write("data/weights.bin", Self.weights)
+        try repo.write("data/.gitignore", "/weights.bin\n")
+        try repo.write("data/weights.bin.dvc", pointer)
+        try repo.write("runs/run.yaml", Self.run(artifacts))
+        try repo.commitAll("scorer run with DVC-tracked weights")
+        return repo
+    }
+
+    func testAnArtifactTrackedByADVCFileIsVerifiedByItsMD5() throws {
+        let md5 = Self.md5(Self.weights)
+        let repo = try repository(pointer: Self.dvcFile(md5: md5, size: Self.weights.utf8.count, path: "weights.bin"),
+                                  artifacts: "    - {path: data/weights.bin, md5: \(md5)}")
+        XCTAssertEqual(try repo.git("ls-files", "data"), "data/.gitignore\ndata/weights.bin.dvc", "the data itself is not in git")
+        let result = try repo.policy("check", "--format", "json")
+        XCTAssertEqual(result.status, 0, result.stdout)
+        let subjects = try XCTUnwrap(try result.json()["subjects"] as? [[String: Any]])
+        let rules = try XCTUnwrap(subjects.first { $0["name"] as? String == "scorer-run" }?["rules"] as? [[String: Any]])
+        let rule = try XCTUnwrap(rules.first { $0["id"] as? String == "lineage/artifacts" })
+        XCTAssertEqual(rule["outcome"] as? String, "pass")
+        let evidence = try XCTUnwrap(rule["evidence"] as? [[String: Any]])
+        XCTAssertTrue(evidence.contains { $0["value"] as? String == "DVC pointer data/weights.bin.dvc, md5 \(md5)" }, "\(evidence)")
+        // The same in a committed revision.
+        XCTAssertEqual(try repo.policy("check", "--rev", "HEAD").status, 0)
+    }
+
+    func testADifferentMD5BlocksAtTheRunsArtifactLine() throws {
+        let recorded = Self.md5(Self.weights)
+        let other = Self.md5("weights retrained after the run\n")
+        let repo = try repository(pointer: Self.dvcFile(md5: other, size: 32, path: "weights.bin"),
+                                  artifacts: "    - path: data/weights.bin\n      md5: \(recorded)")
+        let result = try repo.policy("check")
+        XCTAssertEqual(result.status, 1, result.stdout)
+        let line = try repo.line(of: "md5: \(recorded)", in: "runs/run.yaml")
+        XCTAssertTrue(result.flat.contains("runs/run.yaml:\(line):12"), result.stdout)
+        XCTAssertTrue(result.flat.contains("data/weights.bin has md5 \(recorded) in run.spec.artifacts[0], but its DVC pointer data/weights.bin.dvc records md5 \(other)"),
+                      result.stdout)
+        // The note points into the pointer file, at its md5.
+        XCTAssertTrue(result.flat.contains("data/weights.bin.dvc:2:8"), result.stdout)
+    }
+
+    func testAnArtifactTrackedByDVCWithOnlyASHA256FailsClosed() throws {
+        let md5 = Self.md5(Self.weights)
+        let sha256 = ContentHashForTests.sha256(Self.weights)
+        let repo = try repository(pointer: Self.dvcFile(md5: md5, size: Self.weights.utf8.count, path: "weights.bin"),
+                                  artifacts: "    - path: data/weights.bin\n      sha256: \(sha256)")
+        let result = try repo.policy("check")
+        XCTAssertEqual(result.status, 1, result.stdout)
+        let line = try repo.line(of: "sha256: \(sha256)", in: "runs/run.yaml")
+        XCTAssertTrue(result.flat.contains("runs/run.yaml:\(line):15"), result.stdout)
+        XCTAssertTrue(result.flat.contains("data/weights.bin is tracked by DVC (data/weights.bin.dvc), which records an md5 and no SHA-256"),
+                      result.stdout)
+    }
+
+    func testAMalformedDVCFileIsALocatedError() throws {
+        let md5 = Self.md5(Self.weights)
+        let cases: [(pointer: String, location: String, message: String)] = [
+            ("outs:\n- md5: [\(md5)\n  path: weights.bin\n", "data/weights.bin.dvc:3:", "data/weights.bin.dvc is not valid YAML"),
+            ("outs:\n- size: 40\n  path: weights.bin\n", "data/weights.bin.dvc:2:3", "data/weights.bin.dvc records no md5 for data/weights.bin"),
+            ("outs:\n- md5: \(md5)\n  path: weights.bin\n  hash: sha256\n", "data/weights.bin.dvc:4:9", "records data/weights.bin with hash 'sha256': only MD5 can be verified"),
+            ("outs:\n- md5: \(md5)\n  path: other.bin\n", "data/weights.bin.dvc:2:1", "data/weights.bin.dvc lists no output whose path is data/weights.bin"),
+        ]
+        for (pointer, location, message) in cases {
+            let repo = try repository(pointer: pointer, artifacts: "    - {path: data/weights.bin, md5: \(md5)}")
+            let result = try repo.policy("check")
+            XCTAssertEqual(result.status, 1, "\(pointer)\n\(result.stdout)\(result.stderr)")
+            XCTAssertTrue(result.flat.contains(location), "\(location) in:\n\(result.stdout)")
+            XCTAssertTrue(result.flat.contains(message), "\(message) in:\n\(result.stdout)")
+            XCTAssertTrue(result.flat.contains("is tracked by a DVC pointer that cannot be used"), result.stdout)
+        }
+    }
+
+    func testAStageOutputInDVCLockIsVerified() throws {
+        let md5 = Self.md5(Self.model)
+        let repo = try GitSandbox()
+        try repo.write("policies/lineage.yaml", Self.policy)
+        try repo.write("ml/models/model.pt", Self.model)
+        try repo.write("ml/.gitignore", "/models\n")
+        try repo.write("ml/dvc.yaml", "stages:\n  train:\n    cmd: python train.py\n    outs:\n    - models/model.pt\n")
+        try repo.write("ml/dvc.lock", """
+            schema: '2.0'
+            stages:
+              train:
+                cmd: python train.py
+                deps:
+                - path: train.py
+                  hash: md5
+                  md5: \(Self.md5("print('train')\n"))
+                  size: 15
+                outs:
+                - path: models/model.pt
+                  hash: md5
+                  md5: \(md5)
+                  size: \(Self.model.utf8.count)
+
+            """)
+        try repo.write("runs/run.yaml", Self.run("    - {path: ml/models/model.pt, md5: \(md5), sizeBytes: \(Self.model.utf8.count)}"))
+        try repo.commitAll("train stage output tracked in dvc.lock")
+        let passing = try repo.policy("check")
+        XCTAssertEqual(passing.status, 0, passing.stdout)
+
+        try repo.edit("runs/run.yaml", replacing: "md5: \(md5)", with: "md5: \(Self.md5("stale\n"))")
+        let blocked = try repo.policy("check")
+        XCTAssertEqual(blocked.status, 1, blocked.stdout)
+        XCTAssertTrue(blocked.flat.contains("but its DVC pointer ml/dvc.lock records md5 \(md5)"), blocked.stdout)
+        let line = try repo.line(of: "md5: \(md5)", in: "ml/dvc.lock")
+        XCTAssertTrue(blocked.flat.contains("ml/dvc.lock:\(line):"), blocked.stdout)
+    }
+}
