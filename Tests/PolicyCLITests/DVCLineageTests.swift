@@ -171,4 +171,42 @@ final class DVCLineageTests: XCTestCase {
         let line = try repo.line(of: "md5: \(md5)", in: "ml/dvc.lock")
         XCTAssertTrue(blocked.flat.contains("ml/dvc.lock:\(line):"), blocked.stdout)
     }
+
+    /// With the real `dvc` (`TOLLGATE_DVC`, else `dvc` on PATH): `dvc add` and `dvc repro`
+    /// write the pointers, and the run's md5 of each verifies. Skips loudly without dvc.
+    func testPointersWrittenByTheRealDVCVerify() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let dvc = environment["TOLLGATE_DVC"] ?? "dvc"
+        let probe = try? GitSandbox.run("/usr/bin/env", [dvc, "--version"], in: FileManager.default.temporaryDirectory)
+        guard probe?.status == 0 else {
+            FileHandle.standardError.write(Data("\n*** SKIPPING DVCLineageTests.testPointersWrittenByTheRealDVCVerify: no dvc (pip install dvc, or set TOLLGATE_DVC) ***\n\n".utf8))
+            throw XCTSkip("SKIPPED: dvc is not installed")
+        }
+        let repo = try GitSandbox()
+        func run(_ arguments: [String]) throws {
+            let result = try GitSandbox.run("/usr/bin/env", [dvc] + arguments, in: repo.root, environment: ["DVC_NO_ANALYTICS": "1"])
+            guard result.status == 0 else { throw TestSupportError("dvc \(arguments) failed: \(result.stderr)") }
+        }
+        try run(["init", "-q"])
+        try repo.write("policies/lineage.yaml", Self.policy)
+        try repo.write("data/weights.bin", Self.weights)
+        try run(["add", "-q", "data/weights.bin"])
+        try run(["stage", "add", "-q", "-n", "train", "-o", "models/model.pt", "mkdir -p models && cp data/weights.bin models/model.pt"])
+        try run(["repro", "-q"])
+        let weights = Self.md5(Self.weights)
+        try repo.write("runs/run.yaml", Self.run("""
+                - {path: data/weights.bin, md5: \(weights)}
+                - {path: models/model.pt, md5: \(weights)}
+            """))
+        try repo.commitAll("dvc-tracked data and stage output")
+        XCTAssertTrue(try repo.read("data/weights.bin.dvc").contains("md5: \(weights)"))
+        XCTAssertTrue(try repo.read("dvc.lock").contains("md5: \(weights)"))
+        let passing = try repo.policy("check", "--rev", "HEAD")
+        XCTAssertEqual(passing.status, 0, passing.stdout)
+
+        try repo.edit("runs/run.yaml", replacing: "models/model.pt, md5: \(weights)", with: "models/model.pt, md5: \(Self.md5("x"))")
+        let blocked = try repo.policy("check")
+        XCTAssertEqual(blocked.status, 1, blocked.stdout)
+        XCTAssertTrue(blocked.flat.contains("but its DVC pointer dvc.lock records md5 \(weights)"), blocked.stdout)
+    }
 }
