@@ -209,4 +209,33 @@ final class DVCLineageTests: XCTestCase {
         XCTAssertEqual(blocked.status, 1, blocked.stdout)
         XCTAssertTrue(blocked.flat.contains("but its DVC pointer dvc.lock records md5 \(weights)"), blocked.stdout)
     }
+
+    /// A PolicyTest case says a file is tracked by DVC with `dvc:<md5>`.
+    func testAPolicyTestCaseDeclaresADVCTrackedFile() throws {
+        let md5 = Self.md5(Self.weights)
+        let repo = try GitSandbox()
+        try repo.write("policies/lineage.yaml", Self.policy)
+        try repo.write("policies/tests/run.yaml", Self.run("    - {path: data/weights.bin, md5: \(md5)}"))
+        try repo.write("policies/tests/dvc.yaml", """
+            apiVersion: tollgate/v1
+            kind: PolicyTest
+            metadata: {name: dvc-artifacts}
+            spec:
+              cases:
+                - name: the md5 the pointer records verifies
+                  documents: [run.yaml]
+                  subject: scorer-run
+                  repository: {files: {data/weights.bin: "dvc:\(md5)"}}
+                  expect: [{rule: lineage/artifacts, result: pass}]
+                - name: another md5 blocks
+                  documents: [run.yaml]
+                  subject: scorer-run
+                  repository: {files: {data/weights.bin: "dvc:\(Self.md5("other"))"}}
+                  expect: [{rule: lineage/artifacts, result: block}]
+            """)
+        try repo.commitAll("policy tests")
+        let result = try repo.policy("test", "policies/tests")
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("2 passed") || result.flat.contains("2/2"), result.stdout)
+    }
 }

@@ -76,6 +76,9 @@ public enum MLflowImport {
                 throw ImportError("artifact \(file.path) of run \(runID) on \(client.displayURI) is listed with \(listed) bytes but \(sums.size) were downloaded")
             }
             let path = prefix.isEmpty ? file.path : prefix + "/" + file.path
+            guard TextFormat.relativePath.accepts(path) else {
+                throw ImportError("run \(runID) on \(client.displayURI) lists artifact '\(file.path)', which is not a repository-relative path without '..'")
+            }
             artifacts.append(.init(path: path, sha256: sums.sha256, md5: sums.md5, size: sums.size))
         }
 
