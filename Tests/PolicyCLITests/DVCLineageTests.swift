@@ -238,4 +238,22 @@ final class DVCLineageTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("2 passed") || result.flat.contains("2/2"), result.stdout)
     }
+
+    /// The release dossier does not show an artifact as verified when its DVC pointer cannot be
+    /// used (the finding is located in the pointer, with a note at the artifact).
+    func testTheDossierShowsAnArtifactBehindAnUnusablePointerAsFailed() throws {
+        let md5 = Self.md5(Self.weights)
+        let repo = try repository(pointer: "outs:\n- md5: [oops\n", artifacts: "    - {path: data/weights.bin, md5: \(md5)}")
+        try repo.write("policies/lineage.yaml", Self.policy.replacingOccurrences(of: "kinds: [RunManifest]", with: "kinds: [PromotionRequest]"))
+        try repo.write("models/scorer/card.yaml", MLflowImportTests.card)
+        try repo.write("requests/scorer-1.2.0-production.yaml", MLflowImportTests.request)
+        try repo.commitAll("request")
+        let explained = try repo.policy("explain", "scorer-1.2.0-production", "--format", "json")
+        let json = try explained.json()
+        XCTAssertEqual(json["verdict"] as? String, "block", explained.stdout + explained.stderr)
+        let lineage = try XCTUnwrap((json["request"] as? [String: Any])?["lineage"] as? [String: Any], explained.stdout)
+        let artifacts = try XCTUnwrap(lineage["artifacts"] as? [[String: Any]])
+        XCTAssertEqual(artifacts.first?["checksum"] as? String, "failed", "\(artifacts)")
+        XCTAssertTrue((artifacts.first?["problem"] as? String ?? "").contains("is tracked by a DVC pointer that cannot be used"), "\(artifacts)")
+    }
 }
