@@ -247,10 +247,14 @@ public struct DossierBuilder: Sendable {
             lineage.image = Self.scalar(spec.value(at: "environment.image"))
             let lineageFindings = result.rules.filter { rules[$0.ruleID]?.check is LineageCheck }
             let checked = !lineageFindings.isEmpty
-            let findings = lineageFindings.flatMap(\.findings).filter { $0.location.file == run.file }
+            let findings = lineageFindings.flatMap(\.findings)
             for item in spec["artifacts"]?.list ?? [] {
                 let lines = Self.lineRange(of: item)
-                let problem = findings.first { lines.contains($0.location.line) }
+                // A finding at the artifact, or located elsewhere (a DVC pointer that cannot be
+                // used) with a note at the artifact.
+                let problem = findings.first { finding in
+                    ([finding.location] + finding.notes.map(\.location)).contains { $0.file == run.file && lines.contains($0.line) }
+                }
                 lineage.artifacts.append(Lineage.Artifact(
                     path: Self.scalar(item["path"]), sha256: Self.scalar(item["sha256"]), sizeBytes: Self.scalar(item["sizeBytes"]),
                     verification: !checked ? .notChecked : (problem == nil ? .verified : .failed), problem: problem?.message))

@@ -249,7 +249,7 @@ public enum JSONSchemaExport {
         case .relativePath:
             return .object(["type": .string("string"), "pattern": .string(pattern(format)),
                             "not": .object(["type": .string("string"), "pattern": .string(relativePathParentPattern)])])
-        case .commitSHA, .imageDigest, .sha256, .bundleDigest, .rfc3339, .semver:
+        case .commitSHA, .imageDigest, .sha256, .md5, .bundleDigest, .rfc3339, .semver:
             return .object(["type": .string("string"), "pattern": .string(pattern(format))])
         case .nonBlank:
             // Any scalar, as for plain text; a string must hold a character that is not white space.
@@ -269,6 +269,8 @@ public enum JSONSchemaExport {
             return "^[^@\\s]+@sha256:[0-9a-f]{64}$"
         case .sha256:
             return "^[0-9a-fA-F]{64}$"
+        case .md5:
+            return "^[0-9a-fA-F]{32}$"
         case .bundleDigest:
             return "^sha256:[0-9a-f]{64}$"
         case .rfc3339:

@@ -39,7 +39,7 @@ public enum PolicyTesting {
         ]))), "expected outcome per rule"),
         .optional("repository", .object(ObjectSchema([
             .optional("commits", .list(.text()), "commit ids that exist"),
-            .optional("files", .dictionary(.text()), "path → sha256 of its content, or lfs:<oid> for a Git LFS pointer"),
+            .optional("files", .dictionary(.text()), "path → sha256 of its content, lfs:<oid> for a Git LFS pointer, or dvc:<md5> for a file tracked by DVC"),
             .optional("merged", .list(.text(.relativePath)), "PromotionRequest files merged earlier, newest first"),
             .optional("branches", .list(.text()), "branch names (main, origin/main), which a dataset version must not be"),
         ])), "what the repository holds, for checks that read history"),
@@ -60,9 +60,16 @@ public enum PolicyTesting {
                 repository.branches = repo["branches"]?.list?.compactMap(\.text) ?? []
                 for entry in repo["files"]?.map?.entries ?? [] {
                     guard let text = entry.value.string else { continue }
-                    repository.files[entry.key] = text.hasPrefix("lfs:")
-                        ? .lfsPointer(oid: String(text.dropFirst(4)), size: nil)
-                        : .content(sha256: text, size: 0)
+                    if text.hasPrefix("lfs:") {
+                        repository.files[entry.key] = .lfsPointer(oid: String(text.dropFirst(4)), size: nil)
+                    } else if text.hasPrefix("dvc:") {
+                        // Tracked by DVC: the MD5 its pointer (`<path>.dvc`) records.
+                        repository.files[entry.key] = .dvcPointer(DVCOutput(
+                            md5: String(text.dropFirst(4)).lowercased(), size: nil, isDirectory: false,
+                            pointer: entry.key + ".dvc", location: entry.value.location))
+                    } else {
+                        repository.files[entry.key] = .content(sha256: text, size: 0)
+                    }
                 }
                 for pathValue in repo["merged"]?.list ?? [] {
                     guard let path = pathValue.string else { continue }

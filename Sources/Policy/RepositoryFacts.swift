@@ -44,6 +44,33 @@ public enum FileFacts: Sendable, Hashable {
     case content(sha256: String, size: Int)
     /// A Git LFS pointer file: the `oid sha256:` it names and the size it declares.
     case lfsPointer(oid: String, size: Int?)
+    /// Not in the repository but tracked by DVC: the output a `<path>.dvc` file or a
+    /// `dvc.lock` stage records for the path.
+    case dvcPointer(DVCOutput)
+    /// A DVC pointer names the path but cannot be read (malformed YAML, no `md5`, another
+    /// hash): why, located in the pointer file. Fails closed.
+    case unreadablePointer(reason: String, at: SourceLocation)
+}
+
+/// One output of a DVC pointer (`outs:` of a `.dvc` file or of a `dvc.lock` stage).
+public struct DVCOutput: Sendable, Hashable {
+    /// The recorded MD5 (lower-case hex); for a directory, the digest of its listing.
+    public var md5: String
+    public var size: Int?
+    /// The output is a directory (`md5: <hex>.dir`): its digest covers a listing, not a file.
+    public var isDirectory: Bool
+    /// The pointer file (`data/model.onnx.dvc`, `dvc.lock`).
+    public var pointer: String
+    /// Where the `md5` is written in the pointer file.
+    public var location: SourceLocation
+
+    public init(md5: String, size: Int?, isDirectory: Bool, pointer: String, location: SourceLocation) {
+        self.md5 = md5
+        self.size = size
+        self.isDirectory = isDirectory
+        self.pointer = pointer
+        self.location = location
+    }
 }
 
 /// A file as one commit holds it (`RepositoryFacts.file(at:inCommit:)`).

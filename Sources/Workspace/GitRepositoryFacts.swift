@@ -50,7 +50,8 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
         if snapshot.paths.contains(path), let bytes = try? snapshot.read(path) {
             facts = GitRepositoryFacts.lfsPointer(bytes) ?? .content(sha256: ContentHash.sha256Hex(bytes), size: bytes.count)
         } else {
-            facts = .missing
+            // Not in the repository: a DVC pointer for it, if there is one (DVCPointers.swift).
+            facts = DVCPointers.facts(for: path, in: snapshot) ?? .missing
         }
         files[path] = facts
         return facts

@@ -145,6 +145,8 @@ final class JSONSchemaTests: XCTestCase {
             .imageDigest: ["registry.example.com/ml/train@sha256:\(hex64)", "train:1.4", "@sha256:\(hex64)",
                            "r/n@sha256:\(hex64.uppercased())", "r/n@sha256:\(hex64)0", "r n@sha256:\(hex64)"],
             .sha256: [hex64, hex64.uppercased(), String(hex64.dropLast()), "sha256:\(hex64)"],
+            .md5: [String(hex64.prefix(32)), String(hex64.prefix(32)).uppercased(), String(hex64.prefix(31)), String(hex64.prefix(33)),
+                   "md5:" + hex64.prefix(32), String(hex64.prefix(31)) + "g"],
             .bundleDigest: ["sha256:\(hex64)", hex64, "sha256:\(hex64.uppercased())", "SHA256:\(hex64)"],
             .rfc3339: ["2026-11-20", "2026-11-20T14:03:00Z", "2026-11-20 14:03:00Z", "2026-11-20T14:03:00.25+05:30",
                        "2026-11-20T14:03:00-00:00", "2026-13-01", "2026-00-10", "2026-11-32", "2026-11-20T14:03Z",

@@ -99,7 +99,8 @@ enum Schemas {
         ])), "training configuration"),
         FieldSchema("artifacts", .list(.object(ObjectSchema([
             FieldSchema("path", .text(.relativePath), "repository-relative path of the artifact"),
-            FieldSchema("sha256", .text(.sha256), "checksum of the artifact"),
+            .optional("sha256", .text(.sha256), "SHA-256 of the artifact (required unless it is tracked by DVC and `md5` is given)"),
+            .optional("md5", .text(.md5), "MD5 of the artifact, as DVC records it (for artifacts tracked by a .dvc file or dvc.lock)"),
             .optional("sizeBytes", .integer, "size in bytes"),
         ]))), "produced artifacts"),
         FieldSchema("metrics", .dictionary(.number), "overall evaluation metrics"),
@@ -126,6 +127,15 @@ enum Schemas {
                 FieldSchema("current", .list(.number), "current counts per bin"),
             ]))), "binned feature distributions"),
         ])), "input drift"),
+        .optional("source", .object(ObjectSchema([
+            FieldSchema("tool", .oneOf(["mlflow"]), "the tracking tool the values were imported from"),
+            FieldSchema("trackingUri", text, "the tracking server (credentials removed)"),
+            FieldSchema("runId", text, "the run the values came from"),
+            .optional("experimentId", text, "the run's experiment"),
+            .optional("runName", text, "the run's name in the tracking tool"),
+            FieldSchema("importedAt", .text(.rfc3339), "when `policy import` last changed the imported values"),
+            .optional("fields", texts, "the spec paths written from the run; anything else was written by hand"),
+        ])), "where the imported values came from (written by `policy import`)"),
     ])
 
     static let promotionRequest = ObjectSchema([

@@ -10,6 +10,8 @@ public enum TextFormat: String, Sendable, CaseIterable {
     case imageDigest
     /// A SHA-256 checksum: 64 hex characters.
     case sha256
+    /// An MD5 checksum: 32 hex characters (what DVC records; never trusted alone for files in git).
+    case md5
     /// A bundle digest: `sha256:<64 hex>`.
     case bundleDigest
     /// An RFC 3339 date (`2026-12-31`) or date-time (`2026-12-31T12:00:00Z`).
@@ -43,6 +45,8 @@ public enum TextFormat: String, Sendable, CaseIterable {
                 && digest.count == 71 && digest.dropFirst(7).allSatisfy(Self.isLowerHex)
         case .sha256:
             return bytes.count == 64 && bytes.allSatisfy(Self.isHex)
+        case .md5:
+            return bytes.count == 32 && bytes.allSatisfy(Self.isHex)
         case .bundleDigest:
             return bytes.count == 71 && bytes.starts(with: "sha256:".utf8) && bytes.dropFirst(7).allSatisfy(Self.isLowerHex)
         case .rfc3339:
@@ -125,6 +129,8 @@ public enum TextFormat: String, Sendable, CaseIterable {
             return "image '\(text)' must be pinned by digest (name@sha256:<64 hex>), not by a tag"
         case .sha256:
             return "'\(text)' must be a SHA-256 checksum of 64 hex characters"
+        case .md5:
+            return "'\(text)' must be an MD5 checksum of 32 hex characters"
         case .bundleDigest:
             return "'\(text)' must be a bundle digest 'sha256:<64 hex>' as printed by `policy digest`"
         case .rfc3339:

@@ -19,7 +19,8 @@ public struct LineageCheck: Check {
         /// `run.spec.environment.image` is pinned by `@sha256:<64 hex>`.
         case environmentDigest
         /// Every `run.spec.artifacts[i].sha256` matches the file at its path in the same
-        /// revision (for a Git LFS pointer: the pointer's `oid`).
+        /// revision (for a Git LFS pointer: the pointer's `oid`); a file tracked by DVC is
+        /// verified by the artifact's `md5` against the pointer's.
         case artifacts
         /// A teacher named in `run.spec.teacher` resolves to a RunManifest or ModelCard.
         case teacher
@@ -64,7 +65,9 @@ public struct LineageCheck: Check {
         is a full 40-hex commit id that exists in this repository), `environmentDigest` \
         (run.spec.environment.image is pinned by `@sha256:<64 hex>`), `artifacts` (every \
         artifact's sha256 equals the SHA-256 of the file at its path in the same revision, or \
-        the `oid` of a Git LFS pointer there; a missing file or an empty list blocks), \
+        the `oid` of a Git LFS pointer there; for a file tracked by DVC (`<path>.dvc`, or an \
+        output of `dvc.lock`) the artifact's `md5` equals the pointer's, and an artifact with \
+        only a sha256 there cannot be verified; a missing file or an empty list blocks), \
         `teacher` (a teacher named in run.spec.teacher resolves to its run manifest or model \
         card), `configFile` (the run's seed and hyperparameters equal, key by key, the training \
         config file named by run.spec.config.file — YAML or JSON — as the code commit \
@@ -284,32 +287,70 @@ public struct LineageCheck: Check {
                                        at: artifact["path"]?.location ?? artifact.location))
                 continue
             }
-            guard let recordedValue = artifact["sha256"], let recorded = recordedValue.string,
-                  TextFormat.sha256.accepts(recorded) else {
-                let shown = artifact["sha256"].map { " (found \(ValueFormatting.value($0)))" } ?? " (missing)"
-                found.append(Violation("artifacts: \(itemPath).sha256 of \(file) must be a SHA-256 checksum of 64 hex characters\(shown); the rule fails closed",
-                                       at: artifact["sha256"]?.location ?? artifact.location))
+            let sha256Value = artifact["sha256"], md5Value = artifact["md5"]
+            if sha256Value == nil && md5Value == nil {
+                found.append(Violation("artifacts: \(itemPath).sha256 of \(file) must be a SHA-256 checksum of 64 hex characters (missing); the rule fails closed",
+                                       at: artifact.location))
                 continue
             }
+            var malformed = false
+            for (key, format, value) in [("sha256", TextFormat.sha256, sha256Value), ("md5", TextFormat.md5, md5Value)] {
+                guard let value else { continue }
+                if let text = value.string, format.accepts(text) { continue }
+                let what = format == .sha256 ? "a SHA-256 checksum of 64 hex characters" : "an MD5 checksum of 32 hex characters"
+                found.append(Violation("artifacts: \(itemPath).\(key) of \(file) must be \(what) (found \(ValueFormatting.value(value))); the rule fails closed",
+                                       at: value.location))
+                malformed = true
+            }
+            if malformed { continue }
             let facts = repository.file(at: file)
-            let actual: String, what: String, summary: String
+            let fileEvidence = "repository.files[\(file)]"
+            func record(_ summary: String) {
+                evidence.append(Evidence(path: fileEvidence, value: YAMLValue(.string(summary), at: fileValue.location, text: summary),
+                                         location: fileValue.location))
+            }
             switch facts {
             case .missing:
-                evidence.append(Evidence(path: "repository.files[\(file)]", value: nil, location: nil))
-                found.append(Violation("artifacts: \(file) (\(itemPath).path) does not exist in this revision, so its sha256 \(recorded) cannot be verified",
+                evidence.append(Evidence(path: fileEvidence, value: nil, location: nil))
+                let recorded = sha256Value?.string.map { "sha256 \($0)" } ?? "md5 \(md5Value?.string ?? "")"
+                found.append(Violation("artifacts: \(file) (\(itemPath).path) does not exist in this revision, so its \(recorded) cannot be verified",
                                        at: fileValue.location))
-                continue
-            case .content(let sha256, _):
-                (actual, what, summary) = (sha256, "the file's SHA-256", "sha256 \(sha256)")
-            case .lfsPointer(let oid, _):
-                (actual, what, summary) = (oid, "the oid of its Git LFS pointer", "Git LFS pointer, oid sha256:\(oid)")
-            }
-            evidence.append(Evidence(path: "repository.files[\(file)]",
-                                     value: YAMLValue(.string(summary), at: fileValue.location, text: summary),
-                                     location: fileValue.location))
-            if Self.normalized(recorded) != Self.normalized(actual) {
-                found.append(Violation("artifacts: \(file) has sha256 \(recorded) in \(itemPath), but \(what) is \(actual)",
-                                       at: recordedValue.location))
+            case .content(let sha256, _), .lfsPointer(let sha256, _):
+                let isLFS: Bool
+                if case .lfsPointer = facts { isLFS = true } else { isLFS = false }
+                let what = isLFS ? "the oid of its Git LFS pointer" : "the file's SHA-256"
+                record(isLFS ? "Git LFS pointer, oid sha256:\(sha256)" : "sha256 \(sha256)")
+                guard let recordedValue = sha256Value, let recorded = recordedValue.string else {
+                    found.append(Violation("artifacts: \(itemPath) of \(file) gives only an md5, but \(file) is \(isLFS ? "a Git LFS pointer" : "a file in git"), verified by SHA-256: add its sha256; the rule fails closed",
+                                           at: md5Value?.location ?? artifact.location))
+                    continue
+                }
+                if Self.normalized(recorded) != Self.normalized(sha256) {
+                    found.append(Violation("artifacts: \(file) has sha256 \(recorded) in \(itemPath), but \(what) is \(sha256)",
+                                           at: recordedValue.location))
+                }
+            case .dvcPointer(let output):
+                record("DVC pointer \(output.pointer), md5 \(output.md5)\(output.isDirectory ? ".dir" : "")")
+                let pointerNote = Finding.Note("the DVC pointer records md5 \(output.md5)\(output.isDirectory ? ".dir" : "") for \(file)", at: output.location)
+                if output.isDirectory {
+                    found.append(Violation("artifacts: \(file) is a directory tracked by DVC (\(output.pointer)), whose md5 covers its listing, not a file: list the files it holds as artifacts; the rule fails closed",
+                                           at: fileValue.location, notes: [pointerNote]))
+                    continue
+                }
+                guard let recordedValue = md5Value, let recorded = recordedValue.string else {
+                    found.append(Violation("artifacts: \(file) is tracked by DVC (\(output.pointer)), which records an md5 and no SHA-256, so the sha256 in \(itemPath) cannot be verified: add the artifact's md5; the rule fails closed",
+                                           at: sha256Value?.location ?? artifact.location, notes: [pointerNote]))
+                    continue
+                }
+                if recorded.lowercased() != output.md5 {
+                    found.append(Violation("artifacts: \(file) has md5 \(recorded) in \(itemPath), but its DVC pointer \(output.pointer) records md5 \(output.md5)",
+                                           at: recordedValue.location, notes: [pointerNote]))
+                }
+            case .unreadablePointer(let reason, let location):
+                evidence.append(Evidence(path: fileEvidence, value: nil, location: nil))
+                found.append(Violation("artifacts: \(file) (\(itemPath)) is tracked by a DVC pointer that cannot be used: \(reason); the rule fails closed",
+                                       at: location,
+                                       notes: [Finding.Note("the run names the artifact here", at: fileValue.location)]))
             }
         }
     }
@@ -351,10 +392,13 @@ public struct LineageCheck: Check {
     static let image = "registry.example.com/train@sha256:" + String(repeating: "ab", count: 32)
     static let modelHash = "9c1185a5c5e9fc54612808977ee8f548b2258d31c1d4a5f2e8a7c3b6d9e0f123"
     static let lfsOid = "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393"
+    static let dvcMD5 = "a304afb96060aad90176268345e10355"
     static let repository = ExampleRepository(
         commits: [commit],
         files: ["models/m.onnx": .content(sha256: modelHash, size: 1),
-                "models/big.safetensors": .lfsPointer(oid: lfsOid, size: 2_000_000_000)])
+                "models/big.safetensors": .lfsPointer(oid: lfsOid, size: 2_000_000_000),
+                "data/weights.bin": .dvcPointer(DVCOutput(md5: dvcMD5, size: 1024, isDirectory: false, pointer: "data/weights.bin.dvc",
+                                                          location: SourceLocation(file: "data/weights.bin.dvc", line: 2, column: 8)))])
 
     /// A complete, reproducible run spec; `replacing` swaps one line (by its key).
     static func run(_ replacements: [String: String] = [:]) -> String {
@@ -402,6 +446,17 @@ public struct LineageCheck: Check {
         CheckExample("an artifact whose Git LFS pointer names another oid blocks, showing both", check: "{require: [artifacts]}",
                      run: run(["artifacts": "artifacts: [{path: models/big.safetensors, sha256: \(modelHash)}]"]), repository: repository,
                      expect: .block, message: "models/big.safetensors has sha256 \(modelHash) in run.spec.artifacts[0], but the oid of its Git LFS pointer is \(lfsOid)"),
+        CheckExample("an artifact tracked by DVC is verified by its md5 against the pointer's", check: "{require: [artifacts]}",
+                     run: run(["artifacts": "artifacts: [{path: data/weights.bin, md5: \(dvcMD5)}]"]),
+                     repository: repository, expect: .pass),
+        CheckExample("an artifact tracked by DVC whose md5 differs from the pointer's blocks", check: "{require: [artifacts]}",
+                     run: run(["artifacts": "artifacts: [{path: data/weights.bin, md5: \(String(repeating: "0", count: 32))}]"]),
+                     repository: repository, expect: .block,
+                     message: "data/weights.bin has md5 \(String(repeating: "0", count: 32)) in run.spec.artifacts[0], but its DVC pointer data/weights.bin.dvc records md5 \(dvcMD5)"),
+        CheckExample("an artifact tracked by DVC with only a sha256 cannot be verified and fails closed", check: "{require: [artifacts]}",
+                     run: run(["artifacts": "artifacts: [{path: data/weights.bin, sha256: \(modelHash)}]"]),
+                     repository: repository, expect: .block,
+                     message: "which records an md5 and no SHA-256, so the sha256 in run.spec.artifacts[0] cannot be verified"),
         CheckExample("a code commit that is not in this repository blocks", check: "{require: [codeCommit]}",
                      run: run(["code": "code: {commit: \"\(otherCommit)\"}"]), repository: repository,
                      expect: .block, message: "commit \(otherCommit) (run.spec.code.commit) does not exist in this repository"),
