@@ -284,13 +284,16 @@ extension LineageCheck {
     // MARK: cardSize
 
     /// The size of the file an artifact path holds: a file's bytes, or the `size` a pointer
-    /// declares. DVC pointers (`*.dvc` / `dvc.lock` `size`) join here when `FileFacts` gains
-    /// their case: this switch is the one place that reads a pointer's size.
+    /// declares (Git LFS, DVC `*.dvc` / `dvc.lock`): the one place that reads a pointer's size.
     static func measuredSize(_ facts: FileFacts) -> (bytes: Int?, how: String) {
         switch facts {
         case .missing: return (nil, "does not exist in this revision")
         case .content(_, let size): return (size, "the file's size")
         case .lfsPointer(_, let size): return (size, size == nil ? "a Git LFS pointer without a size" : "its Git LFS pointer's size")
+        case .dvcPointer(let output):
+            if output.isDirectory { return (nil, "a DVC directory output (\(output.pointer)), whose size is not one file's") }
+            return (output.size, output.size == nil ? "a DVC pointer without a size (\(output.pointer))" : "its DVC pointer's size (\(output.pointer))")
+        case .unreadablePointer(let reason, _): return (nil, "an unreadable DVC pointer: \(reason)")
         }
     }
 
