@@ -245,7 +245,7 @@ final class FailClosedDocumentTests: XCTestCase {
         XCTAssertTrue(message(one).contains("spec.modelCard: ModelCard 'fraud-student-2.1.0' cannot be read (\(causeLocation): invalid YAML"), message(one))
         let notes = (one["notes"] as? [[String: Any]] ?? []).map { "\($0["message"] as? String ?? "") (\(location($0)))" }
         // fairness/slice-features reads the card's declared sensitive features.
-        XCTAssertEqual(notes.first, "5 rules that read `card` were not evaluated: fairness/slice-features, rai/intended-use, rai/out-of-scope, rai/limitations, rai/ethical-considerations (policies/fairness.yaml:\(try demo.line(of: "- id: slice-features", in: "policies/fairness.yaml")):11)")
+        XCTAssertEqual(notes.first, "6 rules that read `card` were not evaluated: fairness/slice-features, lineage/reproducible-run, rai/intended-use, rai/out-of-scope, rai/limitations, rai/ethical-considerations (policies/fairness.yaml:\(try demo.line(of: "- id: slice-features", in: "policies/fairness.yaml")):11)")
         XCTAssertEqual(notes.last, "what keeps ModelCard 'fraud-student-2.1.0' from being read (\(causeLocation))")
         XCTAssertFalse(message(one).contains("did you mean"), message(one))
         let subject = try XCTUnwrap(try subject(Self.request, of: result))
