@@ -6,9 +6,9 @@ import Workspace
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Write Tollgate documents from the evidence of other tools (MLflow).",
-        discussion: "See docs/import.md for what each field is taken from.",
-        subcommands: [ImportMLflowCommand.self]
+        abstract: "Write Tollgate documents from the evidence of other tools (MLflow, Hugging Face model cards).",
+        discussion: "See docs/import.md (MLflow) and docs/huggingface.md (Hugging Face) for what each field is taken from.",
+        subcommands: [ImportMLflowCommand.self, ImportHFCardCommand.self]
     )
 }
 

@@ -67,6 +67,12 @@ enum Schemas {
                       "how the personal data was de-identified before training"),
             .optional("retention", text, "how long the personal data is kept, e.g. P2Y (ISO 8601) or 'deleted after training'"),
         ])), "personal data and its processing, for GDPR / HIPAA rules"),
+        .optional("source", .object(ObjectSchema([
+            FieldSchema("tool", .oneOf(["huggingface"]), "the model card format the values were imported from"),
+            FieldSchema("file", .text(.relativePath), "the README.md the card was imported from, from the repository root"),
+            .optional("blob", .text(.commitSHA), "the git blob id of the README's bytes that were imported (git hash-object)"),
+            FieldSchema("importedAt", .text(.rfc3339), "when `policy import hf-card` wrote the card"),
+        ])), "where the card's values came from (written by `policy import hf-card`)"),
     ])
 
     static let runManifest = ObjectSchema([
