@@ -66,16 +66,16 @@ public struct DSSEEnvelope: Sendable, Hashable {
             throw Malformed(reason: "it is not JSON (\(Self.describe(error)))")
         }
         guard let envelope = object as? [String: Any] else {
-            throw Malformed(reason: "it is JSON but not an object; a DSSE envelope is {\"payload\", \"payloadType\", \"signatures\"}")
+            throw Malformed(reason: "it is JSON but not an object, as a DSSE envelope is {\"payload\", \"payloadType\", \"signatures\"}")
         }
         guard let type = envelope["payloadType"] as? String else {
-            throw Malformed(reason: "it is not a DSSE envelope: no \"payloadType\" string")
+            throw Malformed(reason: "it has no \"payloadType\" string")
         }
         guard let encoded = envelope["payload"] as? String, let payload = Data(base64Encoded: encoded) else {
-            throw Malformed(reason: "it is not a DSSE envelope: no \"payload\" in base64")
+            throw Malformed(reason: "it has no \"payload\" in base64")
         }
         guard let list = envelope["signatures"] as? [Any], !list.isEmpty else {
-            throw Malformed(reason: "it is not a DSSE envelope: no \"signatures\" (a non-empty list)")
+            throw Malformed(reason: "it has no \"signatures\" (a non-empty list)")
         }
         var signatures: [Signature] = []
         for (index, item) in list.enumerated() {

@@ -114,7 +114,7 @@ extension OpenSSHPrivateKey.Problem {
                 + "(`ssh-keygen -p -N '' -f KEY` on a copy kept where CI keeps its secrets) or use ssh-agent to sign elsewhere")
         } else if error.reason.hasPrefix(OpenSSHPrivateKey.unsupportedMarker) {
             let type = error.reason.dropFirst(OpenSSHPrivateKey.unsupportedMarker.count)
-            self.init("it is a \(type) key; attestations are signed with ed25519 keys only (`ssh-keygen -t ed25519`)")
+            self.init("the key is \(type); attestations are signed with ed25519 keys only (`ssh-keygen -t ed25519`)")
         } else {
             self.init("the key is malformed: \(error.reason)")
         }
