@@ -353,10 +353,10 @@ final class AttestationTests: XCTestCase {
 
     /// Skips (or, under TOLLGATE_REQUIRE_INTOTO, fails) when the Python packages are missing.
     func requireInToto() throws {
-        let probe = try? GitSandbox.run("/usr/bin/env", [Self.python, "-c", "import securesystemslib.dsse, in_toto_attestation.v1.statement"],
+        let probe = try? GitSandbox.run("/usr/bin/env", [Self.python, "-c", "import securesystemslib.dsse, in_toto_attestation.v1.statement, jsonschema"],
                                         in: FileManager.default.temporaryDirectory)
         if probe?.status == 0 { return }
-        let why = "securesystemslib and in-toto-attestation cannot be imported by \(Self.python) (\(probe?.stderr.split(separator: "\n").last ?? "not run")): pip install securesystemslib in-toto-attestation, and set TOLLGATE_INTOTO_PYTHON"
+        let why = "securesystemslib, in-toto-attestation and jsonschema cannot be imported by \(Self.python) (\(probe?.stderr.split(separator: "\n").last ?? "not run")): pip install securesystemslib in-toto-attestation jsonschema, and set TOLLGATE_INTOTO_PYTHON"
         if ProcessInfo.processInfo.environment["TOLLGATE_REQUIRE_INTOTO"].map({ !$0.isEmpty }) == true {
             throw TestSupportError("TOLLGATE_REQUIRE_INTOTO is set but \(why)")
         }
@@ -366,7 +366,8 @@ final class AttestationTests: XCTestCase {
 
     /// securesystemslib's DSSE `Envelope.verify` with an `SSlibKey` built from the raw 32
     /// bytes of the ed25519 key (its key id computed as securesystemslib's default), then
-    /// in-toto-attestation's `Statement` parsed from the payload (protobuf JSON) and validated.
+    /// in-toto-attestation's `Statement` parsed from the payload (protobuf JSON) and validated,
+    /// and the predicate validated by `jsonschema` against docs/schemas/attestation-predicate-v1.json.
     static let interoperabilityScript = """
         import base64, hashlib, json, sys
         from securesystemslib.dsse import Envelope
@@ -377,7 +378,8 @@ final class AttestationTests: XCTestCase {
         import in_toto_attestation.v1.statement_pb2 as statement_pb2
         from in_toto_attestation.v1.statement import Statement
 
-        envelope_path, public_key_path = sys.argv[1], sys.argv[2]
+        import jsonschema
+        envelope_path, public_key_path, schema_path = sys.argv[1], sys.argv[2], sys.argv[3]
         raw = base64.b64decode(open(public_key_path).read().split()[1])[-32:]
         keyval = {"public": raw.hex()}
         keyid = hashlib.sha256(encode_canonical({"keytype": "ed25519", "scheme": "ed25519", "keyval": keyval}).encode()).hexdigest()
@@ -389,6 +391,7 @@ final class AttestationTests: XCTestCase {
             sys.exit(0)
         statement = Statement.copy_from_pb(json_format.Parse(envelope.payload, statement_pb2.Statement()))
         statement.validate()
+        jsonschema.Draft202012Validator(json.load(open(schema_path))).validate(json.loads(envelope.payload)["predicate"])
         print(json.dumps({"verified": True, "keyid": keyid, "type": statement.pb.type,
                           "predicateType": statement.pb.predicate_type,
                           "subjects": [{"name": s.name, "digest": dict(s.digest)} for s in statement.pb.subject],
@@ -396,7 +399,8 @@ final class AttestationTests: XCTestCase {
         """
 
     func independentlyVerified(_ envelope: String, publicKey: String) throws -> [String: Any] {
-        let result = try GitSandbox.run("/usr/bin/env", [Self.python, "-c", Self.interoperabilityScript, envelope, publicKey],
+        let result = try GitSandbox.run("/usr/bin/env", [Self.python, "-c", Self.interoperabilityScript, envelope, publicKey,
+                                         GitSandbox.projectRoot.appendingPathComponent("docs/schemas/attestation-predicate-v1.json").path],
                                         in: FileManager.default.temporaryDirectory)
         XCTAssertEqual(result.status, 0, result.stderr)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
