@@ -347,6 +347,65 @@ final class AttestationTests: XCTestCase {
         XCTAssertTrue(noArtifact.stderr.contains("cannot read the artifact missing.onnx"), noArtifact.stderr)
     }
 
+    // MARK: docs/ci.md's recipe
+
+    /// The release recipe of docs/ci.md, its shell steps run as a runner would: the attest job
+    /// in a clone at the passing commit (origin: the demo), pushing the note; the deploy job
+    /// in a directory holding only what it downloads and the model.
+    func testTheReleaseRecipeAttestsPushesTheNoteAndTheDeployJobVerifies() throws {
+        let f = try fixture()
+        let block = try XCTUnwrap(try ActionInstallTests.yamlBlocks().first { $0.hasPrefix("name: release") })
+        let file = f.demo.directory.appendingPathComponent("release.yml")
+        try block.write(to: file, atomically: true, encoding: .utf8)
+        let workflow = try XCTUnwrap(try PythonTools.parseYAML([file.path]).first as? [String: Any])
+        let jobs = try XCTUnwrap(workflow["jobs"] as? [String: [String: Any]])
+        func step(_ job: String, _ prefix: String) throws -> [String: Any] {
+            let steps = try XCTUnwrap(jobs[job]?["steps"] as? [[String: Any]])
+            return try XCTUnwrap(steps.first { ($0["name"] as? String)?.hasPrefix(prefix) == true }, "\(job): \(prefix)")
+        }
+        let attestStep = try step("attest", "Attest")
+        let verifyStep = try step("deploy", "Verify")
+
+        let clone = f.demo.directory.appendingPathComponent("runner")
+        _ = try ProcessRunner.run("/usr/bin/git", ["clone", "-q", f.demo.root.path, clone.path])
+        _ = try ProcessRunner.run("/usr/bin/git", ["-C", clone.path, "checkout", "-q", f.passingCommit])
+        let temp = f.demo.directory.appendingPathComponent("runner-temp")
+        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+        let bin = PolicyBinary.url.deletingLastPathComponent().path
+        var environment = ProcessRunner.inheritedEnvironment(overriding: [
+            "RELEASE_BOT_KEY": try String(contentsOfFile: f.bot.privatePath, encoding: .utf8),
+            "REQUEST": Self.request, "RUNNER_TEMP": temp.path,
+            "PATH": bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+            "HOME": f.demo.directory.path, "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_COMMITTER_NAME": "ci", "GIT_COMMITTER_EMAIL": "ci@example.com",
+            "GIT_AUTHOR_NAME": "ci", "GIT_AUTHOR_EMAIL": "ci@example.com",
+        ])
+        environment["NO_COLOR"] = nil
+        let attested = try ProcessRunner.run("/bin/bash", ["-e", "-c", try XCTUnwrap(attestStep["run"] as? String)],
+                                             in: clone, environment: environment)
+        XCTAssertEqual(attested.status, 0, attested.stdout + attested.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: temp.appendingPathComponent("release-bot").path), "the key is removed")
+        let envelope = try String(contentsOf: clone.appendingPathComponent("attestation.json"), encoding: .utf8)
+        XCTAssertEqual(envelope, try String(contentsOfFile: f.envelopePath, encoding: .utf8), "the recipe attests as the command does")
+        XCTAssertEqual(try f.demo.git("notes", "--ref", "refs/notes/tollgate-attestations", "show", f.passingCommit),
+                       envelope.trimmingCharacters(in: .whitespacesAndNewlines), "the note reached origin")
+
+        // The deploy job: the downloaded artifact (attestation.json, team.yaml) and the model.
+        let deploy = f.demo.directory.appendingPathComponent("deploy-job")
+        try FileManager.default.createDirectory(at: deploy, withIntermediateDirectories: true)
+        for name in ["attestation.json", "team.yaml"] {
+            try FileManager.default.copyItem(at: clone.appendingPathComponent(name), to: deploy.appendingPathComponent(name))
+        }
+        try FileManager.default.copyItem(atPath: f.modelFile, toPath: deploy.appendingPathComponent("model.onnx").path)
+        let verify = try XCTUnwrap(verifyStep["run"] as? String)
+        let accepted = try ProcessRunner.run("/bin/bash", ["-e", "-c", verify], in: deploy, environment: environment)
+        XCTAssertEqual(accepted.status, 0, accepted.stdout + accepted.stderr)
+        try Data("not the model".utf8).write(to: deploy.appendingPathComponent("model.onnx"))
+        let refused = try ProcessRunner.run("/bin/bash", ["-e", "-c", verify], in: deploy, environment: environment)
+        XCTAssertEqual(refused.status, 1, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("is not a subject of the attestation"), refused.stderr)
+    }
+
     // MARK: independent implementations
 
     static let python = ProcessInfo.processInfo.environment["TOLLGATE_INTOTO_PYTHON"] ?? "python3"
