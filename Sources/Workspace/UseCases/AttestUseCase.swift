@@ -104,7 +104,8 @@ public struct AttestUseCase: WorkspaceUseCase {
 
     /// Stores an envelope as the note of `commit` under `refs/notes/tollgate-attestations`.
     public func record(_ envelope: DSSEEnvelope, for commit: ObjectID) throws {
-        try git { try repository.setNote(Self.notesRef, for: commit, message: envelope.json) }
+        try git { try repository.setNote(Self.notesRef, for: commit, message: envelope.json,
+                                     log: "notes: Notes added by 'policy attest --record'") }
     }
 
     /// What an approval of the predicate says: who, as what, in which commit, with which key,
