@@ -24,6 +24,9 @@ final class AttestationTests: XCTestCase {
         /// The model file a deploy job downloads (outside the repository) and its SHA-256.
         let modelFile: String
         let modelSHA256: String
+        /// A second artifact of the run, tracked by DVC (`tokenizer.bin.dvc`): its subject is its md5.
+        let tokenizerFile: String
+        let tokenizerMD5: String
         /// The envelope attested at `passingCommit` by the release bot, with --record.
         let envelopePath: String
         let attest: ProcessOutput
@@ -69,6 +72,13 @@ final class AttestationTests: XCTestCase {
             try demo.write(AttestationTests.model, "version https://git-lfs.github.com/spec/v1\noid sha256:\(modelSHA256)\nsize \(size)\n")
             try demo.edit(AttestationTests.run, replacing: oldSHA, with: modelSHA256)
             try demo.edit(AttestationTests.run, replacing: "p95Ms: 28.7", with: "p95Ms: 24")
+            // The tokenizer is in DVC's cache, not in git: a pointer file and the run's md5.
+            tokenizerFile = deploy.appendingPathComponent("tokenizer.bin").path
+            try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7) }).write(to: URL(fileURLWithPath: tokenizerFile))
+            tokenizerMD5 = String(try ProcessRunner.run("/usr/bin/md5sum", [tokenizerFile]).stdout.prefix(32))
+            try demo.write("models/fraud-student/tokenizer.bin.dvc", "outs:\n- md5: \(tokenizerMD5)\n  size: 4096\n  path: tokenizer.bin\n")
+            try demo.edit(AttestationTests.run, replacing: "      sizeBytes: 67301632\n",
+                          with: "      sizeBytes: 67301632\n    - path: models/fraud-student/tokenizer.bin\n      md5: \(tokenizerMD5)\n      sizeBytes: 4096\n")
             try demo.commitSigned("Re-export model.onnx after the batching fix; p95 re-measured at 24 ms", as: "alice")
             // The run changed: the approvals are stale until bob and carol approve again.
             try demo.approve(as: "bob", role: "rai-reviewer", message: "Re-reviewed after the latency fix")
@@ -151,6 +161,7 @@ final class AttestationTests: XCTestCase {
         XCTAssertEqual(f.attest.status, 0, f.attest.stdout + f.attest.stderr)
         XCTAssertTrue(f.attest.stdout.contains("attested \(Self.request) at \(f.passingCommit.prefix(12)): verdict pass"), f.attest.stdout)
         XCTAssertTrue(f.attest.stdout.contains("subject \(Self.model) (sha256 \(f.modelSHA256))"), f.attest.stdout)
+        XCTAssertTrue(f.attest.stdout.contains("subject models/fraud-student/tokenizer.bin (md5 \(f.tokenizerMD5))"), f.attest.stdout)
 
         let envelope = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: f.envelopePath))) as? [String: Any])
         XCTAssertEqual(envelope["payloadType"] as? String, "application/vnd.in-toto+json")
@@ -161,9 +172,12 @@ final class AttestationTests: XCTestCase {
         let pointer = try f.demo.git("show", "\(f.passingCommit):\(Self.model)")
         XCTAssertTrue(pointer.contains("oid sha256:\(f.modelSHA256)"), pointer)
         let subjects = try XCTUnwrap(statement["subject"] as? [[String: Any]])
-        XCTAssertEqual(subjects.count, 1)
+        XCTAssertEqual(subjects.count, 2)
         XCTAssertEqual(subjects.first?["name"] as? String, Self.model)
         XCTAssertEqual(subjects.first?["digest"] as? [String: String], ["sha256": f.modelSHA256])
+        // A DVC-tracked artifact: the pointer's md5, as the run records it.
+        XCTAssertEqual(subjects.last?["name"] as? String, "models/fraud-student/tokenizer.bin")
+        XCTAssertEqual(subjects.last?["digest"] as? [String: String], ["md5": f.tokenizerMD5])
 
         let predicate = try XCTUnwrap(statement["predicate"] as? [String: Any])
         XCTAssertEqual(predicate["verdict"] as? String, "pass")
@@ -248,6 +262,10 @@ final class AttestationTests: XCTestCase {
         let accepted = try verify(f.envelopePath, artifact: "model.onnx")
         XCTAssertEqual(accepted.status, 0, accepted.stdout + accepted.stderr)
         XCTAssertTrue(accepted.stdout.contains("accepted: model.onnx is \(Self.model) of \(Self.request), which passed at \(f.passingCommit.prefix(12)); signed by release-bot (SHA256:"), accepted.stdout)
+
+        let tokenizer = try verify(f.envelopePath, artifact: "tokenizer.bin")
+        XCTAssertEqual(tokenizer.status, 0, tokenizer.stdout + tokenizer.stderr)
+        XCTAssertTrue(tokenizer.stdout.contains("accepted: tokenizer.bin is models/fraud-student/tokenizer.bin of"), tokenizer.stdout)
 
         // The same size, one byte changed.
         var bytes = try Data(contentsOf: URL(fileURLWithPath: f.modelFile))
@@ -479,6 +497,7 @@ final class AttestationTests: XCTestCase {
         let subjects = try XCTUnwrap(verified["subjects"] as? [[String: Any]])
         XCTAssertEqual(subjects.first?["name"] as? String, Self.model)
         XCTAssertEqual(subjects.first?["digest"] as? [String: String], ["sha256": f.modelSHA256])
+        XCTAssertEqual(subjects.last?["digest"] as? [String: String], ["md5": f.tokenizerMD5])
 
         // And it refuses what ours refuses: another key, a tampered payload.
         let wrongKey = try independentlyVerified(f.envelopePath, publicKey: f.demo.demoKey("dana") + ".pub")
