@@ -41,7 +41,9 @@ extension Repository {
     /// - Throws: ``GitError`` with code ``GitError/Code/invalidRevision`` when `notesRef`
     ///   points to something other than a commit (it is left as it is), and when the ref
     ///   moved while the note was being written.
-    public func setNote(_ notesRef: String, for target: ObjectID, message: String) throws(GitError) {
+    /// - Parameter log: the reflog message of the notes ref's update.
+    public func setNote(_ notesRef: String, for target: ObjectID, message: String,
+                        log: String = "notes: Notes added by 'policy check --record'") throws(GitError) {
         memo.notes[notesRef] = nil
         let parent = try notesCommit(notesRef)
         var signature: UnsafeMutablePointer<git_signature>?
@@ -59,7 +61,6 @@ extension Repository {
                                              signature, signature, &oid, message, 1), operation)
         }
         var reference: OpaquePointer?
-        let log = "notes: Notes added by 'policy check --record'"
         let rc: Int32
         if let parent {
             var previous = parent.id.gitOID

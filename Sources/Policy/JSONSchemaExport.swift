@@ -223,6 +223,8 @@ public enum JSONSchemaExport {
             return object(schema)
         case .dictionary(let element):
             return .object(["type": .string("object"), "additionalProperties": convert(element)])
+        case .textOrObject(let format, let schema):
+            return .object(["anyOf": .array([convert(.text(format)), object(schema)])])
         case .scalar:
             return .object(["type": .strings(["string", "number", "boolean"])])
         case .any:

@@ -145,6 +145,7 @@ public enum PolicyReference {
         case .list(let element, let minItems): return "list of \(typeName(element))\(minItems > 0 ? " (≥ \(minItems))" : "")"
         case .object(let schema): return "mapping {" + schema.fields.map { $0.name + ($0.required ? "" : "?") }.joined(separator: ", ") + "}"
         case .dictionary(let element): return "name → \(typeName(element))"
+        case .textOrObject(let format, let schema): return typeName(.text(format)) + " or " + typeName(.object(schema))
         case .scalar: return "scalar"
         case .any: return "any"
         }

@@ -31,7 +31,7 @@ struct PolicyCommand: ParsableCommand {
             --fail-on warn); 2 the check could not be made.
             """,
         version: versionText,
-        subcommands: [CheckCommand.self, MergeReportsCommand.self, ReportCommand.self, ApproveCommand.self, ExplainCommand.self, AuditCommand.self, DigestCommand.self, TestCommand.self, InitCommand.self, HookCommand.self, SchemaCommand.self, PackCommand.self, ImportCommand.self]
+        subcommands: [CheckCommand.self, MergeReportsCommand.self, ReportCommand.self, ApproveCommand.self, ExplainCommand.self, AuditCommand.self, DigestCommand.self, TestCommand.self, InitCommand.self, HookCommand.self, SchemaCommand.self, PackCommand.self, ImportCommand.self, AttestCommand.self, VerifyAttestationCommand.self]
     )
 }
 

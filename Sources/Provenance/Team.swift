@@ -13,8 +13,16 @@ public struct Team: Sendable {
         /// GPG fingerprints listed in signingKeys: recorded, but GPG signatures are not verified.
         public var gpgFingerprints: [String]
         public var roles: [String]
+        /// The keys written as `{key: …, expires: …}`: the RFC 3339 time after which the key
+        /// verifies no attestation (`policy verify-attestation`).
+        public var keyExpiry: [SSHPublicKey: String] = [:]
 
         public func holds(_ role: String) -> Bool { roles.contains(role) }
+
+        /// When `key` expires (nil: it does not), as written in the Team.
+        public func expiry(of key: SSHPublicKey) -> String? {
+            keyExpiry.first { $0.key.wireFormat == key.wireFormat }?.value
+        }
     }
 
     public var members: [Member]
@@ -41,13 +49,18 @@ public struct Team: Sendable {
                 seen[id] = location
                 var keys: [SSHPublicKey] = []
                 var fingerprints: [String] = []
-                for keyValue in item["signingKeys"]?.list ?? [] {
+                var expiry: [SSHPublicKey: String] = [:]
+                for entry in item["signingKeys"]?.list ?? [] {
+                    // An entry is the key's text, or {key: …, expires: …} (schema-checked).
+                    let keyValue = entry.map == nil ? entry : entry["key"] ?? entry
                     guard let text = keyValue.string else { continue }
+                    let expires = entry.map == nil ? nil : entry["expires"]?.string
                     let compact = text.replacingOccurrences(of: " ", with: "")
                     if compact.count == 40, compact.allSatisfy(\.isHexDigit) {
                         fingerprints.append(compact.uppercased())
                     } else if let key = SSHPublicKey(openSSH: text) {
                         keys.append(key)
+                        if let expires { expiry[key] = expires }
                     } else {
                         problems.append(Diagnostic(.schema,
                             "signing key of '\(id)' is neither an OpenSSH public key ('ssh-ed25519 AAAA… comment') nor a 40-hex GPG fingerprint",
@@ -58,7 +71,7 @@ public struct Team: Sendable {
                     id: id, name: item["name"]?.string ?? id,
                     emails: (item["emails"]?.list ?? []).compactMap(\.string).map { $0.lowercased() },
                     keys: keys, gpgFingerprints: fingerprints,
-                    roles: (item["roles"]?.list ?? []).compactMap(\.string)))
+                    roles: (item["roles"]?.list ?? []).compactMap(\.string), keyExpiry: expiry))
             }
         }
         return (Team(members: members), problems)

@@ -19,6 +19,9 @@ public indirect enum FieldType: Sendable {
     case dictionary(FieldType)
     /// Any scalar: a number, a boolean or text (hyperparameter values).
     case scalar
+    /// Text (of a format), or a mapping with known keys: a Team's signing key is its OpenSSH
+    /// line, or `{key: …, expires: …}`.
+    case textOrObject(TextFormat?, ObjectSchema)
     /// Anything; validated elsewhere (e.g. policy rules by the check that owns them).
     case any
 
@@ -32,6 +35,7 @@ public indirect enum FieldType: Sendable {
         case .oneOf(let words): return "one of \(words.joined(separator: ", "))"
         case .list: return "a list"
         case .object, .dictionary: return "a mapping"
+        case .textOrObject: return "a string or a mapping"
         case .scalar: return "a number, a boolean or a string"
         case .any: return "any value"
         }

@@ -71,6 +71,10 @@ public struct SchemaValidator {
         case .object(let schema):
             guard let map = value.map else { return mismatch(value, expected: type, path: path) }
             return validate(map, at: value.location, as: schema, path: path, owner: owner)
+        case .textOrObject(let format, let schema):
+            if let map = value.map { return validate(map, at: value.location, as: schema, path: path, owner: owner) }
+            guard value.isScalar, !value.isNull, value.text != nil else { return mismatch(value, expected: type, path: path) }
+            return validate(value, as: .text(format), path: path, owner: owner)
         }
     }
 

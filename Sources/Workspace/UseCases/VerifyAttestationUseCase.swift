@@ -1,0 +1,63 @@
+import Foundation
+import Documents
+import Provenance
+
+/// `policy verify-attestation FILE --artifact PATH --team TEAM [--role ROLE]`: whether a deploy
+/// job may trust an attestation for the artifact it is about to deploy. Needs no repository:
+/// the envelope, the artifact and the Team file are read from disk. Input that cannot be read
+/// (a file that is missing, not JSON, not a DSSE envelope, a Team file with errors) is a
+/// `WorkspaceError` (exit 2); a refusal is an outcome (exit 1).
+public struct VerifyAttestationUseCase {
+    public init() {}
+
+    public func run(envelopeFile: String, artifact: String, teamFile: String, role: String?,
+                    now: Date = Date()) throws -> AttestationVerifier.Outcome {
+        guard let data = FileManager.default.contents(atPath: envelopeFile) else {
+            throw WorkspaceError.refused("cannot read the attestation \(envelopeFile)")
+        }
+        let envelope: DSSEEnvelope
+        do {
+            envelope = try DSSEEnvelope(json: data)
+        } catch {
+            throw WorkspaceError.refused("\(envelopeFile) is not a DSSE envelope: \(error.reason)")
+        }
+        let team = try loadTeam(teamFile)
+        guard let handle = FileHandle(forReadingAtPath: artifact) else {
+            throw WorkspaceError.refused("cannot read the artifact \(artifact)")
+        }
+        defer { try? handle.close() }
+        let digests: AttestationVerifier.Artifact
+        do {
+            digests = try AttestationVerifier.Artifact(path: artifact, reading: handle)
+        } catch {
+            throw WorkspaceError.refused("cannot read the artifact \(artifact): \(error.localizedDescription)")
+        }
+        do {
+            return try AttestationVerifier(team: team, role: role, now: now).verify(envelope, artifact: digests)
+        } catch {
+            throw WorkspaceError.refused("\(envelopeFile) is malformed: \(error.reason)")
+        }
+    }
+
+    /// The Team a file holds, read and checked as `policy check` reads trusted Teams: any
+    /// error is exit 2, never a Team with fewer members.
+    func loadTeam(_ path: String) throws -> Team {
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw WorkspaceError.refused("cannot read the Team file \(path)")
+        }
+        switch DocumentLoader.read(Array(bytes), path: path) {
+        case .notTollgate:
+            throw WorkspaceError.refused("\(path) is not a Tollgate document (apiVersion: tollgate/v1, kind: Team)")
+        case .unreadable(let diagnostics):
+            throw WorkspaceError.invalidPolicy(diagnostics)
+        case .document(let document, let diagnostics):
+            guard document.kind == .team else {
+                throw WorkspaceError.refused("\(path) holds a \(document.kind.rawValue), not a Team")
+            }
+            let (team, problems) = Team.load([document])
+            let errors = (diagnostics + problems).filter { $0.severity == .error }
+            guard errors.isEmpty else { throw WorkspaceError.invalidPolicy(errors) }
+            return team
+        }
+    }
+}
