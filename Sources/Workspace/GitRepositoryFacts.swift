@@ -5,8 +5,17 @@ import Policy
 
 /// `RepositoryFacts` over libgit2: commits, files of the evaluated state (with Git LFS
 /// pointers recognised), and the promotions merged into the branch.
+///
+/// Thread-safe: subjects are evaluated on several threads (`Evaluator.evaluate`), and every
+/// question is answered behind `turn`, the one lock of the check's `Repository` (a libgit2
+/// handle and its memo must not be used by two threads at once), which the other readers of
+/// that repository during evaluation take too (`CheckUseCase`: the approval ledger, the
+/// recorded verdicts, the decisions in the change). The walk of the merged promotions runs
+/// behind it once, at the first question, on every core of its own.
 final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     let repository: Repository
+    /// Held while anything reads through `repository` during evaluation.
+    let turn = RepositoryTurn()
     let snapshot: Snapshot
     /// Whose first-parent history counts as "merged": HEAD, the evaluated commit, or in range
     /// mode the base (the target branch, not the change under review).
@@ -29,7 +38,8 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     private var chainModels: Set<String>?
     /// Why the walk of the history failed, if it did. Rules then saw no merged promotion; the
     /// check must not stand on that (`Workspace.check` ends with exit 2).
-    private(set) var walkError: (any Error)?
+    var walkError: (any Error)? { turn { failure } }
+    private var failure: (any Error)?
 
     init(repository: Repository, snapshot: Snapshot, branchHead: ObjectID?, documents: DocumentCache,
          history: HistoryStore? = nil) {
@@ -41,10 +51,14 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     }
 
     func commitExists(_ id: String) -> Bool {
-        repository.commitExists(id)
+        turn { repository.commitExists(id) }
     }
 
     func file(at path: String) -> FileFacts {
+        turn { fileFacts(at: path) }
+    }
+
+    private func fileFacts(at path: String) -> FileFacts {
         if let known = files[path] { return known }
         let facts: FileFacts
         if snapshot.paths.contains(path), let bytes = try? snapshot.read(path) {
@@ -72,10 +86,14 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     }
 
     func mergedPromotions() -> [MergedPromotion] {
-        promotions().compactMap(materialize)
+        turn { promotions().compactMap(materialize) }
     }
 
     func mergedPromotions(of model: String) -> [MergedPromotion] {
+        turn { mergedPromotionsOfModel(model) }
+    }
+
+    private func mergedPromotionsOfModel(_ model: String) -> [MergedPromotion] {
         if let known = mergedByModel[model] { return known }
         if chain != nil, let covered = chainModels, !covered.contains(model) {
             // Asked beyond the hint: the chain of every model answers (one more walk, correct).
@@ -105,7 +123,7 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
         do {
             found = try walkMergedPromotions(models: models)
         } catch {
-            walkError = error
+            failure = error
             found = []
         }
         chain = found
@@ -240,6 +258,18 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
             index = found + 1
         }
         return false
+    }
+}
+
+/// The lock of one `Repository` handle: libgit2 handles (and `Repository`'s memo) must not
+/// be used by two threads at once. Not reentrant: a body must not ask for the turn again.
+final class RepositoryTurn: Sendable {
+    private let lock = NSLock()
+
+    func callAsFunction<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
     }
 }
 

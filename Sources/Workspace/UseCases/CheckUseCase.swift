@@ -122,7 +122,9 @@ public struct CheckUseCase: WorkspaceUseCase {
         if let commits = states.rangeCommits {
             findings += try git { try ProtectedPaths.check(commits: commits, rules: config.protect, provenance: provenance) }
         }
-        let ledger = ApprovalLedger(attributor)
+        // Subjects are evaluated on every core: whatever reads the repository takes its turn.
+        let turn = facts.turn
+        let ledger = ApprovalLedger(attributor, turn: turn)
         var evaluator = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
                                   repository: facts, stages: config.stages, waiverRequirement: config.waivers)
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
@@ -130,9 +132,10 @@ public struct CheckUseCase: WorkspaceUseCase {
         evaluator.shard = options.shard
         evaluator.checksRunbooks = true
         evaluator.wholeSetNames = hintNames
-        evaluator.decisionInChange = workspace.decisionInChange(states)
+        let decisionInChange = workspace.decisionInChange(states)
+        evaluator.decisionInChange = { request in turn { decisionInChange(request) } }
         let recorded = RecordedVerdicts(repository: repository, head: states.historyHead)
-        evaluator.recordedVerdict = { recorded.verdict(of: $0) }
+        evaluator.recordedVerdict = { request in turn { recorded.verdict(of: request) } }
         let report = evaluator
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
         // A history that cannot be read is no history without promotions, or without removed
@@ -181,20 +184,30 @@ public struct CheckUseCase: WorkspaceUseCase {
         }
     }
 
-    /// Remembers the attributions made during evaluation, for `policy explain`.
+    /// Remembers the attributions made during evaluation, for `policy explain`. Asked from
+    /// every thread that evaluates subjects: the bundle (its digest) is computed on the asking
+    /// thread, the history is read behind the repository's `turn`, which also guards the memo.
     final class ApprovalLedger: @unchecked Sendable {
         let attributor: ApprovalAttributor
-        private(set) var byRequest: [String: [AttributedApproval]] = [:]
+        let turn: RepositoryTurn
+        private var memo: [String: [AttributedApproval]] = [:]
 
-        init(_ attributor: ApprovalAttributor) {
+        init(_ attributor: ApprovalAttributor, turn: RepositoryTurn) {
             self.attributor = attributor
+            self.turn = turn
         }
 
+        var byRequest: [String: [AttributedApproval]] { turn { memo } }
+
         func approvals(of request: Document) -> [AttributedApproval] {
-            if let known = byRequest[request.name] { return known }
-            let approvals = attributor.approvals(of: request)
-            byRequest[request.name] = approvals
-            return approvals
+            if let known = turn({ memo[request.name] }) { return known }
+            let prepared = attributor.prepare(request)
+            return turn {
+                if let known = memo[request.name] { return known }
+                let approvals = attributor.approvals(prepared)
+                memo[request.name] = approvals
+                return approvals
+            }
         }
     }
 
