@@ -55,18 +55,11 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     }
 
     func file(at path: String) -> FileFacts {
-        turn { fileFacts(at: path) }
-    }
-
-    private func fileFacts(at path: String) -> FileFacts {
-        if let known = files[path] { return known }
-        let facts: FileFacts
-        if snapshot.paths.contains(path), let bytes = try? snapshot.read(path) {
-            facts = GitRepositoryFacts.lfsPointer(bytes) ?? .content(sha256: ContentHash.sha256Hex(bytes), size: bytes.count)
-        } else {
-            facts = .missing
-        }
-        files[path] = facts
+        if let known = turn({ files[path] }) { return known }
+        let bytes = turn { snapshot.paths.contains(path) ? try? snapshot.read(path) : nil }
+        // Hashed on the asking thread, outside the turn.
+        let facts = bytes.map { GitRepositoryFacts.lfsPointer($0) ?? .content(sha256: ContentHash.sha256Hex($0), size: $0.count) } ?? .missing
+        turn { files[path] = facts }
         return facts
     }
 
