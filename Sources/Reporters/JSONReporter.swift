@@ -27,7 +27,7 @@ public struct JSONReporter: Sendable {
     }
 
     /// Subjects rendered apart before they are written, in order: a bound on the bytes held.
-    static let batchSize = 1024
+    static let batchSize = 256
 
     /// Writes each subject into the open `subjects` array, in order. With many subjects they
     /// are rendered on every core, each into bytes of its own (`JSONStreamWriter(element:at:)`),
