@@ -32,8 +32,8 @@ final class JSONReporterTests: XCTestCase {
     func testSubjectsRenderedApartOnEveryCoreGiveTheSameBytes() {
         var report = Self.richReport()
         let templates = report.subjects
-        // More than two batches, the last one partial; subjects with and without lifecycle, evidence, findings.
-        for index in 0..<(2 * JSONReporter.batchSize + 37) {
+        // Several batches, the last one partial, over a megabyte (written in pieces); subjects with and without lifecycle, evidence, findings.
+        for index in 0..<(8 * JSONReporter.batchSize + 37) {
             var subject = templates[index % templates.count]
             subject.subject.name = "\(subject.subject.name ?? "file")-\(index)"
             if index % 3 == 0 {
