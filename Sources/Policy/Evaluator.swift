@@ -3,6 +3,10 @@ import Foundation
 
 /// Decides a verdict for every subject: runs the rules of every policy that matches it and
 /// turns document problems into findings of the built-in `document/*` rules.
+///
+/// With many subjects they are evaluated on several threads at once (`Parallelism`): the
+/// closures and the `repository` below are then asked from several threads and must be
+/// thread-safe (the workspace's take one lock for whatever reads git).
 public struct Evaluator: Sendable {
     public var policies: [Policy]
     /// What the history proves about a request's approvals (see `AttributedApproval`).
