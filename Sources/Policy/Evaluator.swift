@@ -3,6 +3,10 @@ import Foundation
 
 /// Decides a verdict for every subject: runs the rules of every policy that matches it and
 /// turns document problems into findings of the built-in `document/*` rules.
+///
+/// With many subjects they are evaluated on several threads at once (`Parallelism`): the
+/// closures and the `repository` below are then asked from several threads and must be
+/// thread-safe (the workspace's take one lock for whatever reads git).
 public struct Evaluator: Sendable {
     public var policies: [Policy]
     /// What the history proves about a request's approvals (see `AttributedApproval`).
@@ -76,66 +80,21 @@ public struct Evaluator: Sendable {
         let waivers = Waivers(documents: documents, requirement: waiverRequirement, now: now,
                               approvals: approvals, policies: policies)
         let findingsByFile = Dictionary(grouping: findings + waivers.findings, by: \.subject.file)
-        var results: [SubjectResult] = []
+        let run = SubjectRun(evaluator: self, documents: documents, unreadable: unreadable, byFile: byFile,
+                             findingsByFile: findingsByFile, referenceLocations: referenceLocations, waivers: waivers,
+                             missingRunbooks: missingRunbooks())
         var filesWithDocuments: Set<String> = []
-        let missingRunbooks = missingRunbooks()
-        var deadLinks: Set<String> = []  // rule ids whose runbook is missing, among the rules evaluated
+        var candidates: [Document] = []
         for document in documents.documents {
             filesWithDocuments.insert(document.file)
-            guard isSelected(document) else { continue }
-            let subject = Subject(document)
-            if let shard, !shard.contains(subject) {
-                // Another shard's subject: only the runbooks its rules would link.
-                guard !missingRunbooks.isEmpty else { continue }
-                let gating = requestLifecycle(of: document, problems: byFile[document.file] ?? [],
-                                              hasFindings: findingsByFile[document.file] != nil, recorded: false)
-                guard gating?.isGated ?? true else { continue }
-                for policy in policies where policy.match.matches(document) {
-                    for rule in policy.rules {
-                        if let runbook = rule.runbook, missingRunbooks.contains(runbook) { deadLinks.insert("\(policy.name)/\(rule.id)") }
-                    }
-                }
-                continue
-            }
-            let lifecycle = requestLifecycle(of: document, problems: byFile[document.file] ?? [],
-                                             hasFindings: findingsByFile[document.file] != nil)
-            let matching = policies.filter { $0.match.matches(document) }
-            if let lifecycle, !lifecycle.isGated {
-                // Reported where an open request would be a subject (some policy matches it).
-                if !matching.isEmpty { results.append(SubjectResult(subject: subject, rules: [], lifecycle: lifecycle)) }
-                continue
-            }
-            var fileDiagnostics = byFile[document.file] ?? []
-            var policyRules: [RuleEvaluation] = []
-            if !matching.isEmpty {
-                var context = Bindings.context(for: document, in: documents, repository: repository, unreadable: unreadable)
-                context.stages = stages
-                context.fileSignature = fileSignature
-                if document.kind == .promotionRequest {
-                    context.approvals = approvals(document)
-                }
-                for policy in matching {
-                    context.variables = policy.variables
-                    for rule in policy.rules {
-                        var evaluation = evaluate(rule, of: policy, for: subject, in: context)
-                        if let runbook = rule.runbook, missingRunbooks.contains(runbook) {
-                            deadLinks.insert(evaluation.ruleID)
-                            evaluation.runbook = nil
-                            for index in evaluation.findings.indices { evaluation.findings[index].runbook = nil }
-                        }
-                        policyRules.append(evaluation)
-                    }
-                }
-                policyRules = Self.collapsingUnresolved(policyRules, context: context, referenceLocations: referenceLocations,
-                                                        diagnostics: &fileDiagnostics)
-            }
-            var rules = documentRules(fileDiagnostics, subject: subject)
-            rules += externalRules(findingsByFile[document.file] ?? [], subject: subject)
-            rules += policyRules
-            if !rules.isEmpty {
-                results.append(SubjectResult(subject: subject, rules: waivers.apply(to: rules, subject: subject),
-                                             lifecycle: lifecycle))
-            }
+            if isSelected(document) { candidates.append(document) }
+        }
+        // Each subject on its own (on every core when there are many), results in document order.
+        var results: [SubjectResult] = []
+        var deadLinks: Set<String> = []  // rule ids whose runbook is missing, among the rules evaluated
+        for outcome in Parallelism.map(candidates, { run.outcome(of: $0) }) {
+            if let result = outcome.result { results.append(result) }
+            deadLinks.formUnion(outcome.deadLinks)
         }
         let otherFiles = Set(byFile.keys).union(findingsByFile.keys).subtracting(filesWithDocuments)
         for file in otherFiles.sorted() where isSelectedFile(file) {
@@ -147,6 +106,84 @@ public struct Evaluator: Sendable {
         }
         results += runbookWarnings(for: deadLinks).filter { shard?.contains($0.subject) ?? true }
         return Report(subjects: results)
+    }
+
+    /// What evaluating one document gives: its subject's result when it is reported, and the
+    /// ids of its rules that link a missing runbook.
+    struct Outcome: Sendable {
+        var result: SubjectResult?
+        var deadLinks: [String] = []
+    }
+
+    /// What every subject of one `evaluate` shares, computed before: read only, so subjects
+    /// can be evaluated on several threads at once.
+    struct SubjectRun: Sendable {
+        let evaluator: Evaluator
+        let documents: DocumentSet
+        let unreadable: [DocumentReference: Diagnostic]
+        let byFile: [String: [Diagnostic]]
+        let findingsByFile: [String: [Finding]]
+        let referenceLocations: Set<SourceLocation>
+        let waivers: Waivers
+        let missingRunbooks: Set<String>
+
+        /// Evaluates one selected document: every rule of every policy that matches it, its
+        /// document problems and the findings made elsewhere on its file, waivers applied.
+        func outcome(of document: Document) -> Outcome {
+            let subject = Subject(document)
+            var deadLinks: [String] = []
+            if let shard = evaluator.shard, !shard.contains(subject) {
+                // Another shard's subject: only the runbooks its rules would link.
+                guard !missingRunbooks.isEmpty else { return Outcome() }
+                let gating = evaluator.requestLifecycle(of: document, problems: byFile[document.file] ?? [],
+                                                        hasFindings: findingsByFile[document.file] != nil, recorded: false)
+                guard gating?.isGated ?? true else { return Outcome() }
+                for policy in evaluator.policies where policy.match.matches(document) {
+                    for rule in policy.rules {
+                        if let runbook = rule.runbook, missingRunbooks.contains(runbook) { deadLinks.append("\(policy.name)/\(rule.id)") }
+                    }
+                }
+                return Outcome(deadLinks: deadLinks)
+            }
+            let lifecycle = evaluator.requestLifecycle(of: document, problems: byFile[document.file] ?? [],
+                                                       hasFindings: findingsByFile[document.file] != nil)
+            let matching = evaluator.policies.filter { $0.match.matches(document) }
+            if let lifecycle, !lifecycle.isGated {
+                // Reported where an open request would be a subject (some policy matches it).
+                return Outcome(result: matching.isEmpty ? nil : SubjectResult(subject: subject, rules: [], lifecycle: lifecycle))
+            }
+            var fileDiagnostics = byFile[document.file] ?? []
+            var policyRules: [RuleEvaluation] = []
+            if !matching.isEmpty {
+                var context = Bindings.context(for: document, in: documents, repository: evaluator.repository, unreadable: unreadable)
+                context.stages = evaluator.stages
+                context.fileSignature = evaluator.fileSignature
+                if document.kind == .promotionRequest {
+                    context.approvals = evaluator.approvals(document)
+                }
+                for policy in matching {
+                    context.variables = policy.variables
+                    for rule in policy.rules {
+                        var evaluation = evaluator.evaluate(rule, of: policy, for: subject, in: context)
+                        if let runbook = rule.runbook, missingRunbooks.contains(runbook) {
+                            deadLinks.append(evaluation.ruleID)
+                            evaluation.runbook = nil
+                            for index in evaluation.findings.indices { evaluation.findings[index].runbook = nil }
+                        }
+                        policyRules.append(evaluation)
+                    }
+                }
+                policyRules = Evaluator.collapsingUnresolved(policyRules, context: context, referenceLocations: referenceLocations,
+                                                             diagnostics: &fileDiagnostics)
+            }
+            var rules = evaluator.documentRules(fileDiagnostics, subject: subject)
+            rules += evaluator.externalRules(findingsByFile[document.file] ?? [], subject: subject)
+            rules += policyRules
+            guard !rules.isEmpty else { return Outcome(deadLinks: deadLinks) }
+            return Outcome(result: SubjectResult(subject: subject, rules: waivers.apply(to: rules, subject: subject),
+                                                 lifecycle: lifecycle),
+                           deadLinks: deadLinks)
+        }
     }
 
     /// The rule id of the warning that a rule links a runbook the repository does not hold.

@@ -2,7 +2,8 @@ import Documents
 
 /// What checks may ask of the repository beyond the documents: whether a commit exists,
 /// what a file at a path holds, which promotions were merged. Implemented over libgit2 by
-/// the workspace; checks that need it fail closed when it is absent.
+/// the workspace; checks that need it fail closed when it is absent. Asked from several
+/// threads at once when many subjects are evaluated (`Evaluator`): implementations are thread-safe.
 public protocol RepositoryFacts: Sendable {
     /// Whether a commit with this full or abbreviated id exists in the repository.
     func commitExists(_ id: String) -> Bool

@@ -35,8 +35,16 @@ extension ApprovalAttributor {
     /// the removal). In working-tree and staged modes a rejection that `HEAD` holds and the
     /// evaluated state changes or deletes stands too: uncommitted changes only make a verdict
     /// stricter.
-    func removedRejections(of request: Document, bundle: Bundle, current: [AttributedApproval]) -> [AttributedApproval] {
+    /// - Parameter bundle: the request's bundle, asked only when a removed rejection is attributed.
+    func removedRejections(of request: Document, bundle makeBundle: () -> Bundle, current: [AttributedApproval]) -> [AttributedApproval] {
         guard let head, let rejections else { return [] }
+        var made: Bundle?
+        func bundle() -> Bundle {
+            if let made { return made }
+            let bundle = makeBundle()
+            made = bundle
+            return bundle
+        }
         var directories: Set<String> = [ApprovalAttributor.approvalDirectory(of: request.name)]
         for approval in current {
             let file = approval.document.file
@@ -85,7 +93,7 @@ extension ApprovalAttributor {
                 word != removal.remover && ((try? repository.isAncestor(removal.remover, of: word)) ?? false)
             }
             if later { continue }
-            var attributed = attribute(removal.rejection, request: request, bundle: bundle, history: removal.heldIn)
+            var attributed = attribute(removal.rejection, request: request, bundle: bundle(), history: removal.heldIn)
             guard attributed.commit != nil else { continue }
             let member = team.member(approver)
             attributed.removal = AttributedApproval.Removal(
@@ -116,7 +124,7 @@ extension ApprovalAttributor {
     }
 
     /// Rejections `head` holds whose file the evaluated state (working tree or index) changes or deletes.
-    private func uncommittedRemovals(of request: Document, bundle: Bundle, head: ObjectID,
+    private func uncommittedRemovals(of request: Document, bundle: () -> Bundle, head: ObjectID,
                                      directories: Set<String>) -> [AttributedApproval] {
         guard let rejections else { return [] }
         var result: [AttributedApproval] = []
@@ -131,7 +139,7 @@ extension ApprovalAttributor {
             for file in files where !isCommitted(file.path) {
                 guard let rejection = try? rejections.rejection(file.blob, path: file.path),
                       rejection.text("request") == request.name else { continue }
-                var attributed = attribute(rejection, request: request, bundle: bundle, history: head)
+                var attributed = attribute(rejection, request: request, bundle: bundle(), history: head)
                 guard attributed.commit != nil else { continue }
                 let deleted = !documents.documents.contains { $0.file == file.path }
                 attributed.removal = AttributedApproval.Removal(

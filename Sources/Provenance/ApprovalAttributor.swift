@@ -41,13 +41,37 @@ public struct ApprovalAttributor: @unchecked Sendable {
     /// with what the history proves; then the rejections of it that the history once held and
     /// someone other than their author removed or changed (with `removal` set).
     public func approvals(of request: Document) -> [AttributedApproval] {
-        let approvals = documents.documents(of: .approval, where: "request", is: request.name)
-        let bundle = self.bundle(of: request)
-        let current = approvals.map { attribute($0, request: request, bundle: bundle) }
-        return current + removedRejections(of: request, bundle: bundle, current: current)
+        approvals(prepare(request))
     }
 
-    struct Bundle {
+    /// What attributing a request's approvals needs of the documents alone: the approvals
+    /// that name it and, when there are any, its bundle (digest included). Reads no history,
+    /// so it may be computed on any thread, while `approvals(_:)`, which reads the repository,
+    /// runs on one at a time.
+    public struct Prepared: Sendable {
+        let request: Document
+        let approvals: [Document]
+        /// nil when no approval names the request: its digest is then needed only for a
+        /// removed rejection, which is rare (computed then).
+        let bundle: Bundle?
+    }
+
+    public func prepare(_ request: Document) -> Prepared {
+        let approvals = documents.documents(of: .approval, where: "request", is: request.name)
+        return Prepared(request: request, approvals: approvals, bundle: approvals.isEmpty ? nil : bundle(of: request))
+    }
+
+    /// `approvals(of:)` of a prepared request: reads the history (the repository handle is not
+    /// shared between threads: the caller holds its lock).
+    public func approvals(_ prepared: Prepared) -> [AttributedApproval] {
+        let request = prepared.request
+        let current = prepared.bundle.map { bundle in
+            prepared.approvals.map { attribute($0, request: request, bundle: bundle) }
+        } ?? []
+        return current + removedRejections(of: request, bundle: { prepared.bundle ?? self.bundle(of: request) }, current: current)
+    }
+
+    struct Bundle: Sendable {
         var files: [String]
         var digest: BundleDigest?
         var run: Document?

@@ -12,7 +12,7 @@ public struct JSONReporter: Sendable {
 
     public func render(_ report: Report, metadata: ReportMetadata) -> String {
         var writer = JSONStreamWriter(capacity: 1 << 20)
-        Output(report: report, metadata: metadata).write(to: &writer)
+        Output(report: report, metadata: metadata, subjects: false).write(to: &writer, subjects: report.subjects)
         writer.newline()
         return String(decoding: writer.bytes, as: UTF8.self)
     }
@@ -21,9 +21,32 @@ public struct JSONReporter: Sendable {
     /// `render`, without holding them all.
     public func write(_ report: Report, metadata: ReportMetadata, to sink: @escaping (ArraySlice<UInt8>) -> Void) {
         var writer = JSONStreamWriter(capacity: 1 << 20, flushingTo: sink)
-        Output(report: report, metadata: metadata).write(to: &writer)
+        Output(report: report, metadata: metadata, subjects: false).write(to: &writer, subjects: report.subjects)
         writer.newline()
         writer.flush()
+    }
+
+    /// Subjects rendered apart before they are written, in order: a bound on the bytes held.
+    static let batchSize = 256
+
+    /// Writes each subject into the open `subjects` array, in order. With many subjects they
+    /// are rendered on every core, each into bytes of its own (`JSONStreamWriter(element:at:)`),
+    /// a batch at a time, then appended in order: the same bytes as writing them one by one.
+    static func writeSubjects(_ subjects: [SubjectResult], to w: inout JSONStreamWriter) {
+        guard Parallelism.isWorthThreads(subjects.count) else {
+            for subject in subjects { SubjectOutput(subject).write(to: &w) }
+            return
+        }
+        for batch in stride(from: 0, to: subjects.count, by: batchSize) {
+            let end = min(subjects.count, batch + batchSize)
+            let position = w.position
+            let rendered = Parallelism.map(Array(batch..<end)) { index -> [UInt8] in
+                var element = JSONStreamWriter(element: index - batch, at: position)
+                SubjectOutput(subjects[index]).write(to: &element)
+                return element.bytes
+            }
+            for element in rendered { w.append(element: element) }
+        }
     }
 
     /// The same report through `Codable`, keys sorted by the encoder: the reference the
@@ -45,7 +68,9 @@ public struct JSONReporter: Sendable {
         var summary: Summary
         var subjects: [SubjectOutput]
 
-        init(report: Report, metadata: ReportMetadata) {
+        /// - Parameter subjects: convert the subjects too (`Codable`); without, `write(to:subjects:)`
+        ///   converts each as it writes it.
+        init(report: Report, metadata: ReportMetadata, subjects convertsSubjects: Bool = true) {
             tool = Tool(name: "tollgate", version: metadata.toolVersion)
             verdict = report.verdict
             evaluated = metadata.evaluated
@@ -65,7 +90,7 @@ public struct JSONReporter: Sendable {
                               frameworks: Dictionary(uniqueKeysWithValues: report.coverageByFramework.map {
                                   ($0.name, Coverage($0))
                               }))
-            subjects = report.subjects.map(SubjectOutput.init)
+            subjects = convertsSubjects ? report.subjects.map(SubjectOutput.init) : []
         }
     }
 
@@ -261,6 +286,15 @@ public struct JSONReporter: Sendable {
 
 extension JSONReporter.Output {
     func write(to w: inout JSONStreamWriter) {
+        write(to: &w) { w in for subject in subjects { subject.write(to: &w) } }
+    }
+
+    /// Writes the report with the subjects of `results` (converted as they are written).
+    func write(to w: inout JSONStreamWriter, subjects results: [SubjectResult]) {
+        write(to: &w) { w in JSONReporter.writeSubjects(results, to: &w) }
+    }
+
+    private func write(to w: inout JSONStreamWriter, subjects writeSubjects: (inout JSONStreamWriter) -> Void) {
         w.beginObject()
         w.field("evaluated", evaluated)
         w.field("policies", strings: policies)
@@ -275,7 +309,7 @@ extension JSONReporter.Output {
         }
         w.key("subjects")
         w.beginArray()
-        for subject in subjects { subject.write(to: &w) }
+        writeSubjects(&w)
         w.endArray()
         w.key("summary")
         summary.write(to: &w)

@@ -19,6 +19,32 @@ struct JSONStreamWriter {
         bytes.reserveCapacity(sink == nil ? capacity : capacity + capacity / 2)
     }
 
+    /// Where the next element of the open array goes, for writing elements apart (on other
+    /// threads) with `init(element:at:)` and appending them in order with `append(element:)`.
+    struct Position: Sendable {
+        fileprivate var open: [(isObject: Bool, count: Int)]
+    }
+
+    var position: Position { Position(open: open) }
+
+    /// A writer of the element `offset` places after the next one of the array open at
+    /// `position`: its `bytes` are what this writer would write for it there, separator
+    /// and indentation included.
+    init(element offset: Int, at position: Position, capacity: Int = 1 << 12) {
+        sink = nil
+        flushThreshold = capacity
+        bytes.reserveCapacity(capacity)
+        open = position.open
+        open[open.count - 1].count += offset
+    }
+
+    /// Appends an element of the open array written apart (`init(element:at:)`, in order).
+    mutating func append(element: [UInt8]) {
+        if sink != nil, bytes.count >= flushThreshold { flush() }
+        bytes += element
+        open[open.count - 1].count += 1
+    }
+
     /// Hands what is left to the sink.
     mutating func flush() {
         guard let sink, !bytes.isEmpty else { return }

@@ -5,8 +5,17 @@ import Policy
 
 /// `RepositoryFacts` over libgit2: commits, files of the evaluated state (with Git LFS
 /// pointers recognised), and the promotions merged into the branch.
+///
+/// Thread-safe: subjects are evaluated on several threads (`Evaluator.evaluate`), and every
+/// question is answered behind `turn`, the one lock of the check's `Repository` (a libgit2
+/// handle and its memo must not be used by two threads at once), which the other readers of
+/// that repository during evaluation take too (`CheckUseCase`: the approval ledger, the
+/// recorded verdicts, the decisions in the change). The walk of the merged promotions runs
+/// behind it once, at the first question, on every core of its own.
 final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     let repository: Repository
+    /// Held while anything reads through `repository` during evaluation.
+    let turn = RepositoryTurn()
     let snapshot: Snapshot
     /// Whose first-parent history counts as "merged": HEAD, the evaluated commit, or in range
     /// mode the base (the target branch, not the change under review).
@@ -29,7 +38,8 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     private var chainModels: Set<String>?
     /// Why the walk of the history failed, if it did. Rules then saw no merged promotion; the
     /// check must not stand on that (`Workspace.check` ends with exit 2).
-    private(set) var walkError: (any Error)?
+    var walkError: (any Error)? { turn { failure } }
+    private var failure: (any Error)?
 
     init(repository: Repository, snapshot: Snapshot, branchHead: ObjectID?, documents: DocumentCache,
          history: HistoryStore? = nil) {
@@ -41,27 +51,27 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     }
 
     func commitExists(_ id: String) -> Bool {
-        repository.commitExists(id)
+        turn { repository.commitExists(id) }
     }
 
     func file(at path: String) -> FileFacts {
-        if let known = files[path] { return known }
-        let facts: FileFacts
-        if snapshot.paths.contains(path), let bytes = try? snapshot.read(path) {
-            facts = GitRepositoryFacts.lfsPointer(bytes) ?? .content(sha256: ContentHash.sha256Hex(bytes), size: bytes.count)
-        } else {
-            // Not in the repository: a DVC pointer for it, if there is one (DVCPointers.swift).
-            facts = DVCPointers.facts(for: path, in: snapshot) ?? .missing
-        }
-        files[path] = facts
+        if let known = turn({ files[path] }) { return known }
+        let bytes = turn { snapshot.paths.contains(path) ? try? snapshot.read(path) : nil }
+        // Hashed on the asking thread, outside the turn. Not in the repository: a DVC pointer
+        // for it, if there is one (DVCPointers.swift).
+        let facts = bytes.map { GitRepositoryFacts.lfsPointer($0) ?? .content(sha256: ContentHash.sha256Hex($0), size: $0.count) }
+            ?? turn({ DVCPointers.facts(for: path, in: snapshot) }) ?? .missing
+        turn { files[path] = facts }
         return facts
     }
 
     /// A file at a commit, from the object database (never the working tree). Asked per
-    /// subject by the lineage check's `config` item: answers are kept, under a lock.
+    /// subject by the lineage check's `config` item: answers are kept, behind `turn`.
     func file(at path: String, inCommit commit: String) -> CommittedFile {
-        committedLock.lock()
-        defer { committedLock.unlock() }
+        turn { committedFile(at: path, inCommit: commit) }
+    }
+
+    private func committedFile(at path: String, inCommit commit: String) -> CommittedFile {
         let key = commit.lowercased() + "\u{0}" + path
         if let known = committedFiles[key] { return known }
         let answer: CommittedFile
@@ -85,8 +95,10 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     /// Local and remote-tracking branch names, listed once — a remote-tracking branch also
     /// under its name on the remote (`origin/main` and `main`); nil when they cannot be listed.
     func branchNames() -> [String]? {
-        committedLock.lock()
-        defer { committedLock.unlock() }
+        turn { listedBranches() }
+    }
+
+    private func listedBranches() -> [String]? {
         if let branches { return branches }
         guard let listed = try? repository.branchNames() else { return nil }
         let onRemote = listed.remote.compactMap { name in name.firstIndex(of: "/").map { String(name[name.index(after: $0)...]) } }
@@ -94,7 +106,6 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
         return branches
     }
 
-    private let committedLock = NSLock()
     private var committedFiles: [String: CommittedFile] = [:]
     private var branches: [String]?
 
@@ -114,10 +125,14 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
     }
 
     func mergedPromotions() -> [MergedPromotion] {
-        promotions().compactMap(materialize)
+        turn { promotions().compactMap(materialize) }
     }
 
     func mergedPromotions(of model: String) -> [MergedPromotion] {
+        turn { mergedPromotionsOfModel(model) }
+    }
+
+    private func mergedPromotionsOfModel(_ model: String) -> [MergedPromotion] {
         if let known = mergedByModel[model] { return known }
         if chain != nil, let covered = chainModels, !covered.contains(model) {
             // Asked beyond the hint: the chain of every model answers (one more walk, correct).
@@ -147,7 +162,7 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
         do {
             found = try walkMergedPromotions(models: models)
         } catch {
-            walkError = error
+            failure = error
             found = []
         }
         chain = found
@@ -282,6 +297,18 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
             index = found + 1
         }
         return false
+    }
+}
+
+/// The lock of one `Repository` handle: libgit2 handles (and `Repository`'s memo) must not
+/// be used by two threads at once. Not reentrant: a body must not ask for the turn again.
+final class RepositoryTurn: Sendable {
+    private let lock = NSLock()
+
+    func callAsFunction<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
     }
 }
 

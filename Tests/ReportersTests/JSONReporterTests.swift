@@ -25,6 +25,32 @@ final class JSONReporterTests: XCTestCase {
                        JSONReporter().render(report, metadata: Fixtures.metadata))
     }
 
+    /// A report of thousands of subjects is rendered on every core, each subject into bytes of
+    /// its own, a batch at a time (`JSONReporter.writeSubjects`): the bytes are those of the
+    /// `Codable` encoding, with the separators between subjects and batches in place, written
+    /// whole or in pieces.
+    func testSubjectsRenderedApartOnEveryCoreGiveTheSameBytes() {
+        var report = Self.richReport()
+        let templates = report.subjects
+        // Several batches, the last one partial, over a megabyte (written in pieces); subjects with and without lifecycle, evidence, findings.
+        for index in 0..<(8 * JSONReporter.batchSize + 37) {
+            var subject = templates[index % templates.count]
+            subject.subject.name = "\(subject.subject.name ?? "file")-\(index)"
+            if index % 3 == 0 {
+                subject.lifecycle = Lifecycle(status: .released, supersededBy: nil, gating: .decided,
+                                              recorded: index % 2 == 0 ? RecordedVerdict(verdict: .warn, commit: String(repeating: "cd", count: 20)) : nil)
+            }
+            report.subjects.append(subject)
+        }
+        XCTAssertTrue(Parallelism.isWorthThreads(report.subjects.count) || Parallelism.threads == 1)
+        let rendered = JSONReporter().render(report, metadata: Fixtures.metadata)
+        XCTAssertEqual(rendered, JSONReporter().renderEncodable(report, metadata: Fixtures.metadata))
+        var pieces: [[UInt8]] = []
+        JSONReporter().write(report, metadata: Fixtures.metadata) { pieces.append(Array($0)) }
+        XCTAssertGreaterThan(pieces.count, 1, "written in pieces")
+        XCTAssertEqual(String(decoding: pieces.flatMap { $0 }, as: UTF8.self), rendered)
+    }
+
     func testReportParsesAndCarriesTheVerdictAndEvidence() throws {
         let json = JSONReporter().render(Self.richReport(), metadata: Fixtures.metadata)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])

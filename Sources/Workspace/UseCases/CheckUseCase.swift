@@ -122,19 +122,22 @@ public struct CheckUseCase: WorkspaceUseCase {
         if let commits = states.rangeCommits {
             findings += try git { try ProtectedPaths.check(commits: commits, rules: config.protect, provenance: provenance) }
         }
-        let ledger = ApprovalLedger(attributor)
+        // Subjects are evaluated on every core: whatever reads the repository takes its turn.
+        let turn = facts.turn
+        let ledger = ApprovalLedger(attributor, turn: turn)
         var evaluator = Evaluator(policies: trusted.policies, approvals: { ledger.approvals(of: $0) },
                                   repository: facts, stages: config.stages, waiverRequirement: config.waivers)
-        let signatures = FileSignatures(attributor)
+        let signatures = FileSignatures(attributor, turn: turn)
         evaluator.fileSignature = { signatures.signature(of: $0) }
         if options.mode == .staged { evaluator.approvalsAtMost = .warn }
         evaluator.regate = options.regate
         evaluator.shard = options.shard
         evaluator.checksRunbooks = true
         evaluator.wholeSetNames = hintNames
-        evaluator.decisionInChange = workspace.decisionInChange(states)
+        let decisionInChange = workspace.decisionInChange(states)
+        evaluator.decisionInChange = { request in turn { decisionInChange(request) } }
         let recorded = RecordedVerdicts(repository: repository, head: states.historyHead)
-        evaluator.recordedVerdict = { recorded.verdict(of: $0) }
+        evaluator.recordedVerdict = { request in turn { recorded.verdict(of: request) } }
         let report = evaluator
             .evaluate(set, diagnostics: diagnostics, findings: findings, isSelected: selected, isSelectedFile: selectedFile)
         // A history that cannot be read is no history without promotions, or without removed
@@ -184,40 +187,52 @@ public struct CheckUseCase: WorkspaceUseCase {
     }
 
     /// Who last changed each file a `signedBy` rule asks about, asked once per file (many
-    /// requests share a run or a card); safe to ask from several threads.
+    /// requests share a run or a card). Asked from every thread that evaluates subjects: the
+    /// history is read, and the memo kept, behind the repository's `turn`.
     final class FileSignatures: @unchecked Sendable {
         let attributor: ApprovalAttributor
-        private let lock = NSLock()
+        let turn: RepositoryTurn
         private var known: [String: FileSignature] = [:]
 
-        init(_ attributor: ApprovalAttributor) {
+        init(_ attributor: ApprovalAttributor, turn: RepositoryTurn) {
             self.attributor = attributor
+            self.turn = turn
         }
 
         func signature(of path: String) -> FileSignature {
-            lock.lock()
-            defer { lock.unlock() }
-            if let signature = known[path] { return signature }
-            let signature = attributor.signature(ofFile: path)
-            known[path] = signature
-            return signature
+            turn {
+                if let signature = known[path] { return signature }
+                let signature = attributor.signature(ofFile: path)
+                known[path] = signature
+                return signature
+            }
         }
     }
 
-    /// Remembers the attributions made during evaluation, for `policy explain`.
+    /// Remembers the attributions made during evaluation, for `policy explain`. Asked from
+    /// every thread that evaluates subjects: the bundle (its digest) is computed on the asking
+    /// thread, the history is read behind the repository's `turn`, which also guards the memo.
     final class ApprovalLedger: @unchecked Sendable {
         let attributor: ApprovalAttributor
-        private(set) var byRequest: [String: [AttributedApproval]] = [:]
+        let turn: RepositoryTurn
+        private var memo: [String: [AttributedApproval]] = [:]
 
-        init(_ attributor: ApprovalAttributor) {
+        init(_ attributor: ApprovalAttributor, turn: RepositoryTurn) {
             self.attributor = attributor
+            self.turn = turn
         }
 
+        var byRequest: [String: [AttributedApproval]] { turn { memo } }
+
         func approvals(of request: Document) -> [AttributedApproval] {
-            if let known = byRequest[request.name] { return known }
-            let approvals = attributor.approvals(of: request)
-            byRequest[request.name] = approvals
-            return approvals
+            if let known = turn({ memo[request.name] }) { return known }
+            let prepared = attributor.prepare(request)
+            return turn {
+                if let known = memo[request.name] { return known }
+                let approvals = attributor.approvals(prepared)
+                memo[request.name] = approvals
+                return approvals
+            }
         }
     }
 
