@@ -54,7 +54,7 @@ struct AttestCommand: ParsableCommand {
             outcome = try useCase.run(request: request, revision: rev, key: signingKey,
                                       tool: (name: "tollgate", version: PolicyCommand.version))
             if case .attested(let attestation) = outcome {
-                try write(attestation.envelope.json, to: output)
+                try AtomicFile.write(attestation.envelope.json, to: output)
                 if record { try useCase.record(attestation.envelope, for: attestation.commit) }
             }
         } catch let error as WorkspaceError {
@@ -87,21 +87,6 @@ struct AttestCommand: ParsableCommand {
         }
     }
 
-    /// Written beside the destination and renamed when complete.
-    private func write(_ text: String, to path: String) throws {
-        let destination = URL(fileURLWithPath: path)
-        let temporary = destination.deletingLastPathComponent()
-            .appendingPathComponent(".\(destination.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try Data(text.utf8).write(to: temporary)
-            guard rename(temporary.path, destination.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ToolError("cannot write \(path): \(error.localizedDescription)")
-        }
-    }
 }
 
 /// `policy verify-attestation FILE --artifact PATH --team TEAM`: exit 0 when the attestation

@@ -73,7 +73,7 @@ struct ImportMLflowCommand: ParsableCommand {
             throw ToolError(error.description)
         }
         if let output {
-            if outcome.wrote { try write(outcome.text, to: output) }
+            if outcome.wrote { try AtomicFile.write(outcome.text, to: output) }
         } else {
             FileHandle.standardOutput.write(Data(outcome.text.utf8))
         }
@@ -82,20 +82,4 @@ struct ImportMLflowCommand: ParsableCommand {
         }
     }
 
-    /// Written beside the destination and renamed when complete.
-    private func write(_ text: String, to path: String) throws {
-        let destination = URL(fileURLWithPath: path)
-        let temporary = destination.deletingLastPathComponent()
-            .appendingPathComponent(".\(destination.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: temporary)
-            guard rename(temporary.path, destination.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ToolError("cannot write \(path): \(error.localizedDescription)")
-        }
-    }
 }

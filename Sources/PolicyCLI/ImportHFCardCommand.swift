@@ -88,18 +88,6 @@ struct ImportHFCardCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(outcome.text.utf8))
             return
         }
-        let destination = URL(fileURLWithPath: output)
-        let temporary = destination.deletingLastPathComponent()
-            .appendingPathComponent(".\(destination.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(outcome.text.utf8).write(to: temporary)
-            guard rename(temporary.path, destination.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ToolError("cannot write \(output): \(error.localizedDescription)")
-        }
+        try AtomicFile.write(outcome.text, to: output)
     }
 }
