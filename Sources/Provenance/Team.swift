@@ -31,12 +31,13 @@ public struct Team: Sendable {
         self.members = members
     }
 
-    /// Reads every Team document; an unparsable key or a member defined twice is a problem of
-    /// trusted data (the caller stops with exit 2).
+    /// Reads every Team document; an unparsable key, a member defined twice or a key listed
+    /// for two members is a problem of trusted data (the caller stops with exit 2).
     public static func load(_ documents: [Document]) -> (Team, [Diagnostic]) {
         var members: [Member] = []
         var problems: [Diagnostic] = []
         var seen: [String: SourceLocation] = [:]
+        var keyOwners: [[UInt8]: (id: String, location: SourceLocation)] = [:]
         for document in documents where document.kind == .team {
             for item in document.spec["members"]?.list ?? [] {
                 guard let id = item["id"]?.string else { continue }
@@ -59,6 +60,16 @@ public struct Team: Sendable {
                     if compact.count == 40, compact.allSatisfy(\.isHexDigit) {
                         fingerprints.append(compact.uppercased())
                     } else if let key = SSHPublicKey(openSSH: text) {
+                        // A key is one member's identity: a key two members list signs for
+                        // both, and a commit it signs could be attributed to either (a person
+                        // passing as the pipeline). Refused, never attributed by listing order.
+                        if let owner = keyOwners[key.wireFormat], owner.id != id {
+                            problems.append(Diagnostic(.duplicateName,
+                                "signing key \(key.fingerprint) of '\(id)' is also a signing key of '\(owner.id)': a key proves one member, so a commit it signs could not be attributed; give each member their own key",
+                                at: keyValue.location, notes: [.init("listed for '\(owner.id)' here", at: owner.location)]))
+                        } else if keyOwners[key.wireFormat] == nil {
+                            keyOwners[key.wireFormat] = (id, keyValue.location)
+                        }
                         keys.append(key)
                         if let expires { expiry[key] = expires }
                     } else {

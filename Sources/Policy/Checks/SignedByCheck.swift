@@ -6,14 +6,14 @@ import Documents
 public struct SignedByCheck: Check {
     public static let keyword = "signedBy"
     public static let summary = """
-        The commit that answers for a bound document's content — its last change in the \\
-        evaluated history, or the merge that brought it in itself — must be signed by a Team \\
-        member holding `role`. `{document: run, role: pipeline}` separates the pipeline from \\
-        people: a run manifest whose metrics someone edited and committed by hand blocks, \\
-        naming the commit, until the pipeline's key commits it again. A change not yet \\
-        committed (working tree, `--staged`) is pending: it warns, as an approval not yet \\
-        committed does, and its commit decides. An unsigned commit, a key that is no Team \\
-        member's, a signer without the role, an unbound document or a check without history \\
+        The commit that answers for a bound document's content — its last change in the \
+        evaluated history, or the merge that brought it in itself — must be signed by a Team \
+        member holding `role`. `{document: run, role: pipeline}` separates the pipeline from \
+        people: a run manifest whose metrics someone edited and committed by hand blocks, \
+        naming the commit, until the pipeline's key commits it again. A change not yet \
+        committed (working tree, `--staged`) is pending: it warns, as an approval not yet \
+        committed does, and its commit decides. An unsigned commit, a key that is no Team \
+        member's, a signer without the role, an unbound document or a check without history \
         blocks (fails closed).
         """
     public static let schema = ObjectSchema([

@@ -94,7 +94,12 @@ public struct AuditUseCase: WorkspaceUseCase {
                            signer: facts?.signer?.id, signingKey: facts?.signingKey?.fingerprint,
                            model: model, request: request, file: file, summary: summary)
             }
-            let isGate = { (path: String) in current.config.isPolicyPath(path) || path == current.config.file }
+            // A Config is a gate wherever it is, also one HEAD no longer has (removed or moved):
+            // its removal is a change of the gate.
+            let isGate = { (path: String) in
+                current.config.isPolicyPath(path) || path == current.config.file
+                    || path == ProjectConfig.fileName || path.hasSuffix("/" + ProjectConfig.fileName)
+            }
             func gateEvents(_ paths: [String]) throws {
                 for path in paths where isGate(path) {
                     events.append(event(.gateChanged, model: nil, request: nil, file: path,
