@@ -68,6 +68,52 @@ final class RedTeamEvidenceTests: XCTestCase {
         XCTAssertEqual(config.last?["signer"] as? String, "alice")
     }
 
+    /// `lineage: {require: [configFile]}` reads the config file at the code commit. Git stores a
+    /// symbolic link as a blob holding the link's target, so a config committed as a symlink was
+    /// read as its target's *name*: a link to the real config blocked as "holds a string", and a
+    /// dangling link whose target text is a YAML mapping passed, with no config file at the
+    /// commit at all. A symlink is refused by name, located at run.spec.config.file.
+    func testAConfigFileCommittedAsASymbolicLinkIsRefusedNotReadAsItsTarget() throws {
+        let demo = try GitSandbox.demo()
+        try demo.edit("policies/lineage.yaml", replacing: "lineage: {require: [seed,", with: "lineage: {require: [configFile, seed,")
+        try demo.commitSigned("Cross-check the training config", as: "dana")
+        let parameters = "{temperature: 4.0, alpha: 0.7, epochs: 12, batchSize: 2048, learningRate: 0.0005, optimizer: adamw, hiddenSize: 256, layers: 2}"
+        try demo.write("train/configs/match.yaml", "seed: 8812\nhyperparameters: \(parameters)\n")
+        let configs = demo.root.appendingPathComponent("train/configs")
+        try FileManager.default.createSymbolicLink(atPath: configs.appendingPathComponent("link.yaml").path, withDestinationPath: "match.yaml")
+        try FileManager.default.createSymbolicLink(atPath: configs.appendingPathComponent("dangling.yaml").path,
+                                                   withDestinationPath: "{seed: 8812, hyperparameters: \(parameters)}")
+        try demo.commitSigned("Training configs", as: "alice")
+        let code = try demo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        let original = try demo.read(Self.run)
+        let pinned = try XCTUnwrap(original.range(of: #"commit: [0-9a-f]{40}"#, options: .regularExpression))
+
+        func lineage(_ file: String) throws -> (outcome: String?, messages: [String], lines: [Int]) {
+            let run = original.replacingCharacters(in: pinned, with: "commit: \(code)")
+                .replacingOccurrences(of: "  config:\n", with: "  config:\n    file: \(file)\n")
+            try demo.write(Self.run, run)
+            try demo.commitSigned("run-8812 trained with \(file)", as: "alice")
+            let result = try demo.policy("check", "--rev", "HEAD", "--format", "json")
+            let subjects = try result.json()["subjects"] as? [[String: Any]] ?? []
+            let request = subjects.first { $0["name"] as? String == GitSandbox.request }
+            let rule = (request?["rules"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "lineage/reproducible-run" }
+            let findings = rule?["findings"] as? [[String: Any]] ?? []
+            return (rule?["outcome"] as? String, findings.compactMap { $0["message"] as? String },
+                    findings.compactMap { ($0["location"] as? [String: Any])?["line"] as? Int })
+        }
+        let line = try XCTUnwrap(original.components(separatedBy: "\n").firstIndex(of: "  config:")) + 2  // the file: line added under it
+
+        XCTAssertEqual(try lineage("train/configs/match.yaml").outcome, "pass", "the regular file agrees with the run")
+        for file in ["train/configs/dangling.yaml", "train/configs/link.yaml"] {
+            let judged = try lineage(file)
+            XCTAssertEqual(judged.outcome, "block", "\(file): \(judged.messages)")
+            XCTAssertEqual(judged.messages.count, 1, "\(file): \(judged.messages)")
+            XCTAssertTrue(judged.messages.first?.contains("\(file) at commit \(code.prefix(7)) cannot be read: it is a symbolic link") ?? false,
+                          "\(file): \(judged.messages)")
+            XCTAssertEqual(judged.lines, [line], "\(file): located at run.spec.config.file")
+        }
+    }
+
     /// The description of `signedBy` that `policy schema Policy` gives editors (and
     /// docs/policies.md's table) is prose: no line-continuation backslashes leaked into it.
     func testTheSignedByDescriptionHasNoStrayBackslashes() throws {
