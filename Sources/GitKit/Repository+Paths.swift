@@ -9,6 +9,22 @@ extension Repository {
         return ObjectID(entry.id)
     }
 
+    /// Whether the entry a commit's tree holds at `path` is a symbolic link (git stores it as a
+    /// blob holding the link's target, not the file it points to); false when absent.
+    public func isSymbolicLink(atPath path: String, inCommit id: ObjectID) throws(GitError) -> Bool {
+        let tree = try TreeHandle.lookup(try CommitHandle.lookup(id, in: handle).treeID, in: handle)
+        var entry: OpaquePointer?
+        let rc = LibGit2Watch.reading("a tree") { git_tree_entry_bypath(&entry, tree.pointer, path) }
+        if rc == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            return false
+        }
+        try check(rc, "cannot look up \(path) in commit \(id.hex)")
+        guard let entry else { return false }
+        defer { git_tree_entry_free(entry) }
+        return git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK
+    }
+
     /// The object a commit's tree holds at `path` — a blob, a tree or a submodule commit — or
     /// nil when the path is absent.
     public func entryID(atPath path: String, inCommit id: ObjectID) throws(GitError) -> ObjectID? {

@@ -78,7 +78,13 @@ final class GitRepositoryFacts: RepositoryFacts, @unchecked Sendable {
         if let id = ObjectID(hex: commit.lowercased()), repository.commitExists(id.hex) {
             do {
                 if let blob = try repository.blobID(atPath: path, inCommit: id) {
-                    answer = .content(try repository.blob(blob))
+                    // A symbolic link's blob is its target's name, not a config: refused by name.
+                    if try repository.isSymbolicLink(atPath: path, inCommit: id) {
+                        let target = String(decoding: try repository.blob(blob).prefix(200), as: UTF8.self)
+                        answer = .unavailable("it is a symbolic link (to '\(target)'), whose content git does not hold; name the file it points to")
+                    } else {
+                        answer = .content(try repository.blob(blob))
+                    }
                 } else {
                     answer = .missing
                 }
