@@ -114,6 +114,36 @@ final class RedTeamEvidenceTests: XCTestCase {
         }
     }
 
+    /// A false condition points at the data that decided it (docs/cel.md). `!has(x.f)` is false
+    /// because `x.f` is there: the finding must land on `f`, not on whatever `x`'s first entry
+    /// is (`p50Ms` for `run.spec.serving.p95Ms`), which reads as the wrong value failing.
+    func testAFalsePresenceTestPointsAtTheFieldThatIsPresent() throws {
+        let demo = try GitSandbox.demo()
+        try demo.write("policies/presence.yaml", """
+            apiVersion: tollgate/v1
+            kind: Policy
+            metadata: {name: presence}
+            spec:
+              match: {kinds: [PromotionRequest], to: [production]}
+              rules:
+                - id: no-p95
+                  expr: "!has(run.spec.serving.p95Ms)"
+            """)
+        try demo.commitSigned("A presence rule", as: "dana")
+        let run = try demo.read(Self.run).components(separatedBy: "\n")
+        let p95 = try XCTUnwrap(run.firstIndex { $0.hasPrefix("    p95Ms:") }) + 1
+        for arguments in [["check"], ["check", "--rev", "HEAD"]] {
+            let result = try demo.policy(arguments + ["--format", "json"])
+            let subjects = try result.json()["subjects"] as? [[String: Any]] ?? []
+            let request = subjects.first { $0["name"] as? String == GitSandbox.request }
+            let rule = (request?["rules"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "presence/no-p95" }
+            let location = (rule?["findings"] as? [[String: Any]])?.first?["location"] as? [String: Any]
+            XCTAssertEqual(rule?["outcome"] as? String, "block", "\(arguments)")
+            XCTAssertEqual(location?["file"] as? String, Self.run, "\(arguments)")
+            XCTAssertEqual(location?["line"] as? Int, p95, "\(arguments): at p95Ms, the field whose presence decided it: \(location ?? [:])")
+        }
+    }
+
     /// The description of `signedBy` that `policy schema Policy` gives editors (and
     /// docs/policies.md's table) is prose: no line-continuation backslashes leaked into it.
     func testTheSignedByDescriptionHasNoStrayBackslashes() throws {
