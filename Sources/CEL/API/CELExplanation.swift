@@ -110,6 +110,12 @@ private struct Explainer {
     func firstPath(_ expr: Expr, aliases: [String: String]) -> String? {
         var pending = [expr]
         while let next = pending.popLast() {
+            // has(x.f): decided by f when it is there, by x (which lacks it) when it is not.
+            if case .presenceTest(let operand, let field) = next.kind, let base = path(operand, aliases: aliases) {
+                if case .success(.bool(true)) = value(next) { return "\(base).\(field)" }
+                if case .success = value(operand) { return base }
+                continue
+            }
             if let found = path(next, aliases: aliases) {
                 if case .success = value(next) { return found }
                 continue
