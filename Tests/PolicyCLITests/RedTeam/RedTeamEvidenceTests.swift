@@ -144,6 +144,30 @@ final class RedTeamEvidenceTests: XCTestCase {
         }
     }
 
+    /// Which paths are the gate is the Config's `spec.policies` as it was when each change was
+    /// made: after the team moves its policies from policies/ to gates/, every earlier change of
+    /// a policy (who added it, who loosened it unsigned) must stay in `policy audit --gate`.
+    func testMovingThePolicyDirectoryKeepsTheEarlierGateChangesInTheAudit() throws {
+        let demo = try GitSandbox.demo()
+        let gate = "policies/release-gate.yaml"
+        try demo.edit(gate, replacing: "max: 25", with: "max: 30")
+        try demo.commitAll("Loosen p95")
+        try demo.git("mv", "policies", "gates")
+        try demo.edit(".tollgate.yaml", replacing: "policies: [policies/]", with: "policies: [gates/]")
+        try demo.edit(".tollgate.yaml", replacing: "\"policies/**\"", with: "\"gates/**\"")
+        try demo.commitSigned("Policies live in gates/", as: "dana")
+        let result = try demo.policy("audit", "--gate", "--format", "json")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let events = try result.json()["events"] as? [[String: Any]] ?? []
+        let summaries = events.filter { $0["file"] as? String == gate }.compactMap { $0["summary"] as? String }
+        // HEAD's protect rule covers gates/**, so the old path reads as not protected (the rules are HEAD's).
+        XCTAssertEqual(summaries.first, "Policy release-gate added; not protected (no protect rule of the Config covers \(gate))",
+                       "dana's set-up is still in the trail: \(summaries)")
+        XCTAssertTrue(summaries.contains("Policy release-gate changed; not protected (no protect rule of the Config covers \(gate))"),
+                      "the unsigned loosening is still in the trail: \(summaries)")
+        XCTAssertTrue(events.contains { $0["file"] as? String == "gates/release-gate.yaml" }, "and the move itself")
+    }
+
     /// The description of `signedBy` that `policy schema Policy` gives editors (and
     /// docs/policies.md's table) is prose: no line-continuation backslashes leaked into it.
     func testTheSignedByDescriptionHasNoStrayBackslashes() throws {
