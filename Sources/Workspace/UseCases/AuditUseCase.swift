@@ -62,6 +62,10 @@ public struct AuditUseCase: WorkspaceUseCase {
         // Documents are parsed a batch of commits ahead, on every core; the walk reads them.
         var changesOf: [ObjectID: [TreeChange]] = [:]
         var batchStart = 0
+        // The policy directories of HEAD's Config and of every Config version met so far
+        // (oldest first): a change under a directory that was the gate when it was made stays
+        // a gate change after the policies move.
+        var gateDirectories = Set(current.config.policyDirectories)
 
         for (position, commit) in commits.enumerated() {
             if position == batchStart {
@@ -94,11 +98,20 @@ public struct AuditUseCase: WorkspaceUseCase {
                            signer: facts?.signer?.id, signingKey: facts?.signingKey?.fingerprint,
                            model: model, request: request, file: file, summary: summary)
             }
+            for change in changesOf[commit] ?? [] where Self.isConfigFile(change.path) {
+                guard let new = change.new, let config = try? documents.document(new, path: change.path, in: repository),
+                      config.kind == .config else { continue }
+                let root = String(change.path.dropLast(ProjectConfig.fileName.count))
+                for dir in config.spec["policies"]?.list?.compactMap(\.string) ?? [] {
+                    gateDirectories.insert(root + (dir.hasSuffix("/") ? dir : dir + "/"))
+                }
+            }
             // A Config is a gate wherever it is, also one HEAD no longer has (removed or moved):
             // its removal is a change of the gate.
+            let directories = gateDirectories
             let isGate = { (path: String) in
-                current.config.isPolicyPath(path) || path == current.config.file
-                    || path == ProjectConfig.fileName || path.hasSuffix("/" + ProjectConfig.fileName)
+                current.config.isPolicyPath(path) || path == current.config.file || Self.isConfigFile(path)
+                    || ((path.hasSuffix(".yaml") || path.hasSuffix(".yml")) && directories.contains { path.hasPrefix($0) })
             }
             func gateEvents(_ paths: [String]) throws {
                 for path in paths where isGate(path) {
@@ -233,6 +246,11 @@ public struct AuditUseCase: WorkspaceUseCase {
             return "protected for '\(rule.role)': signed by \(facts.signer?.id ?? "?"), who holds it"
         }
         return "\(what) \(verb); \(verdicts.joined(separator: "; "))"
+    }
+
+    /// Whether `path` is a Config file (`.tollgate.yaml`, at the root or in a subdirectory).
+    static func isConfigFile(_ path: String) -> Bool {
+        path == ProjectConfig.fileName || path.hasSuffix("/" + ProjectConfig.fileName)
     }
 
     /// Whether the request removed at `path` is added at another path by the same changes.
