@@ -75,6 +75,8 @@ public struct AttestUseCase: WorkspaceUseCase {
             "rules": .array(result.rules.map { rule in
                 var entry: [String: AttestationJSON] = ["id": .string(rule.ruleID), "outcome": .string(rule.outcome.rawValue)]
                 if let reason = rule.notApplicable { entry["notApplicable"] = .string(reason) }
+                // A rule that passes only because a waiver waives its findings says so.
+                if let waiver = rule.findings.lazy.compactMap(\.waivedBy).first { entry["waivedBy"] = .string(waiver) }
                 return .object(entry)
             }),
             "policies": .array(evaluation.policies.map { policy in

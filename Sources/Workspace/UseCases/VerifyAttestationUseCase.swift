@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Documents
 import Provenance
 
@@ -22,9 +27,7 @@ public struct VerifyAttestationUseCase {
             throw WorkspaceError.refused("\(envelopeFile) is not a DSSE envelope: \(error.reason)")
         }
         let team = try loadTeam(teamFile)
-        guard let handle = FileHandle(forReadingAtPath: artifact) else {
-            throw WorkspaceError.refused("cannot read the artifact \(artifact)")
-        }
+        let handle = try openArtifact(artifact)
         defer { try? handle.close() }
         let digests: AttestationVerifier.Artifact
         do {
@@ -37,6 +40,23 @@ public struct VerifyAttestationUseCase {
         } catch {
             throw WorkspaceError.refused("\(envelopeFile) is malformed: \(error.reason)")
         }
+    }
+
+    /// The artifact, opened for reading: a regular file (a symbolic link is followed). A FIFO
+    /// would block the deploy job in open(2) for ever and a directory reads as an error, so
+    /// anything else is exit 2 at once; the descriptor is opened non-blocking and checked with
+    /// fstat, so what is read is what was checked.
+    func openArtifact(_ path: String) throws -> FileHandle {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw WorkspaceError.refused("cannot read the artifact \(path)")
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw WorkspaceError.refused("cannot read the artifact \(path): it is not a regular file")
+        }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// The Team a file holds, read and checked as `policy check` reads trusted Teams: any
