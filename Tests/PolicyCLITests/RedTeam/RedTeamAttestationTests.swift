@@ -130,4 +130,31 @@ final class RedTeamAttestationTests: XCTestCase {
         let p95 = try XCTUnwrap(rules.first { $0["id"] as? String == "release-gate/p95-latency" })
         XCTAssertEqual(p95["waivedBy"] as? String, "p95-fraud-student-holiday until 2099-01-15", "\(p95)")
     }
+
+    /// A second PromotionRequest with the name of one already in the repository (here the
+    /// released staging request): `policy check` blocks that name (document/duplicate-name),
+    /// yet `attest` took the first passing result of the name and signed "pass" for it.
+    func testANameDefinedTwiceIsNotAttested() throws {
+        let demo = try GitSandbox.demo()
+        let name = "fraud-student-2.1.0-staging"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: demo.url("requests/released/\(name).yaml").path))
+        let production = try demo.read("requests/\(GitSandbox.request).yaml")
+        try demo.write("requests/\(name).yaml", production
+            .replacingOccurrences(of: "name: \(GitSandbox.request)", with: "name: \(name)")
+            .replacingOccurrences(of: "from: staging", with: "from: development")
+            .replacingOccurrences(of: "to: production", with: "to: staging"))
+        try demo.commitSigned("A second staging request for 2.1.0", as: "alice")
+        let check = try demo.policy("check")
+        XCTAssertEqual(check.status, 1, check.stdout)
+        XCTAssertTrue(check.flat.contains("PromotionRequest '\(name)' is defined twice"), check.stdout)
+
+        let bot = try demo.makeKey("release-bot", type: "ed25519")
+        let output = demo.directory.appendingPathComponent("twice.json").path
+        let attest = try demo.policy("attest", name, "--key", bot.privatePath, "--output", output)
+        XCTAssertEqual(attest.status, 2, attest.stdout + attest.stderr)
+        XCTAssertTrue(attest.stderr.contains("PromotionRequest '\(name)' is defined twice"), attest.stderr)
+        XCTAssertTrue(attest.stderr.contains("requests/\(name).yaml"), attest.stderr)
+        XCTAssertTrue(attest.stderr.contains("requests/released/\(name).yaml"), attest.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+    }
 }
