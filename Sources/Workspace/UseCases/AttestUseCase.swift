@@ -45,8 +45,15 @@ public struct AttestUseCase: WorkspaceUseCase {
             throw WorkspaceError.unknownDocument(.promotionRequest, name,
                                                  candidates: set.documents(of: .promotionRequest).map(\.name))
         }
+        // A name defined twice has no single verdict: `check` blocks the later definition
+        // (document/duplicate-name) while the first may pass.
+        let duplicates = set.duplicates(of: request)
+        guard duplicates.isEmpty else {
+            let files = ([request] + duplicates).map { "\($0.file):\($0.nameLocation.line)" }.joined(separator: ", ")
+            throw WorkspaceError.refused("PromotionRequest '\(name)' is defined twice (\(files)): a name that names two documents has no single verdict to attest; rename or remove one")
+        }
         guard let result = evaluation.run.report.subjects.first(where: {
-            $0.subject.kind == .promotionRequest && $0.subject.name == name
+            $0.subject.kind == .promotionRequest && $0.subject.name == name && $0.subject.file == request.file
         }) else {
             throw WorkspaceError.refused("\(name) is not a subject of the check at \(revision): no policy matches it, so there is no verdict to attest")
         }
