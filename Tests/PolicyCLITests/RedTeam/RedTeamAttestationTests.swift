@@ -157,4 +157,23 @@ final class RedTeamAttestationTests: XCTestCase {
         XCTAssertTrue(attest.stderr.contains("requests/released/\(name).yaml"), attest.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: output))
     }
+
+    /// Any passing request's attestation of the same bytes was accepted by a production deploy:
+    /// a staging promotion (fewer rules, no production sign-off) attested by the release bot
+    /// said "accepted" to `verify-attestation … --role release-bot`. `--to STAGE` makes the
+    /// deploy job require the stage the attested request promotes to.
+    func testVerifyWithToRefusesAnAttestationOfAnotherStage() throws {
+        let f = try fixture()
+        let teamPath = f.demo.url("policies/team.yaml").path
+        func run(_ stage: String) throws -> ProcessOutput {
+            try PolicyBinary.run(["verify-attestation", f.envelopePath, "--artifact", "model.onnx", "--team", teamPath,
+                                  "--role", "release-bot", "--to", stage],
+                                 in: f.demo.directory.appendingPathComponent("deploy"))
+        }
+        let staging = try run("staging")
+        XCTAssertEqual(staging.status, 1, staging.stdout + staging.stderr)
+        XCTAssertTrue(staging.stderr.contains("refused: \(AttestationTests.request) promotes fraud-student to 'production', not to 'staging' (--to)"), staging.stderr)
+        let production = try run("production")
+        XCTAssertEqual(production.status, 0, production.stdout + production.stderr)
+    }
 }
