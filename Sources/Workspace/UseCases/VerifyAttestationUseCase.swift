@@ -15,7 +15,7 @@ import Provenance
 public struct VerifyAttestationUseCase {
     public init() {}
 
-    public func run(envelopeFile: String, artifact: String, teamFile: String, role: String?,
+    public func run(envelopeFile: String, artifact: String, teamFile: String, role: String?, stage: String? = nil,
                     now: Date = Date()) throws -> AttestationVerifier.Outcome {
         guard let data = FileManager.default.contents(atPath: envelopeFile) else {
             throw WorkspaceError.refused("cannot read the attestation \(envelopeFile)")
@@ -36,7 +36,7 @@ public struct VerifyAttestationUseCase {
             throw WorkspaceError.refused("cannot read the artifact \(artifact): \(error.localizedDescription)")
         }
         do {
-            return try AttestationVerifier(team: team, role: role, now: now).verify(envelope, artifact: digests)
+            return try AttestationVerifier(team: team, role: role, stage: stage, now: now).verify(envelope, artifact: digests)
         } catch {
             throw WorkspaceError.refused("\(envelopeFile) is malformed: \(error.reason)")
         }
