@@ -15,8 +15,8 @@ final class RedTeamAttestationTests: XCTestCase {
     }
 
     func verify(_ f: AttestationTests.Fixture, artifact: String = "model.onnx", team: String,
-                timeout: TimeInterval? = nil) throws -> ProcessOutput {
-        try PolicyBinary.run(["verify-attestation", f.envelopePath, "--artifact", artifact, "--team", team, "--role", "release-bot"],
+                envelope: String? = nil, timeout: TimeInterval? = nil) throws -> ProcessOutput {
+        try PolicyBinary.run(["verify-attestation", envelope ?? f.envelopePath, "--artifact", artifact, "--team", team, "--role", "release-bot"],
                              in: f.demo.directory.appendingPathComponent("deploy"), timeout: timeout)
     }
 
@@ -175,5 +175,18 @@ final class RedTeamAttestationTests: XCTestCase {
         XCTAssertTrue(staging.stderr.contains("refused: \(AttestationTests.request) promotes fraud-student to 'production', not to 'staging' (--to)"), staging.stderr)
         let production = try run("production")
         XCTAssertEqual(production.status, 0, production.stdout + production.stderr)
+    }
+
+    /// The envelope was read whole into memory whatever its size: a 100 MiB file (sparse: it
+    /// costs no disk) was read and parsed as JSON before being refused; gigabytes would kill the
+    /// deploy job. An envelope larger than the limit is exit 2 before it is read.
+    func testAHugeEnvelopeIsExitTwoBeforeItIsRead() throws {
+        let f = try fixture()
+        let huge = f.demo.directory.appendingPathComponent("deploy/huge.json").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: huge, contents: Data("{".utf8)))
+        XCTAssertEqual(truncate(huge, 100 << 20), 0)
+        let result = try verify(f, team: f.demo.url("policies/team.yaml").path, envelope: "huge.json")
+        XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("huge.json is not a DSSE envelope: it is 104857600 bytes, more than the 16 MiB an envelope may have"), result.stderr)
     }
 }
