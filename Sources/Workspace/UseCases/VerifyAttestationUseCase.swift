@@ -17,9 +17,7 @@ public struct VerifyAttestationUseCase {
 
     public func run(envelopeFile: String, artifact: String, teamFile: String, role: String?, stage: String? = nil,
                     now: Date = Date()) throws -> AttestationVerifier.Outcome {
-        guard let data = FileManager.default.contents(atPath: envelopeFile) else {
-            throw WorkspaceError.refused("cannot read the attestation \(envelopeFile)")
-        }
+        let data = try readEnvelope(envelopeFile)
         let envelope: DSSEEnvelope
         do {
             envelope = try DSSEEnvelope(json: data)
@@ -39,6 +37,32 @@ public struct VerifyAttestationUseCase {
             return try AttestationVerifier(team: team, role: role, stage: stage, now: now).verify(envelope, artifact: digests)
         } catch {
             throw WorkspaceError.refused("\(envelopeFile) is malformed: \(error.reason)")
+        }
+    }
+
+    /// The most an envelope file may hold: `policy attest` writes a few kilobytes.
+    static let envelopeLimit = 16 << 20
+
+    /// The envelope's bytes: a regular file of at most `envelopeLimit` bytes, checked on the
+    /// open descriptor before anything is read (never gigabytes into memory, never a FIFO).
+    func readEnvelope(_ path: String) throws -> Data {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw WorkspaceError.refused("cannot read the attestation \(path)")
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        defer { try? handle.close() }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw WorkspaceError.refused("cannot read the attestation \(path): it is not a regular file")
+        }
+        guard info.st_size <= Self.envelopeLimit else {
+            throw WorkspaceError.refused("\(path) is not a DSSE envelope: it is \(info.st_size) bytes, more than the 16 MiB an envelope may have")
+        }
+        do {
+            return try handle.readToEnd() ?? Data()
+        } catch {
+            throw WorkspaceError.refused("cannot read the attestation \(path): \(error.localizedDescription)")
         }
     }
 
