@@ -39,7 +39,9 @@ public struct AttestUseCase: WorkspaceUseCase {
     public func run(request name: String, revision: String, key: OpenSSHPrivateKey,
                     tool: (name: String, version: String)) throws -> Outcome {
         let commit = try workspace.resolve(revision)
-        let evaluation = try CheckUseCase(workspace).evaluate(CheckOptions(mode: .revision(revision), keepsLocalStores: false))
+        // The commit resolved once: a branch that moves between two resolutions must not give
+        // the verdict of one commit and the name of another.
+        let evaluation = try CheckUseCase(workspace).evaluate(CheckOptions(mode: .revision(commit.hex), keepsLocalStores: false))
         let set = evaluation.set
         guard let request = set.document(.promotionRequest, named: name) else {
             throw WorkspaceError.unknownDocument(.promotionRequest, name,
