@@ -99,11 +99,12 @@ struct VerifyAttestationCommand: ParsableCommand {
             Accepts (exit 0) when the DSSE signature verifies with an ed25519 key the Team file \
             lists (not expired, of a member holding --role if given), the payload is an in-toto \
             Statement v1 of Tollgate's release predicate, the artifact's sha256 (or md5, for a \
-            DVC subject) is one of its subjects, and the attested verdict is pass. Refuses \
+            DVC subject) is one of its subjects, the attested verdict is pass and, with --to, \
+            the attested request promotes to that stage. Refuses \
             (exit 1) with the reason otherwise; exit 2 when an input cannot be read.
 
             Example (a deploy job):
-              policy verify-attestation attestation.json --artifact model.onnx --team policies/team.yaml --role release-bot
+              policy verify-attestation attestation.json --artifact model.onnx --team policies/team.yaml --role release-bot --to production
             """
     )
 
@@ -119,10 +120,13 @@ struct VerifyAttestationCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Require the signer to hold this role in the Team.", valueName: "role"))
     var role: String?
 
+    @Option(help: ArgumentHelp("Require the attested request to promote to this stage (e.g. production).", valueName: "stage"))
+    var to: String?
+
     func run() throws {
         let outcome: AttestationVerifier.Outcome
         do {
-            outcome = try VerifyAttestationUseCase().run(envelopeFile: file, artifact: artifact, teamFile: team, role: role)
+            outcome = try VerifyAttestationUseCase().run(envelopeFile: file, artifact: artifact, teamFile: team, role: role, stage: to)
         } catch let error as WorkspaceError {
             throw ToolError(error.localizedDescription)
         }

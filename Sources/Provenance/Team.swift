@@ -1,3 +1,4 @@
+import Foundation
 import Documents
 import Policy
 
@@ -71,7 +72,11 @@ public struct Team: Sendable {
                             keyOwners[key.wireFormat] = (id, keyValue.location)
                         }
                         keys.append(key)
-                        if let expires { expiry[key] = expires }
+                        // The same key written twice with two expiries: the earlier one is
+                        // the key's (fail closed), whatever the order of the entries.
+                        if let expires, !(expiry[key].map { Self.isEarlier($0, than: expires) } ?? false) {
+                            expiry[key] = expires
+                        }
                     } else {
                         problems.append(Diagnostic(.schema,
                             "signing key of '\(id)' is neither an OpenSSH public key ('ssh-ed25519 AAAA… comment') nor a 40-hex GPG fingerprint",
@@ -86,6 +91,11 @@ public struct Team: Sendable {
             }
         }
         return (Team(members: members), problems)
+    }
+
+    /// Whether expiry `a` comes no later than `b`; an unreadable one counts as the earliest.
+    static func isEarlier(_ a: String, than b: String) -> Bool {
+        (RFC3339.parse(a) ?? .distantPast) <= (RFC3339.parse(b) ?? .distantPast)
     }
 
     public func member(_ id: String) -> Member? {

@@ -194,7 +194,7 @@ enum Schemas {
             FieldSchema("emails", .list(.text(), minItems: 1), "e-mail addresses"),
             .optional("signingKeys", .list(.textOrObject(nil, ObjectSchema([
                 FieldSchema("key", text, "OpenSSH public key or GPG fingerprint"),
-                .optional("expires", .text(.rfc3339), "RFC 3339 time after which the key verifies no attestation"),
+                .optionalNotEmpty("expires", .text(.rfc3339), "RFC 3339 time after which the key verifies no attestation"),
             ]))), "OpenSSH public keys or GPG fingerprints; a key with an expiry as {key, expires}"),
             FieldSchema("roles", texts, "roles, e.g. approver, rai-reviewer, policy-owner"),
         ])), minItems: 1), "the members"),

@@ -49,6 +49,10 @@ public struct FieldSchema: Sendable {
     public var required: Bool
     /// One line for the reference documentation.
     public var summary: String
+    /// Whether `key:` with nothing after it is read as an absent optional field (the default).
+    /// False for a field whose absence grants more than any value would (a key's `expires`):
+    /// an empty value there is an error, never "no expiry".
+    public var emptyMeansAbsent = true
 
     public init(_ name: String, _ type: FieldType, required: Bool = true, _ summary: String = "") {
         self.name = name
@@ -59,6 +63,13 @@ public struct FieldSchema: Sendable {
 
     public static func optional(_ name: String, _ type: FieldType, _ summary: String = "") -> FieldSchema {
         FieldSchema(name, type, required: false, summary)
+    }
+
+    /// An optional field that, when written, must have a value (`emptyMeansAbsent` false).
+    public static func optionalNotEmpty(_ name: String, _ type: FieldType, _ summary: String = "") -> FieldSchema {
+        var field = FieldSchema(name, type, required: false, summary)
+        field.emptyMeansAbsent = false
+        return field
     }
 }
 

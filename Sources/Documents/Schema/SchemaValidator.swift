@@ -95,8 +95,13 @@ public struct SchemaValidator {
                                               at: entry.keyLocation))
                 continue
             }
-            if entry.value.isNull, !field.required {
+            if entry.value.isNull, !field.required, field.emptyMeansAbsent {
                 continue  // `key:` with nothing after it: treated as absent
+            }
+            if entry.value.isNull, !field.required {
+                diagnostics.append(Diagnostic(.schema, "'\(entry.key)' in \(path.isEmpty ? "the document" : path) is empty: write a value or remove the key",
+                                              at: entry.keyLocation))
+                continue
             }
             if entry.value.isNull {
                 diagnostics.append(Diagnostic(.schema, "missing required field '\(entry.key)' in \(path.isEmpty ? "the document" : path) (the value is empty)",

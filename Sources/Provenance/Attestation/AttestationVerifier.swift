@@ -14,11 +14,14 @@ public struct AttestationVerifier: Sendable {
     public var team: Team
     /// The role the signer must hold (`--role`), nil for any member.
     public var role: String?
+    /// The stage the attested request must promote to (`--to`), nil for any.
+    public var stage: String?
     public var now: Date
 
-    public init(team: Team, role: String?, now: Date = Date()) {
+    public init(team: Team, role: String?, stage: String? = nil, now: Date = Date()) {
         self.team = team
         self.role = role
+        self.stage = stage
         self.now = now
     }
 
@@ -98,6 +101,13 @@ public struct AttestationVerifier: Sendable {
         let verdict = predicate["verdict"] as? String ?? "(none)"
         guard verdict == "pass" else {
             return .refused("the attested verdict of \(requestName) is '\(verdict)', not 'pass'")
+        }
+        if let stage {
+            let to = request["to"] as? String ?? "(none)"
+            guard to == stage else {
+                let model = request["model"] as? String ?? "(no model)"
+                return .refused("\(requestName) promotes \(model) to '\(to)', not to '\(stage)' (--to)")
+            }
         }
         let revision = predicate["revision"] as? [String: Any] ?? [:]
         return .accepted(Accepted(member: signer.member.id, fingerprint: signer.key.fingerprint,

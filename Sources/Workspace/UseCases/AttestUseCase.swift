@@ -39,14 +39,23 @@ public struct AttestUseCase: WorkspaceUseCase {
     public func run(request name: String, revision: String, key: OpenSSHPrivateKey,
                     tool: (name: String, version: String)) throws -> Outcome {
         let commit = try workspace.resolve(revision)
-        let evaluation = try CheckUseCase(workspace).evaluate(CheckOptions(mode: .revision(revision), keepsLocalStores: false))
+        // The commit resolved once: a branch that moves between two resolutions must not give
+        // the verdict of one commit and the name of another.
+        let evaluation = try CheckUseCase(workspace).evaluate(CheckOptions(mode: .revision(commit.hex), keepsLocalStores: false))
         let set = evaluation.set
         guard let request = set.document(.promotionRequest, named: name) else {
             throw WorkspaceError.unknownDocument(.promotionRequest, name,
                                                  candidates: set.documents(of: .promotionRequest).map(\.name))
         }
+        // A name defined twice has no single verdict: `check` blocks the later definition
+        // (document/duplicate-name) while the first may pass.
+        let duplicates = set.duplicates(of: request)
+        guard duplicates.isEmpty else {
+            let files = ([request] + duplicates).map { "\($0.file):\($0.nameLocation.line)" }.joined(separator: ", ")
+            throw WorkspaceError.refused("PromotionRequest '\(name)' is defined twice (\(files)): a name that names two documents has no single verdict to attest; rename or remove one")
+        }
         guard let result = evaluation.run.report.subjects.first(where: {
-            $0.subject.kind == .promotionRequest && $0.subject.name == name
+            $0.subject.kind == .promotionRequest && $0.subject.name == name && $0.subject.file == request.file
         }) else {
             throw WorkspaceError.refused("\(name) is not a subject of the check at \(revision): no policy matches it, so there is no verdict to attest")
         }
@@ -75,6 +84,8 @@ public struct AttestUseCase: WorkspaceUseCase {
             "rules": .array(result.rules.map { rule in
                 var entry: [String: AttestationJSON] = ["id": .string(rule.ruleID), "outcome": .string(rule.outcome.rawValue)]
                 if let reason = rule.notApplicable { entry["notApplicable"] = .string(reason) }
+                // A rule that passes only because a waiver waives its findings says so.
+                if let waiver = rule.findings.lazy.compactMap(\.waivedBy).first { entry["waivedBy"] = .string(waiver) }
                 return .object(entry)
             }),
             "policies": .array(evaluation.policies.map { policy in

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Documents
 import Provenance
 
@@ -10,11 +15,9 @@ import Provenance
 public struct VerifyAttestationUseCase {
     public init() {}
 
-    public func run(envelopeFile: String, artifact: String, teamFile: String, role: String?,
+    public func run(envelopeFile: String, artifact: String, teamFile: String, role: String?, stage: String? = nil,
                     now: Date = Date()) throws -> AttestationVerifier.Outcome {
-        guard let data = FileManager.default.contents(atPath: envelopeFile) else {
-            throw WorkspaceError.refused("cannot read the attestation \(envelopeFile)")
-        }
+        let data = try readEnvelope(envelopeFile)
         let envelope: DSSEEnvelope
         do {
             envelope = try DSSEEnvelope(json: data)
@@ -22,9 +25,7 @@ public struct VerifyAttestationUseCase {
             throw WorkspaceError.refused("\(envelopeFile) is not a DSSE envelope: \(error.reason)")
         }
         let team = try loadTeam(teamFile)
-        guard let handle = FileHandle(forReadingAtPath: artifact) else {
-            throw WorkspaceError.refused("cannot read the artifact \(artifact)")
-        }
+        let handle = try openArtifact(artifact)
         defer { try? handle.close() }
         let digests: AttestationVerifier.Artifact
         do {
@@ -33,10 +34,53 @@ public struct VerifyAttestationUseCase {
             throw WorkspaceError.refused("cannot read the artifact \(artifact): \(error.localizedDescription)")
         }
         do {
-            return try AttestationVerifier(team: team, role: role, now: now).verify(envelope, artifact: digests)
+            return try AttestationVerifier(team: team, role: role, stage: stage, now: now).verify(envelope, artifact: digests)
         } catch {
             throw WorkspaceError.refused("\(envelopeFile) is malformed: \(error.reason)")
         }
+    }
+
+    /// The most an envelope file may hold: `policy attest` writes a few kilobytes.
+    static let envelopeLimit = 16 << 20
+
+    /// The envelope's bytes: a regular file of at most `envelopeLimit` bytes, checked on the
+    /// open descriptor before anything is read (never gigabytes into memory, never a FIFO).
+    func readEnvelope(_ path: String) throws -> Data {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw WorkspaceError.refused("cannot read the attestation \(path)")
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        defer { try? handle.close() }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw WorkspaceError.refused("cannot read the attestation \(path): it is not a regular file")
+        }
+        guard info.st_size <= Self.envelopeLimit else {
+            throw WorkspaceError.refused("\(path) is not a DSSE envelope: it is \(info.st_size) bytes, more than the 16 MiB an envelope may have")
+        }
+        do {
+            return try handle.readToEnd() ?? Data()
+        } catch {
+            throw WorkspaceError.refused("cannot read the attestation \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The artifact, opened for reading: a regular file (a symbolic link is followed). A FIFO
+    /// would block the deploy job in open(2) for ever and a directory reads as an error, so
+    /// anything else is exit 2 at once; the descriptor is opened non-blocking and checked with
+    /// fstat, so what is read is what was checked.
+    func openArtifact(_ path: String) throws -> FileHandle {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw WorkspaceError.refused("cannot read the artifact \(path)")
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw WorkspaceError.refused("cannot read the artifact \(path): it is not a regular file")
+        }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// The Team a file holds, read and checked as `policy check` reads trusted Teams: any
