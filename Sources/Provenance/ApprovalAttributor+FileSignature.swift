@@ -9,7 +9,11 @@ extension ApprovalAttributor {
         guard let head, isCommitted(path) else { return .uncommitted }
         let commit: ObjectID
         do {
-            guard let found = try repository.lastChange(of: path, from: head) else { return .uncommitted }
+            // Committed content that no commit of the history changed cannot be attributed:
+            // nothing is proved (not "pending", which would only warn).
+            guard let found = try repository.lastChange(of: path, from: head) else {
+                return .unreadable("no commit in the history of \(head.short) changed \(path)")
+            }
             commit = found
         } catch {
             return .unreadable(error.localizedDescription)
