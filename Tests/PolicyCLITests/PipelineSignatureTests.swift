@@ -60,7 +60,8 @@ final class PipelineSignatureTests: XCTestCase {
         // The pipeline commits the run again: it counts, in every mode.
         try demo.edit(Self.run, replacing: "p95Ms: 28.7", with: "p95Ms: 24.1")
         try demo.commitSigned("Retrained: run-8812", as: "ci-bot")
-        for arguments in [["check"], ["check", "--rev", "HEAD"], ["check", "--staged", "--all"], ["check", "--base", "HEAD~1"]] {
+        for arguments in [["check"], ["check", "--rev", "HEAD"], ["check", "--staged", "--all"], ["check", "--staged", "--all"],
+                          ["check", "--staged", "--all", "--no-cache"], ["check", "--no-cache"], ["check", "--base", "HEAD~1"]] {
             let result = try demo.policy(arguments + ["--format", "json"])
             XCTAssertEqual(try rule(result).outcome, "pass", "\(arguments): \(result.stdout.prefix(400)) \(result.stderr)")
         }
@@ -76,6 +77,13 @@ final class PipelineSignatureTests: XCTestCase {
         let edited = try rule(try demo.policy("check", "--rev", "HEAD", "--format", "json"))
         XCTAssertEqual(edited.outcome, "block")
         XCTAssertTrue(edited.messages.first?.contains("signed by carol, who does not hold 'pipeline'") ?? false, edited.messages.description)
+        // The same verdict from the stores an earlier run filled (warm), without them, and cold.
+        for arguments in [["check", "--staged", "--all"], ["check", "--staged", "--all"], ["check", "--staged", "--all", "--no-cache"],
+                          ["check", "--no-cache"], ["check"]] {
+            let result = try rule(try demo.policy(arguments + ["--format", "json"]))
+            XCTAssertEqual(result.messages, edited.messages, arguments.joined(separator: " "))
+            XCTAssertEqual(result.outcome, "block", arguments.joined(separator: " "))
+        }
 
         // Unsigned, by someone claiming to be the pipeline: the e-mail proves nothing.
         try demo.edit(Self.run, replacing: "accuracy: 0.93", with: "accuracy: 0.94")
