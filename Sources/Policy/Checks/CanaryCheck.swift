@@ -61,10 +61,16 @@ public struct CanaryCheck: Check {
     }
 
     /// The plan's number at `request.spec.canary.<field>`, recorded as evidence; a missing field
-    /// or another type is a violation (fails closed) and gives nil.
+    /// or another type is a violation (fails closed) and gives nil. A field already read for
+    /// another bound (the ramp reads the step and the observation time again) is taken from
+    /// its evidence, not reported twice.
     private func number(_ field: String, label: String, in context: EvaluationContext,
                         into outcome: inout CheckOutcome) -> (value: Double, location: SourceLocation)? {
         let path = "request.spec.canary.\(field)"
+        if let read = outcome.evidence.first(where: { $0.path == path }) {
+            guard let value = read.value, let number = value.number else { return nil }
+            return (number, value.location)
+        }
         switch context.lookup(path) {
         case .missing(let reason, let location):
             outcome.violations.append(Violation("\(label): \(reason); the rule fails closed", at: location))
